@@ -1,0 +1,23 @@
+// Package assets holds the files embedded in the Ghișeu binaries: the icon,
+// the translations and the demo office.
+package assets
+
+import (
+	"embed"
+	_ "embed"
+)
+
+// Translations holds one JSON file of messages per language.
+//
+//go:embed translations/*.json
+var Translations embed.FS
+
+// DemoOffice is the demo office's definition, see store/demo.
+//
+//go:embed demo/office.json
+var DemoOffice []byte
+
+// Icon is the application icon (PNG).
+//
+//go:embed icon.png
+var Icon []byte

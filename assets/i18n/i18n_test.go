@@ -1,0 +1,45 @@
+package i18n
+
+import (
+	"testing"
+	"time"
+)
+
+func TestCatalogsAgree(t *testing.T) {
+	if err := Check(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestT(t *testing.T) {
+	loc, err := time.LoadLocation("Europe/Bucharest")
+	if err != nil {
+		t.Fatal(err)
+	}
+	slot := time.Date(2026, 11, 25, 10, 20, 0, 0, loc).Format(time.RFC3339)
+	tests := []struct {
+		lang Lang
+		key  string
+		args map[string]string
+		want string
+	}{
+		{Romanian, "verdict.wrong_day.detail", map[string]string{"slot": slot}, "Programarea este pentru mie. 25 nov. 10:20."},
+		{English, "verdict.wrong_day.detail", map[string]string{"slot": slot}, "The booking is for Wed 25 Nov 10:20."},
+		{Romanian, "verdict.already_arrived.detail", map[string]string{"at": slot, "counter": "2"}, "A sosit deja la 10:20, la ghișeul 2."},
+		{English, "no.such.key", nil, "no.such.key"},
+		{English, "verdict.wrong_office.detail", nil, "The booking is at office {office}."},
+	}
+	for _, tt := range tests {
+		if got := T(tt.lang, tt.key, tt.args); got != tt.want {
+			t.Errorf("T(%s, %s) = %q, want %q", tt.lang, tt.key, got, tt.want)
+		}
+	}
+}
+
+func TestParse(t *testing.T) {
+	for in, want := range map[string]Lang{"en_US.UTF-8": English, "ro_RO": Romanian, "": Romanian, "de": Romanian} {
+		if got := Parse(in); got != want {
+			t.Errorf("Parse(%q) = %s, want %s", in, got, want)
+		}
+	}
+}

@@ -1,0 +1,124 @@
+package store
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"encoding/hex"
+	"fmt"
+	"time"
+)
+
+// NewEventID makes a random, globally unique event ID.
+func NewEventID() string {
+	var b [16]byte
+	rand.Read(b[:])
+	return hex.EncodeToString(b[:])
+}
+
+const eventColumns = `seq, id, booking_id, type, at, counter, clerk, undoes`
+
+func scanEvent(row interface{ Scan(...any) error }) (Event, error) {
+	var e Event
+	var at int64
+	var undoes sql.NullString
+	err := row.Scan(&e.Seq, &e.ID, &e.BookingID, &e.Type, &at, &e.Counter, &e.Clerk, &undoes)
+	e.At = time.UnixMilli(at)
+	e.Undoes = undoes.String
+	return e, err
+}
+
+// Append writes an event to the log and returns once it is on disk. An event
+// whose ID is already logged is ignored, so appending is idempotent.
+func (db *DB) Append(ctx context.Context, e Event) error {
+	return db.tx(ctx, func(t *sql.Tx) error { return appendTx(ctx, t, e) })
+}
+
+func appendTx(ctx context.Context, t *sql.Tx, e Event) error {
+	if e.ID == "" {
+		return fmt.Errorf("append %s event for booking %s: no event ID", e.Type, e.BookingID)
+	}
+	_, err := t.ExecContext(ctx, `INSERT INTO events (id, booking_id, type, at, counter, clerk, undoes)
+		VALUES (?, ?, ?, ?, ?, ?, NULLIF(?, '')) ON CONFLICT (id) DO NOTHING`,
+		e.ID, e.BookingID, e.Type, e.At.UnixMilli(), e.Counter, e.Clerk, e.Undoes)
+	if err != nil {
+		return fmt.Errorf("append %s event for booking %s: %w", e.Type, e.BookingID, err)
+	}
+	return nil
+}
+
+// Events lists a booking's events in the order they were logged.
+func (db *DB) Events(ctx context.Context, bookingID string) ([]Event, error) {
+	return db.events(ctx, db.sql, `WHERE booking_id = ? ORDER BY seq`, bookingID)
+}
+
+// LastEvent is the most recent event logged at a counter that is not itself
+// an undo, or ErrNotFound.
+func (db *DB) LastEvent(ctx context.Context, counter string) (Event, error) {
+	es, err := db.events(ctx, db.sql, `WHERE counter = ? AND type != 'undone'
+		AND id NOT IN (SELECT undoes FROM events WHERE undoes IS NOT NULL)
+		ORDER BY seq DESC LIMIT 1`, counter)
+	if err != nil {
+		return Event{}, err
+	}
+	if len(es) == 0 {
+		return Event{}, fmt.Errorf("last event at counter %s: %w", counter, ErrNotFound)
+	}
+	return es[0], nil
+}
+
+// DayStates derives the state of every booking of an office's day.
+func (db *DB) DayStates(ctx context.Context, office, day string) (map[string]Derived, error) {
+	es, err := db.events(ctx, db.sql, `WHERE booking_id IN
+		(SELECT id FROM bookings WHERE office = ? AND day = ?) ORDER BY seq`, office, day)
+	if err != nil {
+		return nil, err
+	}
+	byBooking := map[string][]Event{}
+	for _, e := range es {
+		byBooking[e.BookingID] = append(byBooking[e.BookingID], e)
+	}
+	out := make(map[string]Derived, len(byBooking))
+	for id, list := range byBooking {
+		out[id] = Derive(list)
+	}
+	return out, nil
+}
+
+type querier interface {
+	QueryContext(context.Context, string, ...any) (*sql.Rows, error)
+}
+
+func (db *DB) events(ctx context.Context, q querier, where string, args ...any) ([]Event, error) {
+	rows, err := q.QueryContext(ctx, `SELECT `+eventColumns+` FROM events `+where, args...)
+	if err != nil {
+		return nil, fmt.Errorf("read events: %w", err)
+	}
+	defer rows.Close()
+	var out []Event
+	for rows.Next() {
+		e, err := scanEvent(rows)
+		if err != nil {
+			return nil, fmt.Errorf("read events: %w", err)
+		}
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}
+
+// Judge runs fn with a booking's current events and appends the event fn
+// returns (if any) in the same transaction, so that two scans of one code at
+// once cannot both record an arrival. The event is on disk when Judge returns.
+func (db *DB) Judge(ctx context.Context, bookingID string, fn func([]Event) (*Event, error)) error {
+	return db.tx(ctx, func(t *sql.Tx) error {
+		es, err := db.events(ctx, t, `WHERE booking_id = ? ORDER BY seq`, bookingID)
+		if err != nil {
+			return err
+		}
+		e, err := fn(es)
+		if err != nil || e == nil {
+			return err
+		}
+		return appendTx(ctx, t, *e)
+	})
+}

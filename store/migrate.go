@@ -1,0 +1,76 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+)
+
+// migrations bring the schema from version i to i+1. Never edit one that has
+// shipped: append a new one.
+var migrations = []string{
+	// 1: bookings and the event log.
+	`CREATE TABLE bookings (
+		id           TEXT PRIMARY KEY,
+		office       TEXT NOT NULL,
+		day          TEXT NOT NULL,
+		slot_start   INTEGER NOT NULL, -- Unix seconds
+		slot_minutes INTEGER NOT NULL CHECK (slot_minutes > 0),
+		kind         TEXT NOT NULL CHECK (kind IN ('intake', 'pickup')),
+		name         TEXT NOT NULL,
+		reason       TEXT NOT NULL,
+		status       TEXT NOT NULL DEFAULT 'confirmed',
+		code         TEXT NOT NULL UNIQUE
+	);
+	CREATE INDEX bookings_day ON bookings (office, day, slot_start);
+	CREATE TABLE events (
+		seq        INTEGER PRIMARY KEY AUTOINCREMENT,
+		id         TEXT NOT NULL UNIQUE,
+		booking_id TEXT NOT NULL,
+		type       TEXT NOT NULL CHECK (type IN ('arrived', 'no_show', 'picked_up', 'undone')),
+		at         INTEGER NOT NULL, -- Unix milliseconds
+		counter    TEXT NOT NULL,
+		clerk      TEXT NOT NULL,
+		undoes     TEXT
+	);
+	CREATE INDEX events_booking ON events (booking_id, seq);`,
+
+	// 2: office settings, and the birth date that minors' rules and fees need.
+	`CREATE TABLE settings (
+		key   TEXT PRIMARY KEY,
+		value TEXT NOT NULL
+	);
+	ALTER TABLE bookings ADD COLUMN birth_date TEXT NOT NULL DEFAULT '';`,
+}
+
+// migrate applies the migrations the database has not seen, up to version
+// upTo, each in its own transaction together with the version bump.
+func (db *DB) migrate(ctx context.Context, upTo int) error {
+	var version int
+	if err := db.sql.QueryRowContext(ctx, `PRAGMA user_version`).Scan(&version); err != nil {
+		return fmt.Errorf("read schema version: %w", err)
+	}
+	if version > len(migrations) {
+		return fmt.Errorf("schema version %d is newer than this program (%d): upgrade Ghișeu", version, len(migrations))
+	}
+	for v := version; v < upTo; v++ {
+		err := db.tx(ctx, func(t *sql.Tx) error {
+			if _, err := t.ExecContext(ctx, migrations[v]); err != nil {
+				return err
+			}
+			_, err := t.ExecContext(ctx, fmt.Sprintf(`PRAGMA user_version = %d`, v+1))
+			return err
+		})
+		if err != nil {
+			return fmt.Errorf("migrate schema to version %d: %w", v+1, err)
+		}
+	}
+	return nil
+}
+
+// SchemaVersion is the database's schema version.
+func (db *DB) SchemaVersion(ctx context.Context) (int, error) {
+	var v int
+	err := db.sql.QueryRowContext(ctx, `PRAGMA user_version`).Scan(&v)
+	return v, err
+}

@@ -1,0 +1,115 @@
+package store
+
+import "time"
+
+// Kind says what a booking is for.
+type Kind string
+
+// The two kinds of counter visit.
+const (
+	Intake Kind = "intake" // filing an application for a new card
+	Pickup Kind = "pickup" // collecting a finished card
+)
+
+// Status is a booking's status in the booking system, as last synced.
+type Status string
+
+// Booking system statuses.
+const (
+	Confirmed Status = "confirmed"
+	Cancelled Status = "cancelled"
+	Replaced  Status = "replaced"
+)
+
+// Booking is one appointment as the counter needs it: no more personal data
+// than the clerk must see.
+type Booking struct {
+	ID          string    `json:"id"`
+	Office      string    `json:"office"`
+	Day         string    `json:"day"` // YYYY-MM-DD in the office's time zone
+	SlotStart   time.Time `json:"slot_start"`
+	SlotMinutes int       `json:"slot_minutes"`
+	Kind        Kind      `json:"kind"`
+	Name        string    `json:"name"`
+	Reason      string    `json:"reason"`               // a reason code, see assets/i18n "reason.*"
+	BirthDate   string    `json:"birth_date,omitempty"` // YYYY-MM-DD, for minors' rules and fees
+	Status      Status    `json:"status"`
+	Code        string    `json:"-"` // the reservation code's lookup key
+}
+
+// SlotEnd is when the booked slot ends.
+func (b Booking) SlotEnd() time.Time {
+	return b.SlotStart.Add(time.Duration(b.SlotMinutes) * time.Minute)
+}
+
+// EventType is what happened to a booking at the counter.
+type EventType string
+
+// Event types. Events are never deleted; an Undone event cancels an earlier one.
+const (
+	Arrived  EventType = "arrived"
+	NoShow   EventType = "no_show"
+	PickedUp EventType = "picked_up"
+	Undone   EventType = "undone"
+)
+
+// Event is one entry of the append-only log.
+type Event struct {
+	ID        string    `json:"id"`
+	BookingID string    `json:"booking_id"`
+	Type      EventType `json:"type"`
+	At        time.Time `json:"at"`
+	Counter   string    `json:"counter"`
+	Clerk     string    `json:"clerk"`
+	Undoes    string    `json:"undoes,omitempty"` // for Undone: the ID of the cancelled event
+	Seq       int64     `json:"-"`                // local order of appending
+}
+
+// State is a booking's state at the counter, derived from its events.
+type State string
+
+// Booking states.
+const (
+	Expected  State = "expected"
+	Present   State = "arrived"
+	Absent    State = "no_show"
+	Collected State = "picked_up"
+)
+
+// Derived is a booking's state together with the event that put it there.
+type Derived struct {
+	State State  `json:"state"`
+	Last  *Event `json:"last,omitempty"` // nil while Expected
+}
+
+// Derive folds a booking's events, oldest first, into its state. An undo
+// removes the event it names; the latest remaining event decides.
+func Derive(events []Event) Derived {
+	undone := map[string]bool{}
+	for _, e := range events {
+		if e.Type == Undone {
+			undone[e.Undoes] = true
+		}
+	}
+	d := Derived{State: Expected}
+	for i := range events {
+		e := events[i]
+		if e.Type == Undone || undone[e.ID] {
+			continue
+		}
+		d = Derived{State: stateAfter(e.Type), Last: &e}
+	}
+	return d
+}
+
+func stateAfter(t EventType) State {
+	switch t {
+	case Arrived:
+		return Present
+	case NoShow:
+		return Absent
+	case PickedUp:
+		return Collected
+	}
+	return Expected
+}

@@ -1,0 +1,189 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"path/filepath"
+	"reflect"
+	"testing"
+	"time"
+)
+
+func openTemp(t *testing.T) *DB {
+	t.Helper()
+	db, err := Open(context.Background(), filepath.Join(t.TempDir(), "ghiseu.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db
+}
+
+func sampleBooking(id, code string) Booking {
+	return Booking{ID: id, Office: "B1", Day: "2026-11-23",
+		SlotStart: time.Date(2026, 11, 23, 8, 30, 0, 0, time.UTC), SlotMinutes: 20,
+		Kind: Intake, Name: "Popescu Ana", Reason: "expiry", Code: code, Status: Confirmed}
+}
+
+func TestMigrateFromVersion1(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "old.db")
+	old, err := open(ctx, path, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = old.sql.Exec(`INSERT INTO bookings (id, office, day, slot_start, slot_minutes, kind, name, reason, code)
+		VALUES ('b1', 'B1', '2026-11-23', 1795423800, 20, 'intake', 'Popescu Ana', 'expiry', 'GHX')`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = old.sql.Exec(`INSERT INTO events (id, booking_id, type, at, counter, clerk) VALUES ('e1', 'b1', 'arrived', 1795424000000, '2', 'ana')`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	old.Close()
+
+	db, err := Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if v, _ := db.SchemaVersion(ctx); v != len(migrations) {
+		t.Fatalf("schema version %d, want %d", v, len(migrations))
+	}
+	b, err := db.BookingByCode(ctx, "GHX")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b.Name != "Popescu Ana" || b.BirthDate != "" || b.Status != Confirmed {
+		t.Fatalf("booking after upgrade: %+v", b)
+	}
+	es, err := db.Events(ctx, "b1")
+	if err != nil || len(es) != 1 || es[0].Counter != "2" {
+		t.Fatalf("events after upgrade: %v, %v", es, err)
+	}
+	if err := db.SetSetting(ctx, "office", "B1"); err != nil {
+		t.Fatalf("settings table missing after upgrade: %v", err)
+	}
+}
+
+func TestRefusesNewerSchema(t *testing.T) {
+	ctx := context.Background()
+	db := openTemp(t)
+	if _, err := db.sql.Exec(`PRAGMA user_version = 99`); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Open(ctx, db.Path()); err == nil {
+		t.Fatal("opened a database from a newer program")
+	}
+}
+
+func TestBookingsRoundTrip(t *testing.T) {
+	ctx := context.Background()
+	db := openTemp(t)
+	in := sampleBooking("b1", "GHA")
+	in.BirthDate = "2015-03-01"
+	if err := db.PutBookings(ctx, []Booking{in, sampleBooking("b2", "GHB")}); err != nil {
+		t.Fatal(err)
+	}
+	got, err := db.BookingByCode(ctx, "GHA")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !got.SlotStart.Equal(in.SlotStart) {
+		t.Fatalf("slot %v, want %v", got.SlotStart, in.SlotStart)
+	}
+	got.SlotStart = in.SlotStart
+	if !reflect.DeepEqual(got, in) {
+		t.Fatalf("got %+v\nwant %+v", got, in)
+	}
+	day, err := db.DayBookings(ctx, "B1", "2026-11-23")
+	if err != nil || len(day) != 2 {
+		t.Fatalf("day bookings: %v, %v", day, err)
+	}
+	if _, err := db.BookingByCode(ctx, "nope"); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("unknown code: %v", err)
+	}
+	in.Status = Cancelled
+	if err := db.PutBookings(ctx, []Booking{in}); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := db.BookingByID(ctx, "b1"); got.Status != Cancelled {
+		t.Fatalf("status after update: %s", got.Status)
+	}
+}
+
+func TestAppendIsIdempotent(t *testing.T) {
+	ctx := context.Background()
+	db := openTemp(t)
+	e := Event{ID: "e1", BookingID: "b1", Type: Arrived, At: time.UnixMilli(1795424000123), Counter: "1", Clerk: "ana"}
+	for i := 0; i < 3; i++ {
+		if err := db.Append(ctx, e); err != nil {
+			t.Fatal(err)
+		}
+	}
+	es, err := db.Events(ctx, "b1")
+	if err != nil || len(es) != 1 {
+		t.Fatalf("events: %v, %v", es, err)
+	}
+	if !es[0].At.Equal(e.At) {
+		t.Fatalf("at %v, want %v (millisecond precision)", es[0].At, e.At)
+	}
+	if err := db.Append(ctx, Event{BookingID: "b1", Type: Arrived}); err == nil {
+		t.Fatal("appended an event with no ID")
+	}
+}
+
+func TestDerive(t *testing.T) {
+	ev := func(id string, typ EventType, undoes string) Event {
+		return Event{ID: id, Type: typ, Undoes: undoes}
+	}
+	tests := []struct {
+		name   string
+		events []Event
+		want   State
+		last   string
+	}{
+		{"no events", nil, Expected, ""},
+		{"arrived", []Event{ev("a", Arrived, "")}, Present, "a"},
+		{"arrival undone", []Event{ev("a", Arrived, ""), ev("u", Undone, "a")}, Expected, ""},
+		{"no-show then arrival", []Event{ev("n", NoShow, ""), ev("a", Arrived, "")}, Present, "a"},
+		{"picked up", []Event{ev("a", Arrived, ""), ev("p", PickedUp, "")}, Collected, "p"},
+		{"pickup undone falls back to arrival", []Event{ev("a", Arrived, ""), ev("p", PickedUp, ""), ev("u", Undone, "p")}, Present, "a"},
+		{"undo of unknown event changes nothing", []Event{ev("a", Arrived, ""), ev("u", Undone, "zz")}, Present, "a"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			d := Derive(tt.events)
+			if d.State != tt.want {
+				t.Fatalf("state %s, want %s", d.State, tt.want)
+			}
+			if (d.Last == nil) != (tt.last == "") || d.Last != nil && d.Last.ID != tt.last {
+				t.Fatalf("last %+v, want %q", d.Last, tt.last)
+			}
+		})
+	}
+}
+
+func TestLastEventSkipsUndone(t *testing.T) {
+	ctx := context.Background()
+	db := openTemp(t)
+	at := time.Now()
+	for _, e := range []Event{
+		{ID: "a1", BookingID: "b1", Type: Arrived, At: at, Counter: "1"},
+		{ID: "a2", BookingID: "b2", Type: Arrived, At: at, Counter: "1"},
+		{ID: "x", BookingID: "b3", Type: Arrived, At: at, Counter: "2"},
+		{ID: "u", BookingID: "b2", Type: Undone, At: at, Counter: "1", Undoes: "a2"},
+	} {
+		if err := db.Append(ctx, e); err != nil {
+			t.Fatal(err)
+		}
+	}
+	last, err := db.LastEvent(ctx, "1")
+	if err != nil || last.ID != "a1" {
+		t.Fatalf("last event %+v, %v; want a1", last, err)
+	}
+	if _, err := db.LastEvent(ctx, "9"); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("empty counter: %v", err)
+	}
+}
