@@ -108,3 +108,14 @@ func (db *DB) SetSetting(ctx context.Context, key, value string) error {
 	}
 	return nil
 }
+
+// DeleteDay removes an office day's bookings that nothing was recorded for
+// yet. The event log is never touched.
+func (db *DB) DeleteDay(ctx context.Context, office, day string) error {
+	_, err := db.sql.ExecContext(ctx, `DELETE FROM bookings WHERE office = ? AND day = ?
+		AND id NOT IN (SELECT booking_id FROM events)`, office, day)
+	if err != nil {
+		return fmt.Errorf("delete bookings of %s: %w", day, err)
+	}
+	return nil
+}

@@ -34,7 +34,7 @@ type Booking struct {
 	Reason      string    `json:"reason"`               // a reason code, see assets/i18n "reason.*"
 	BirthDate   string    `json:"birth_date,omitempty"` // YYYY-MM-DD, for minors' rules and fees
 	Status      Status    `json:"status"`
-	Code        string    `json:"-"` // the reservation code's lookup key
+	Code        string    `json:"code"` // the reservation code's lookup key
 }
 
 // SlotEnd is when the booked slot ends.

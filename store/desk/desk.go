@@ -17,12 +17,13 @@ import (
 
 // Desk is one counter of an office.
 type Desk struct {
-	DB      *store.DB
-	Office  string
-	Counter string
-	Clerk   string
-	Loc     *time.Location
-	Now     func() time.Time // the clock; time.Now when nil
+	DB         *store.DB
+	Office     string // the office's ID
+	OfficeName string
+	Counter    string
+	Clerk      string
+	Loc        *time.Location
+	Now        func() time.Time // the clock; time.Now when nil
 }
 
 func (d *Desk) now() time.Time {
@@ -35,6 +36,9 @@ func (d *Desk) now() time.Time {
 func (d *Desk) context(now time.Time) verdict.Context {
 	return verdict.Context{Office: d.Office, Now: now, Loc: d.Loc}
 }
+
+// Time is the desk's clock in the office's time zone.
+func (d *Desk) Time() time.Time { return d.now().In(d.Loc) }
 
 // Today is the office-local date now.
 func (d *Desk) Today() string { return d.context(d.now()).Day(d.now()) }
@@ -143,6 +147,7 @@ func (d *Desk) Day(ctx context.Context, day string) ([]Row, error) {
 		if !ok {
 			st = store.Derived{State: store.Expected}
 		}
+		b.SlotStart = b.SlotStart.In(d.Loc)
 		rows[i] = Row{Booking: b, Derived: st}
 	}
 	return rows, nil

@@ -69,6 +69,7 @@ func (c Context) Stamp(t time.Time) string { return t.In(c.Loc).Format(time.RFC3
 // state. Checks go from what the booking system says to what the counter
 // saw, so that the reason shown is the one that matters most.
 func Judge(c Context, b store.Booking, d store.Derived) Verdict {
+	b.SlotStart = b.SlotStart.In(c.Loc)
 	v := Verdict{Booking: &b, State: d.State, Details: map[string]string{}}
 	switch {
 	case b.Status == store.Cancelled:

@@ -1,0 +1,18 @@
+// Command ghiseu is the counter app of a Romanian ID-card office. With no
+// subcommand it opens the counter window; "check", "checkin", "list" and
+// "demo" work on the command line with no display.
+package main
+
+import (
+	"context"
+	"os"
+
+	"github.com/ghiseu/ghiseu/cmd/internal/cli"
+)
+
+func main() {
+	if len(os.Args) > 1 && cli.IsCommand(os.Args[1]) {
+		os.Exit(cli.Run(context.Background(), os.Args[1:], os.Stdout, os.Stderr))
+	}
+	os.Exit(runGUI(os.Args[1:]))
+}

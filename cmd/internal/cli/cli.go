@@ -1,0 +1,271 @@
+// Package cli is the counter's command line: the same judgements as the
+// GUI, with no display, for scripts and tests.
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/user"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/ghiseu/ghiseu/assets/i18n"
+	"github.com/ghiseu/ghiseu/store/desk"
+	"github.com/ghiseu/ghiseu/store/verdict"
+)
+
+// Exit codes.
+const (
+	ExitOK      = 0 // done; for check and checkin: the verdict is green
+	ExitRefused = 1 // check and checkin: the verdict is amber or red
+	ExitError   = 2 // bad arguments, or the database could not be used
+)
+
+// Commands lists the subcommands Run understands.
+var Commands = map[string]func(*env, []string) error{
+	"check":   func(e *env, a []string) error { return e.judge(a, false) },
+	"checkin": func(e *env, a []string) error { return e.judge(a, true) },
+	"list":    (*env).list,
+	"demo":    (*env).demo,
+}
+
+// IsCommand reports whether name is a subcommand of the command line.
+func IsCommand(name string) bool { _, ok := Commands[name]; return ok }
+
+// env is one run of the command line.
+type env struct {
+	ctx     context.Context
+	out     io.Writer
+	lang    i18n.Lang
+	json    bool
+	db      string
+	at      string
+	counter string
+	clerk   string
+	day     string
+	code    int
+}
+
+// usageError marks errors in the arguments.
+type usageError struct{ error }
+
+// Run runs one command (args without the program name) and returns the exit
+// code. Messages for people go to stderr in the chosen language.
+func Run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	e := &env{ctx: ctx, out: stdout, lang: i18n.Parse(os.Getenv("GHISEU_LANG"))}
+	if len(args) == 0 || !IsCommand(args[0]) {
+		fmt.Fprintln(stderr, i18n.T(e.lang, "cli.error.usage", map[string]string{"err": usage}))
+		return ExitError
+	}
+	err := Commands[args[0]](e, args[1:])
+	var ue usageError
+	switch {
+	case errors.As(err, &ue):
+		fmt.Fprintln(stderr, i18n.T(e.lang, "cli.error.usage", map[string]string{"err": ue.Error()}))
+		return ExitError
+	case err != nil:
+		fmt.Fprintln(stderr, err)
+		return ExitError
+	}
+	return e.code
+}
+
+const usage = `ghiseu [check CODE | checkin CODE | list | demo] [--json] [--db PATH] [--at TIME] [--lang ro|en] [--counter N] [--clerk NAME] [--day YYYY-MM-DD]`
+
+// parse reads the flags, which may come before or after the positional
+// arguments, and returns the positional ones.
+func (e *env) parse(args []string) ([]string, error) {
+	fs := flag.NewFlagSet("ghiseu", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	fs.BoolVar(&e.json, "json", false, "print JSON")
+	fs.StringVar(&e.db, "db", "", "database file")
+	fs.StringVar(&e.at, "at", "", "judge at this time (RFC 3339, 'YYYY-MM-DD HH:MM' or 'HH:MM' today)")
+	fs.StringVar(&e.counter, "counter", "1", "counter number")
+	fs.StringVar(&e.clerk, "clerk", currentUser(), "clerk's name")
+	fs.StringVar(&e.day, "day", "", "day to list (YYYY-MM-DD), today by default")
+	lang := fs.String("lang", string(e.lang), "language: ro or en")
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, usageError{err}
+		}
+		if fs.NArg() == 0 {
+			break
+		}
+		pos = append(pos, fs.Arg(0))
+		args = fs.Args()[1:]
+	}
+	e.lang = i18n.Parse(*lang)
+	return pos, nil
+}
+
+func currentUser() string {
+	if u, err := user.Current(); err == nil && u.Username != "" {
+		return u.Username
+	}
+	return "?"
+}
+
+// open opens the counter, with its clock set by --at.
+func (e *env) open() (*desk.Desk, error) {
+	d, err := desk.Open(e.ctx, desk.Config{DBPath: e.db, Counter: e.counter, Clerk: e.clerk})
+	if err != nil {
+		return nil, errors.New(i18n.T(e.lang, "cli.error.db", map[string]string{"err": err.Error()}))
+	}
+	if e.at == "" {
+		return d, nil
+	}
+	at, err := ParseTime(e.at, d.Loc, time.Now())
+	if err != nil {
+		d.Close()
+		return nil, usageError{errors.New(i18n.T(e.lang, "cli.error.at", map[string]string{"err": err.Error()}))}
+	}
+	d.Now = func() time.Time { return at }
+	return d, nil
+}
+
+// ParseTime reads a moment given on the command line: RFC 3339, or a date
+// and time or a bare time (today) in the office's time zone.
+func ParseTime(s string, loc *time.Location, now time.Time) (time.Time, error) {
+	if t, err := time.Parse(time.RFC3339, s); err == nil {
+		return t, nil
+	}
+	for _, layout := range []string{"2006-01-02T15:04", "2006-01-02 15:04", "2006-01-02T15:04:05", "2006-01-02 15:04:05"} {
+		if t, err := time.ParseInLocation(layout, s, loc); err == nil {
+			return t, nil
+		}
+	}
+	if t, err := time.ParseInLocation("15:04", s, loc); err == nil {
+		y, m, d := now.In(loc).Date()
+		return time.Date(y, m, d, t.Hour(), t.Minute(), 0, 0, loc), nil
+	}
+	return time.Time{}, fmt.Errorf("%q is not a time like 2026-11-23T10:15:00+02:00, 2026-11-23 10:15 or 10:15", s)
+}
+
+// judge runs check or checkin.
+func (e *env) judge(args []string, record bool) error {
+	pos, err := e.parse(args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 {
+		return usageError{errors.New("give exactly one CODE")}
+	}
+	d, err := e.open()
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	var v verdict.Verdict
+	if record {
+		v, err = d.CheckIn(e.ctx, pos[0])
+	} else {
+		v, err = d.Check(e.ctx, pos[0])
+	}
+	if err != nil {
+		return err
+	}
+	if v.Colour != verdict.Green {
+		e.code = ExitRefused
+	}
+	m := v.Message(e.lang)
+	if e.json {
+		return e.printJSON(struct {
+			verdict.Verdict
+			Title   string `json:"title"`
+			Message string `json:"message"`
+		}{v, m.Title, m.Detail})
+	}
+	fmt.Fprintf(e.out, "%s: %s\n", strings.ToUpper(string(v.Colour)), m.Title)
+	if m.Who != "" {
+		fmt.Fprintln(e.out, m.Who)
+	}
+	for _, l := range m.Lines {
+		fmt.Fprintln(e.out, l)
+	}
+	if m.Detail != "" {
+		fmt.Fprintln(e.out, m.Detail)
+	}
+	return nil
+}
+
+func (e *env) list(args []string) error {
+	if _, err := e.parse(args); err != nil {
+		return err
+	}
+	d, err := e.open()
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	day := e.day
+	if day == "" {
+		day = d.Today()
+	}
+	if _, err := time.Parse(time.DateOnly, day); err != nil {
+		return usageError{fmt.Errorf("--day %q: want YYYY-MM-DD", day)}
+	}
+	rows, err := d.Day(e.ctx, day)
+	if err != nil {
+		return err
+	}
+	if e.json {
+		if rows == nil {
+			rows = []desk.Row{}
+		}
+		return e.printJSON(rows)
+	}
+	if len(rows) == 0 {
+		fmt.Fprintln(e.out, i18n.T(e.lang, "cli.list.empty", map[string]string{"day": day}))
+	}
+	for _, r := range rows {
+		fmt.Fprintf(e.out, "%s  %s  %s  %s  %s\n", r.SlotStart.Format("15:04"),
+			pad(i18n.T(e.lang, "kind."+string(r.Kind), nil), 11), pad(i18n.T(e.lang, "state."+string(r.State), nil), 9),
+			pad(r.Name, 28), i18n.T(e.lang, "reason."+r.Reason, nil))
+	}
+	return nil
+}
+
+func (e *env) demo(args []string) error {
+	if _, err := e.parse(args); err != nil {
+		return err
+	}
+	d, err := e.open()
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	if err := d.ResetDemo(e.ctx); err != nil {
+		return err
+	}
+	rows, err := d.Day(e.ctx, d.Today())
+	if err != nil {
+		return err
+	}
+	if e.json {
+		return e.printJSON(map[string]any{"office": d.Office, "day": d.Today(), "bookings": len(rows)})
+	}
+	fmt.Fprintln(e.out, i18n.T(e.lang, "cli.demo.done", map[string]string{"office": d.OfficeName,
+		"count": fmt.Sprint(len(rows)), "day": d.Time().Format(time.RFC3339)}))
+	return nil
+}
+
+// pad fills s with spaces to n characters (not bytes: names have diacritics).
+func pad(s string, n int) string {
+	if k := utf8.RuneCountInString(s); k < n {
+		return s + strings.Repeat(" ", n-k)
+	}
+	return s
+}
+
+func (e *env) printJSON(v any) error {
+	enc := json.NewEncoder(e.out)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
+}

@@ -1,0 +1,115 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// run runs the command line on db and returns exit code, stdout and stderr.
+func run(t *testing.T, db string, args ...string) (int, string, string) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	args = append([]string{args[0], "--db", db}, args[1:]...) // a later --db wins
+	code := Run(context.Background(), args, &out, &errOut)
+	return code, out.String(), errOut.String()
+}
+
+// demoCode returns the code of the demo booking of the named person.
+func demoCode(t *testing.T, db, name string) string {
+	t.Helper()
+	code, out, errOut := run(t, db, "list", "--json")
+	if code != ExitOK {
+		t.Fatalf("list: %d %s", code, errOut)
+	}
+	var rows []struct{ Name, Code, State string }
+	if err := json.Unmarshal([]byte(out), &rows); err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range rows {
+		if r.Name == name {
+			return r.Code
+		}
+	}
+	t.Fatalf("no demo booking for %s in %s", name, out)
+	return ""
+}
+
+func TestCheckInScenario(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "g.db")
+	code := demoCode(t, db, "Bălan Ana")
+	steps := []struct {
+		args    []string
+		exit    int
+		verdict string
+		message string
+	}{
+		{[]string{"check", code, "--at", "10:05", "--json"}, ExitOK, "valid", "Programare validă pentru azi"},
+		{[]string{"checkin", code, "--at", "10:12", "--json", "--lang", "en"}, ExitOK, "valid", "Arrival recorded 10:12"},
+		{[]string{"checkin", code, "--at", "10:14", "--counter", "2", "--json"}, ExitRefused, "already_arrived", "A sosit deja la 10:12, la ghișeul 1."},
+		{[]string{"check", "GH" + strings.Repeat("A", 16), "--json"}, ExitRefused, "unknown_code", "Nicio programare cu acest cod în lista biroului."},
+		{[]string{"check", "https://example.com", "--json"}, ExitRefused, "not_a_code", ""},
+	}
+	for _, s := range steps {
+		exit, out, errOut := run(t, db, s.args...)
+		if exit != s.exit {
+			t.Fatalf("%v: exit %d, want %d (%s)", s.args, exit, s.exit, errOut)
+		}
+		var v struct{ Verdict, Message string }
+		if err := json.Unmarshal([]byte(out), &v); err != nil {
+			t.Fatalf("%v: %v in %q", s.args, err, out)
+		}
+		if v.Verdict != s.verdict || s.message != "" && v.Message != s.message {
+			t.Fatalf("%v: got %s %q, want %s %q", s.args, v.Verdict, v.Message, s.verdict, s.message)
+		}
+	}
+	_, out, _ := run(t, db, "list", "--lang", "en")
+	if !strings.Contains(out, "Arrived    Bălan Ana") {
+		t.Fatalf("list does not show the arrival:\n%s", out)
+	}
+}
+
+func TestBadInvocations(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "g.db")
+	tests := []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"no code", []string{"check"}, "exactly one CODE"},
+		{"two codes", []string{"checkin", "a", "b"}, "exactly one CODE"},
+		{"unknown flag", []string{"list", "--bogus"}, "bogus"},
+		{"bad time", []string{"check", "x", "--at", "25:00"}, "--at"},
+		{"bad day", []string{"list", "--day", "23/11/2026"}, "YYYY-MM-DD"},
+		{"not a database", []string{"list", "--db", "/etc/passwd"}, "nu se poate deschide baza de date"},
+		{"directory as database", []string{"list", "--db", dir}, "nu se poate deschide baza de date"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			exit, _, errOut := run(t, db, tt.args...)
+			if exit != ExitError || !strings.Contains(errOut, tt.want) {
+				t.Fatalf("exit %d, stderr %q; want %d and %q", exit, errOut, ExitError, tt.want)
+			}
+		})
+	}
+}
+
+func TestParseTime(t *testing.T) {
+	loc, _ := time.LoadLocation("Europe/Bucharest")
+	now := time.Date(2026, 11, 23, 9, 0, 0, 0, loc)
+	want := time.Date(2026, 11, 23, 10, 15, 0, 0, loc)
+	for _, s := range []string{"10:15", "2026-11-23 10:15", "2026-11-23T10:15", "2026-11-23T10:15:00+02:00", "2026-11-23T08:15:00Z"} {
+		got, err := ParseTime(s, loc, now)
+		if err != nil || !got.Equal(want) {
+			t.Errorf("ParseTime(%q) = %v, %v; want %v", s, got, err, want)
+		}
+	}
+	if _, err := ParseTime("tomorrow", loc, now); err == nil {
+		t.Error("ParseTime accepted \"tomorrow\"")
+	}
+}
