@@ -113,3 +113,18 @@ func stateAfter(t EventType) State {
 	}
 	return Expected
 }
+
+// AgeOn is the person's age in whole years on the date of t, or -1 when the
+// birth date is not known.
+func (b Booking) AgeOn(t time.Time) int {
+	born, err := time.Parse(time.DateOnly, b.BirthDate)
+	if err != nil {
+		return -1
+	}
+	y, m, d := t.Date()
+	age := y - born.Year()
+	if m < born.Month() || m == born.Month() && d < born.Day() {
+		age--
+	}
+	return age
+}

@@ -1,3 +1,61 @@
 package main
 
-func runGUI(args []string) int { return 0 }
+import (
+	"context"
+	"flag"
+	"fmt"
+	"log/slog"
+	"os"
+	"os/user"
+
+	"fyne.io/fyne/v2"
+	fyneapp "fyne.io/fyne/v2/app"
+
+	"github.com/ghiseu/ghiseu/app"
+	"github.com/ghiseu/ghiseu/assets"
+	"github.com/ghiseu/ghiseu/store/desk"
+)
+
+// runGUI opens the counter window and returns when it is closed.
+func runGUI(args []string) int {
+	fs := flag.NewFlagSet("ghiseu", flag.ContinueOnError)
+	db := fs.String("db", "", "database file (default: the XDG data directory)")
+	counter := fs.String("counter", "", "this counter's number (remembered)")
+	clerk := fs.String("clerk", "", "the clerk's name (default: the system user)")
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	a := fyneapp.NewWithID("ro.ghiseu.counter")
+	a.SetIcon(fyne.NewStaticResource("icon.png", assets.Icon))
+	prefs := a.Preferences()
+	if *counter != "" {
+		prefs.SetString("counter", *counter)
+	}
+	if *clerk == "" {
+		*clerk = systemUser()
+	}
+	d, err := desk.Open(context.Background(), desk.Config{DBPath: *db, Counter: prefs.StringWithFallback("counter", "1"), Clerk: *clerk})
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "ghiseu:", err)
+		return 1
+	}
+	defer d.Close()
+	slog.Info("counter started", "db", d.DB.Path(), "office", d.Office, "counter", d.Counter)
+
+	w := a.NewWindow("Ghișeu · " + d.OfficeName)
+	c := app.NewCounter(a, w, d)
+	ctx, stop := context.WithCancel(context.Background())
+	defer stop()
+	go c.RunClock(ctx)
+	w.Resize(fyne.NewSize(1366, 768))
+	w.SetMaster()
+	w.ShowAndRun()
+	return 0
+}
+
+func systemUser() string {
+	if u, err := user.Current(); err == nil {
+		return u.Username
+	}
+	return "?"
+}

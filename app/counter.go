@@ -1,0 +1,265 @@
+// Package app is Ghișeu's GUI. It shows what store/desk decides and records
+// and holds no rules of its own. Each screen has its own file.
+package app
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/ghiseu/ghiseu/assets/i18n"
+	"github.com/ghiseu/ghiseu/store"
+	"github.com/ghiseu/ghiseu/store/desk"
+	"github.com/ghiseu/ghiseu/store/verdict"
+)
+
+// PrefLanguage is the preference key of the interface language.
+const PrefLanguage = "language"
+
+// Counter is the clerk's main window: the verdict card, the manual code
+// field and the day list.
+type Counter struct {
+	app  fyne.App
+	win  fyne.Window
+	desk *desk.Desk
+	lang i18n.Lang
+
+	keys      *keyRouter
+	shortcuts map[string]func()
+	card      *verdictCard
+	manual    *scanEntry
+	handover  *widget.Button
+	day       *dayList
+	clock     *widget.Label
+
+	shown   cardContent     // what the card shows, to repaint it in another language
+	current *verdict.Verdict // the last scan's verdict, for the hand-over button
+}
+
+// NewCounter builds the counter screen into w.
+func NewCounter(a fyne.App, w fyne.Window, d *desk.Desk) *Counter {
+	c := &Counter{app: a, win: w, desk: d, lang: i18n.Parse(a.Preferences().StringWithFallback(PrefLanguage, string(i18n.Romanian)))}
+	c.keys = newKeyRouter(c.Scan)
+	c.shortcuts = map[string]func(){}
+	c.bindShortcuts()
+	c.build()
+	c.idle()
+	c.routeKeys(w)
+	return c
+}
+
+// routeKeys sends keys typed into w outside any text field through the
+// router, so that a scan is caught whichever window has the focus; typing
+// lands in the manual code field.
+func (c *Counter) routeKeys(w fyne.Window) {
+	w.Canvas().SetOnTypedRune(func(r rune) {
+		c.win.Canvas().Focus(c.manual)
+		c.keys.rune(c.manual, r)
+	})
+	w.Canvas().SetOnTypedKey(func(ev *fyne.KeyEvent) {
+		if ev.Name == fyne.KeyReturn || ev.Name == fyne.KeyEnter {
+			c.keys.enter(nil)
+		}
+	})
+}
+
+func (c *Counter) t(key string, args map[string]string) string { return i18n.T(c.lang, key, args) }
+
+// bindShortcuts registers the window's keyboard shortcuts; the text fields
+// pass them on too.
+func (c *Counter) bindShortcuts() {
+	for key, f := range map[fyne.KeyName]func(){
+		fyne.KeyZ: c.Undo,
+		fyne.KeyP: c.HandOver,
+		fyne.KeyF: func() { c.win.Canvas().Focus(c.day.search) },
+		fyne.KeyD: c.showDemoCodes,
+		fyne.KeyL: c.toggleLanguage,
+	} {
+		s := &desktop.CustomShortcut{KeyName: key, Modifier: fyne.KeyModifierControl}
+		c.shortcuts[s.ShortcutName()] = f
+		c.win.Canvas().AddShortcut(s, func(fyne.Shortcut) { f() })
+	}
+}
+
+// build lays out the window in the current language.
+func (c *Counter) build() {
+	c.card = newVerdictCard()
+	c.manual = newScanEntry(c.keys, c.shortcuts)
+	c.manual.SetPlaceHolder(c.t("ui.manual.placeholder", nil))
+	c.manual.OnSubmitted = func(s string) { c.manual.SetText(""); c.Scan(s) }
+	check := widget.NewButton(c.t("ui.manual.check", nil), func() { c.manual.OnSubmitted(c.manual.Text) })
+	undo := widget.NewButton(c.t("ui.undo", nil), c.Undo)
+	c.handover = widget.NewButton(c.t("ui.handover", nil), c.HandOver)
+	c.handover.Importance = widget.HighImportance
+
+	left := container.NewBorder(nil,
+		container.NewVBox(container.NewGridWithColumns(2, undo, c.handover),
+			container.NewBorder(nil, nil, nil, check, c.manual)),
+		nil, nil, c.card.root)
+	c.day = newDayList(c)
+	split := container.NewHSplit(container.NewPadded(left), container.NewPadded(c.day.root))
+	split.Offset = 0.55
+	c.win.SetContent(container.NewBorder(c.header(), nil, nil, nil, split))
+	c.win.Canvas().Focus(c.manual)
+	c.card.Show(c.shown)
+	c.updateHandover()
+	c.day.reload()
+}
+
+func (c *Counter) header() fyne.CanvasObject {
+	office := widget.NewLabelWithStyle(c.desk.OfficeName, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	who := widget.NewLabel(c.t("ui.counter", map[string]string{"counter": c.desk.Counter, "clerk": c.desk.Clerk}))
+	if c.clock == nil {
+		c.clock = widget.NewLabelWithStyle("", fyne.TextAlignTrailing, fyne.TextStyle{Bold: true, Monospace: true})
+	}
+	c.tickClock()
+	demo := widget.NewButton(c.t("ui.demo.codes", nil), c.showDemoCodes)
+	lang := widget.NewButton(c.t("ui.language", nil)+" (Ctrl+L)", c.toggleLanguage)
+	return container.NewBorder(nil, nil, container.NewHBox(office, who), container.NewHBox(demo, lang, c.clock))
+}
+
+// tickClock shows the office's date and time.
+func (c *Counter) tickClock() {
+	now := c.desk.Time()
+	c.clock.SetText(i18n.Time(c.lang, now, "date") + "  " + now.Format("15:04:05"))
+}
+
+// RunClock keeps the header clock and the day list current until ctx ends.
+func (c *Counter) RunClock(ctx context.Context) {
+	t := time.NewTicker(time.Second)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case now := <-t.C:
+			fyne.Do(func() {
+				c.tickClock()
+				if now.Second() == 0 {
+					c.day.reload()
+				}
+			})
+		}
+	}
+}
+
+func (c *Counter) toggleLanguage() {
+	c.lang = i18n.English
+	if c.lang == i18n.Parse(c.app.Preferences().String(PrefLanguage)) {
+		c.lang = i18n.Romanian
+	}
+	c.app.Preferences().SetString(PrefLanguage, string(c.lang))
+	if c.current != nil {
+		c.shown = c.contentOf(*c.current)
+	} else {
+		c.idle()
+	}
+	c.build()
+}
+
+func (c *Counter) idle() {
+	c.shown = cardContent{Title: c.t("ui.scan.waiting", nil), Detail: c.t("ui.scan.waiting.detail", nil)}
+	if c.card != nil {
+		c.card.Show(c.shown)
+	}
+}
+
+// Scan judges a code read by the handheld scanner, the camera or typed by
+// hand, records the arrival when the verdict allows it, and shows the
+// verdict. The arrival is on disk before the verdict is shown.
+func (c *Counter) Scan(code string) {
+	defer c.win.Canvas().Focus(c.manual)
+	v, err := c.desk.CheckIn(context.Background(), code)
+	if err != nil {
+		c.fail(err)
+		return
+	}
+	c.current = &v
+	c.show(c.contentOf(v))
+}
+
+func (c *Counter) contentOf(v verdict.Verdict) cardContent {
+	m := v.Message(c.lang)
+	lines := m.Lines
+	if v.Booking != nil && v.Booking.Kind == store.Pickup && v.Accepts() {
+		lines = append(lines, c.t("ui.pickup.pins", nil))
+	}
+	return cardContent{Colour: v.Colour, Title: m.Title, Who: m.Who, Lines: strings.Join(lines, "\n"), Detail: m.Detail}
+}
+
+func (c *Counter) show(content cardContent) {
+	c.shown = content
+	c.card.Show(content)
+	c.updateHandover()
+	c.day.reload()
+}
+
+func (c *Counter) fail(err error) {
+	slog.Error("counter action failed", "err", err)
+	c.current = nil
+	c.show(cardContent{Colour: verdict.Red, Title: c.t("ui.error.title", nil),
+		Detail: c.t("ui.error.storage", map[string]string{"err": err.Error()})})
+}
+
+// Undo cancels this counter's last action.
+func (c *Counter) Undo() {
+	defer c.win.Canvas().Focus(c.manual)
+	e, err := c.desk.Undo(context.Background())
+	if errors.Is(err, desk.ErrNothingToUndo) {
+		c.show(cardContent{Colour: verdict.Amber, Title: c.t("ui.undo.nothing", nil)})
+		return
+	}
+	if err != nil {
+		c.fail(err)
+		return
+	}
+	b, err := c.desk.DB.BookingByID(context.Background(), e.BookingID)
+	if err != nil {
+		c.fail(err)
+		return
+	}
+	c.current = nil
+	c.show(cardContent{Colour: verdict.Amber, Title: c.t("ui.undo.done", nil), Who: b.Name,
+		Detail: c.t("ui.undo.done.detail", map[string]string{"what": c.t("event."+string(e.Type), nil), "name": b.Name})})
+}
+
+// HandOver records that the finished card of the last scanned pickup was
+// handed over.
+func (c *Counter) HandOver() {
+	defer c.win.Canvas().Focus(c.manual)
+	if !c.canHandOver() {
+		return
+	}
+	b := *c.current.Booking
+	e, err := c.desk.Record(context.Background(), b.ID, store.PickedUp)
+	if err != nil {
+		c.fail(err)
+		return
+	}
+	c.current = nil
+	content := cardContent{Colour: verdict.Green, Who: b.Name,
+		Title: c.t("ui.handover.done", map[string]string{"at": e.At.In(c.desk.Loc).Format(time.RFC3339)})}
+	if age := b.AgeOn(c.desk.Time()); age >= 0 && age < 14 {
+		content.Detail = c.t("ui.handover.minor", nil)
+	}
+	c.show(content)
+}
+
+func (c *Counter) canHandOver() bool {
+	return c.current != nil && c.current.Booking != nil && c.current.Booking.Kind == store.Pickup && c.current.Recorded != nil
+}
+
+func (c *Counter) updateHandover() {
+	if c.canHandOver() {
+		c.handover.Enable()
+	} else {
+		c.handover.Disable()
+	}
+}

@@ -1,0 +1,125 @@
+package app
+
+import (
+	"context"
+	"strconv"
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/ghiseu/ghiseu/store"
+	"github.com/ghiseu/ghiseu/store/desk"
+)
+
+// filterStates are the day list's filter choices after "all", in order.
+var filterStates = []store.State{store.Expected, store.Present, store.Absent, store.Collected}
+
+// dayList is today's bookings by slot, with their state, a state filter and
+// a name search.
+type dayList struct {
+	c      *Counter
+	all    []desk.Row
+	shown  []desk.Row
+	state  store.State // "" for all
+	search *scanEntry
+	filter *widget.Select
+	count  *widget.Label
+	list   *widget.List
+	root   fyne.CanvasObject
+}
+
+func newDayList(c *Counter) *dayList {
+	d := &dayList{c: c, count: widget.NewLabel("")}
+	d.search = newScanEntry(c.keys, c.shortcuts)
+	d.search.SetPlaceHolder(c.t("ui.day.search", nil))
+	d.search.OnChanged = func(string) { d.apply() }
+	d.search.OnSubmitted = func(string) { c.win.Canvas().Focus(c.manual) }
+
+	options := []string{c.t("ui.day.filter.all", nil)}
+	for _, s := range filterStates {
+		options = append(options, c.t("state."+string(s), nil))
+	}
+	d.filter = widget.NewSelect(options, func(choice string) {
+		d.state = ""
+		for i, o := range options[1:] {
+			if o == choice {
+				d.state = filterStates[i]
+			}
+		}
+		d.apply()
+	})
+	d.list = widget.NewList(func() int { return len(d.shown) }, d.newRow, d.updateRow)
+	d.filter.SetSelectedIndex(0)
+	title := widget.NewLabelWithStyle(c.t("ui.day.title", map[string]string{"day": c.desk.Time().Format(time.RFC3339)}),
+		fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	top := container.NewVBox(container.NewBorder(nil, nil, nil, d.count, title),
+		container.NewBorder(nil, nil, nil, d.filter, d.search))
+	d.root = container.NewBorder(top, nil, nil, nil, d.list)
+	return d
+}
+
+func (d *dayList) newRow() fyne.CanvasObject {
+	slot := widget.NewLabelWithStyle("00:00", fyne.TextAlignLeading, fyne.TextStyle{Monospace: true})
+	kind := widget.NewLabel("")
+	name := widget.NewLabel("")
+	name.Truncation = fyne.TextTruncateEllipsis
+	state := widget.NewLabelWithStyle("", fyne.TextAlignTrailing, fyne.TextStyle{Bold: true})
+	return container.NewBorder(nil, nil, container.NewHBox(slot, kind), state, name)
+}
+
+func (d *dayList) updateRow(i widget.ListItemID, o fyne.CanvasObject) {
+	if i >= len(d.shown) {
+		return
+	}
+	r := d.shown[i]
+	box := o.(*fyne.Container)
+	name, left, state := box.Objects[0].(*widget.Label), box.Objects[1].(*fyne.Container), box.Objects[2].(*widget.Label)
+	left.Objects[0].(*widget.Label).SetText(r.SlotStart.Format("15:04"))
+	left.Objects[1].(*widget.Label).SetText(d.c.t("kind."+string(r.Kind), nil))
+	name.SetText(r.Name)
+	state.SetText(d.c.t("state."+string(r.State), nil))
+	state.Importance = stateImportance[r.State]
+	state.Refresh()
+}
+
+var stateImportance = map[store.State]widget.Importance{
+	store.Expected:  widget.MediumImportance,
+	store.Present:   widget.SuccessImportance,
+	store.Absent:    widget.WarningImportance,
+	store.Collected: widget.HighImportance,
+}
+
+// reload reads today's bookings again.
+func (d *dayList) reload() {
+	rows, err := d.c.desk.Day(context.Background(), d.c.desk.Today())
+	if err != nil {
+		d.c.fail(err)
+		return
+	}
+	d.all = rows
+	d.apply()
+}
+
+// apply filters the rows by state and name.
+func (d *dayList) apply() {
+	q := strings.ToLower(foldDiacritics(strings.TrimSpace(d.search.Text)))
+	d.shown = d.shown[:0]
+	for _, r := range d.all {
+		if d.state != "" && r.State != d.state {
+			continue
+		}
+		if q != "" && !strings.Contains(strings.ToLower(foldDiacritics(r.Name)), q) {
+			continue
+		}
+		d.shown = append(d.shown, r)
+	}
+	d.count.SetText(d.c.t("ui.day.count", map[string]string{"shown": strconv.Itoa(len(d.shown)), "total": strconv.Itoa(len(d.all))}))
+	d.list.Refresh()
+}
+
+// foldDiacritics lets "stefan" find "Ștefan": clerks type without them.
+var foldDiacritics = strings.NewReplacer("ă", "a", "â", "a", "î", "i", "ș", "s", "ş", "s", "ț", "t", "ţ", "t",
+	"Ă", "A", "Â", "A", "Î", "I", "Ș", "S", "Ş", "S", "Ț", "T", "Ţ", "T", "á", "a", "é", "e", "ö", "o", "ü", "u").Replace

@@ -1,0 +1,47 @@
+package app
+
+import (
+	"context"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/ghiseu/ghiseu/assets/i18n"
+	"github.com/ghiseu/ghiseu/scanner/qr"
+)
+
+// showDemoCodes opens a window with the QR codes of today's bookings, so a
+// tester can scan them off the screen with a webcam or a phone.
+func (c *Counter) showDemoCodes() {
+	rows, err := c.desk.Day(context.Background(), c.desk.Today())
+	if err != nil {
+		c.fail(err)
+		return
+	}
+	grid := container.NewGridWrap(fyne.NewSize(230, 300))
+	for _, r := range rows {
+		img, err := qr.Encode(r.Code, 210)
+		if err != nil {
+			c.fail(err)
+			return
+		}
+		pic := canvas.NewImageFromImage(img)
+		pic.FillMode = canvas.ImageFillContain
+		pic.ScaleMode = canvas.ImageScalePixels
+		pic.SetMinSize(fyne.NewSize(210, 210))
+		label := widget.NewLabelWithStyle(r.Name+"\n"+i18n.Time(c.lang, r.SlotStart, "time")+" · "+c.t("kind."+string(r.Kind), nil),
+			fyne.TextAlignCenter, fyne.TextStyle{})
+		label.Truncation = fyne.TextTruncateEllipsis
+		grid.Add(container.NewBorder(nil, label, nil, nil, pic))
+	}
+	w := c.app.NewWindow(c.t("ui.demo.title", nil))
+	w.SetContent(container.NewVScroll(grid))
+	w.Resize(fyne.NewSize(980, 700))
+	c.routeKeys(w)
+	w.Show()
+	// Give the keyboard back to the counter so scans keep landing there.
+	time.AfterFunc(200*time.Millisecond, func() { fyne.Do(c.win.RequestFocus) })
+}
