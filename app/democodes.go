@@ -2,7 +2,6 @@ package app
 
 import (
 	"context"
-	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
@@ -40,8 +39,6 @@ func (c *Counter) showDemoCodes() {
 	w := c.app.NewWindow(c.t("ui.demo.title", nil))
 	w.SetContent(container.NewVScroll(grid))
 	w.Resize(fyne.NewSize(980, 700))
-	c.routeKeys(w)
+	c.routeKeys(w) // a scan while this window has the focus still reaches the counter
 	w.Show()
-	// Give the keyboard back to the counter so scans keep landing there.
-	time.AfterFunc(200*time.Millisecond, func() { fyne.Do(c.win.RequestFocus) })
 }

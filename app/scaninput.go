@@ -99,14 +99,24 @@ func (e *scanEntry) TypedRune(r rune) { e.keys.rune(e, r) }
 
 // TypedKey ends a scan on Enter and otherwise behaves as a normal field.
 func (e *scanEntry) TypedKey(ev *fyne.KeyEvent) {
-	if ev.Name == fyne.KeyReturn || ev.Name == fyne.KeyEnter {
+	switch {
+	case ev.Name == fyne.KeyReturn || ev.Name == fyne.KeyEnter:
 		if !e.keys.enter(e) {
 			return
 		}
-	} else {
+	case editingKeys[ev.Name]:
 		e.keys.flush()
 	}
 	e.Entry.TypedKey(ev)
+}
+
+// editingKeys act on the text typed so far, so held keys are released
+// before them. Fyne also reports character keys and modifiers here; those
+// must not break a scanner's burst.
+var editingKeys = map[fyne.KeyName]bool{
+	fyne.KeyBackspace: true, fyne.KeyDelete: true, fyne.KeyLeft: true, fyne.KeyRight: true,
+	fyne.KeyUp: true, fyne.KeyDown: true, fyne.KeyHome: true, fyne.KeyEnd: true,
+	fyne.KeyPageUp: true, fyne.KeyPageDown: true, fyne.KeyTab: true, fyne.KeyEscape: true,
 }
 
 // TypedShortcut gives the window's own shortcuts precedence over the
