@@ -39,13 +39,14 @@ type Counter struct {
 	day       *dayList
 	clock     *widget.Label
 
-	shown   cardContent     // what the card shows, to repaint it in another language
+	shown   cardContent      // what the card shows, to repaint it in another language
 	current *verdict.Verdict // the last scan's verdict, for the hand-over button
 }
 
 // NewCounter builds the counter screen into w.
 func NewCounter(a fyne.App, w fyne.Window, d *desk.Desk) *Counter {
 	c := &Counter{app: a, win: w, desk: d, lang: i18n.Parse(a.Preferences().StringWithFallback(PrefLanguage, string(i18n.Romanian)))}
+	a.Settings().SetTheme(newTheme())
 	c.keys = newKeyRouter(c.Scan)
 	c.shortcuts = map[string]func(){}
 	c.bindShortcuts()

@@ -67,7 +67,8 @@ func (d *dayList) newRow() fyne.CanvasObject {
 	name := widget.NewLabel("")
 	name.Truncation = fyne.TextTruncateEllipsis
 	state := widget.NewLabelWithStyle("", fyne.TextAlignTrailing, fyne.TextStyle{Bold: true})
-	return container.NewBorder(nil, nil, container.NewHBox(slot, kind), state, name)
+	kindCell := container.NewGridWrap(fyne.NewSize(110, kind.MinSize().Height), kind)
+	return container.NewBorder(nil, nil, container.NewHBox(slot, kindCell), state, name)
 }
 
 func (d *dayList) updateRow(i widget.ListItemID, o fyne.CanvasObject) {
@@ -78,7 +79,7 @@ func (d *dayList) updateRow(i widget.ListItemID, o fyne.CanvasObject) {
 	box := o.(*fyne.Container)
 	name, left, state := box.Objects[0].(*widget.Label), box.Objects[1].(*fyne.Container), box.Objects[2].(*widget.Label)
 	left.Objects[0].(*widget.Label).SetText(r.SlotStart.Format("15:04"))
-	left.Objects[1].(*widget.Label).SetText(d.c.t("kind."+string(r.Kind), nil))
+	left.Objects[1].(*fyne.Container).Objects[0].(*widget.Label).SetText(d.c.t("kind."+string(r.Kind), nil))
 	name.SetText(r.Name)
 	state.SetText(d.c.t("state."+string(r.State), nil))
 	state.Importance = stateImportance[r.State]

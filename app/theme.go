@@ -24,8 +24,26 @@ var cardColours = map[verdict.Colour][2]color.Color{
 	"":            {color.NRGBA{0x2f, 0x3e, 0x4a, 0xff}, color.White},
 }
 
+// ghiseuTheme is the app's theme: Fyne's default, plus the verdict card's
+// large text sizes.
+type ghiseuTheme struct{ fyne.Theme }
+
+func newTheme() fyne.Theme { return ghiseuTheme{theme.DefaultTheme()} }
+
+func (t ghiseuTheme) Size(n fyne.ThemeSizeName) float32 {
+	switch n {
+	case sizeVerdictTitle:
+		return 40
+	case sizeVerdictWho:
+		return 32
+	case sizeVerdictDetail:
+		return 24
+	}
+	return t.Theme.Size(n)
+}
+
 func cardThemeFor(c verdict.Colour) cardTheme {
-	return cardTheme{Theme: fyne.CurrentApp().Settings().Theme(), fg: cardColours[c][1]}
+	return cardTheme{Theme: newTheme(), fg: cardColours[c][1]}
 }
 
 // cardTheme is the theme inside a verdict card: the card's text colour and
@@ -43,14 +61,7 @@ func (t cardTheme) Color(n fyne.ThemeColorName, v fyne.ThemeVariant) color.Color
 }
 
 func (t cardTheme) Size(n fyne.ThemeSizeName) float32 {
-	switch n {
-	case sizeVerdictTitle:
-		return 40
-	case sizeVerdictWho:
-		return 32
-	case sizeVerdictDetail:
-		return 24
-	case theme.SizeNameText:
+	if n == theme.SizeNameText {
 		return 20
 	}
 	return t.Theme.Size(n)

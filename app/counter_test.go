@@ -1,0 +1,217 @@
+package app
+
+import (
+	"context"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/test"
+
+	"github.com/ghiseu/ghiseu/store"
+	"github.com/ghiseu/ghiseu/store/desk"
+)
+
+// fixture is a counter window on a demo office at 10:12 on 23 Nov 2026,
+// with a fake clock for the keyboard so bursts and typing can be replayed.
+type fixture struct {
+	t       *testing.T
+	c       *Counter
+	d       *desk.Desk
+	keyTime time.Time
+	pending func()
+}
+
+func newFixture(t *testing.T) *fixture {
+	t.Helper()
+	a := test.NewTempApp(t)
+	loc, _ := time.LoadLocation("Europe/Bucharest")
+	now := time.Date(2026, 11, 23, 10, 12, 0, 0, loc)
+	d, err := desk.Open(context.Background(), desk.Config{DBPath: filepath.Join(t.TempDir(), "g.db"),
+		Counter: "3", Clerk: "maria", Now: func() time.Time { return now }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { d.Close() })
+	w := test.NewWindow(nil)
+	w.Resize(fyne.NewSize(1366, 768))
+	f := &fixture{t: t, d: d, keyTime: now}
+	f.c = NewCounter(a, w, d)
+	f.c.keys.now = func() time.Time { return f.keyTime }
+	f.c.keys.after = func(_ time.Duration, fn func()) { f.pending = fn }
+	return f
+}
+
+// code is the demo code of the named person.
+func (f *fixture) code(name string) string {
+	rows, err := f.d.Day(context.Background(), f.d.Today())
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	for _, r := range rows {
+		if r.Name == name {
+			return r.Code
+		}
+	}
+	f.t.Fatalf("no demo booking for %s", name)
+	return ""
+}
+
+// keys types text into field with gap between keys, then Enter if asked,
+// letting the router's timer run when the pause is long.
+func (f *fixture) keys(field *scanEntry, text string, gap time.Duration, enter bool) {
+	for _, r := range text {
+		f.keyTime = f.keyTime.Add(gap)
+		if f.pending != nil && gap > f.c.keys.det.MaxGap {
+			p := f.pending
+			f.pending = nil
+			p()
+		}
+		field.TypedRune(r)
+	}
+	f.keyTime = f.keyTime.Add(gap)
+	if enter {
+		field.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	}
+	f.keyTime = f.keyTime.Add(time.Second)
+	if f.pending != nil {
+		f.pending()
+	}
+}
+
+func (f *fixture) state(name string) store.State {
+	rows, _ := f.d.Day(context.Background(), f.d.Today())
+	for _, r := range rows {
+		if r.Name == name {
+			return r.State
+		}
+	}
+	return ""
+}
+
+func (f *fixture) shortcut(key fyne.KeyName) {
+	f.c.manual.TypedShortcut(&desktop.CustomShortcut{KeyName: key, Modifier: fyne.KeyModifierControl})
+}
+
+func TestScanIntoManualField(t *testing.T) {
+	f := newFixture(t)
+	f.keys(f.c.manual, f.code("Bălan Ana"), 4*time.Millisecond, true)
+	if got := f.c.card.title.Text; got != "Programare validă" {
+		t.Fatalf("card title %q", got)
+	}
+	if got := f.c.card.detail.Text; got != "Sosire înregistrată 10:12" {
+		t.Fatalf("card detail %q", got)
+	}
+	if f.c.manual.Text != "" {
+		t.Fatalf("the scan leaked into the field: %q", f.c.manual.Text)
+	}
+	if s := f.state("Bălan Ana"); s != store.Present {
+		t.Fatalf("state %s", s)
+	}
+	f.keys(f.c.manual, f.code("Bălan Ana"), 4*time.Millisecond, true)
+	if got := f.c.card.title.Text; got != "Sosire deja înregistrată" {
+		t.Fatalf("second scan: card title %q", got)
+	}
+	if got := f.c.card.bg.FillColor; got != cardColours["amber"][0] {
+		t.Fatalf("second scan: card colour %v", got)
+	}
+}
+
+func TestScanWhileSearching(t *testing.T) {
+	f := newFixture(t)
+	f.c.win.Canvas().Focus(f.c.day.search)
+	f.keys(f.c.day.search, "stef", 150*time.Millisecond, false)
+	if f.c.day.search.Text != "stef" {
+		t.Fatalf("typing reached the search box as %q", f.c.day.search.Text)
+	}
+	if len(f.c.day.shown) != 1 || f.c.day.shown[0].Name != "Ionescu Maria-Ștefania" {
+		t.Fatalf("search without diacritics found %v", f.c.day.shown)
+	}
+	f.keys(f.c.day.search, f.code("Popescu Andrei"), 3*time.Millisecond, true)
+	if f.c.day.search.Text != "stef" {
+		t.Fatalf("the scan leaked into the search box: %q", f.c.day.search.Text)
+	}
+	if s := f.state("Popescu Andrei"); s != store.Present {
+		t.Fatalf("scan while searching: state %s", s)
+	}
+}
+
+func TestManualEntryAndRefusal(t *testing.T) {
+	f := newFixture(t)
+	f.keys(f.c.manual, "GHNOTAREALCODE22", 200*time.Millisecond, true)
+	if got := f.c.card.title.Text; got != "Nu este un cod de programare" {
+		t.Fatalf("card title %q", got)
+	}
+	code := f.code("Moldovan Radu") // cancelled in the booking system
+	f.keys(f.c.manual, strings.ToLower(code), 200*time.Millisecond, true)
+	if got := f.c.card.title.Text; got != "Programare anulată" {
+		t.Fatalf("typed cancelled code: card title %q", got)
+	}
+	if f.c.card.bg.FillColor != cardColours["red"][0] {
+		t.Fatal("a cancelled booking is not red")
+	}
+}
+
+func TestUndoAndLanguage(t *testing.T) {
+	f := newFixture(t)
+	f.keys(f.c.manual, f.code("Bălan Ana"), 4*time.Millisecond, true)
+	f.shortcut(fyne.KeyZ)
+	if s := f.state("Bălan Ana"); s != store.Expected {
+		t.Fatalf("after undo: state %s", s)
+	}
+	if got := f.c.card.detail.Text; got != "Sosirea pentru Bălan Ana a fost anulată." {
+		t.Fatalf("undo card %q", got)
+	}
+	f.shortcut(fyne.KeyZ)
+	if got := f.c.card.title.Text; got != "Nu există nicio acțiune de anulat." {
+		t.Fatalf("second undo %q", got)
+	}
+	f.shortcut(fyne.KeyL)
+	f.keys(f.c.manual, f.code("Bălan Ana"), 4*time.Millisecond, true)
+	if got := f.c.card.detail.Text; got != "Arrival recorded 10:12" {
+		t.Fatalf("in English: %q", got)
+	}
+	if f.c.app.Preferences().String(PrefLanguage) != "en" {
+		t.Fatal("the language choice is not remembered")
+	}
+}
+
+func TestPickupHandOver(t *testing.T) {
+	f := newFixture(t)
+	if !f.c.handover.Disabled() {
+		t.Fatal("hand-over enabled with nothing scanned")
+	}
+	f.keys(f.c.manual, f.code("Rusu Daria"), 4*time.Millisecond, true)
+	if !strings.Contains(f.c.card.lines.Text, "PIN") {
+		t.Fatalf("no PIN reminder on a pickup: %q", f.c.card.lines.Text)
+	}
+	if f.c.handover.Disabled() {
+		t.Fatal("hand-over disabled after a pickup arrival")
+	}
+	f.shortcut(fyne.KeyP)
+	if s := f.state("Rusu Daria"); s != store.Collected {
+		t.Fatalf("after hand-over: state %s", s)
+	}
+	if !strings.Contains(f.c.card.detail.Text, "părintelui") {
+		t.Fatalf("no reminder that a child's card goes to a parent: %q", f.c.card.detail.Text)
+	}
+	if !f.c.handover.Disabled() {
+		t.Fatal("hand-over still enabled after the hand-over")
+	}
+}
+
+func TestDayListFilter(t *testing.T) {
+	f := newFixture(t)
+	f.keys(f.c.manual, f.code("Bălan Ana"), 4*time.Millisecond, true)
+	f.c.day.filter.SetSelectedIndex(2) // arrived
+	if len(f.c.day.shown) != 1 || f.c.day.shown[0].Name != "Bălan Ana" {
+		t.Fatalf("arrived filter shows %d rows", len(f.c.day.shown))
+	}
+	f.c.day.filter.SetSelectedIndex(0)
+	if len(f.c.day.shown) != len(f.c.day.all) || len(f.c.day.all) < 10 {
+		t.Fatalf("all filter shows %d of %d", len(f.c.day.shown), len(f.c.day.all))
+	}
+}

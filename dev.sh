@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# Ghișeu's developer entry point, for a fresh Debian 12 machine with Go and git:
+#   ./dev.sh run  [app flags]   install what is missing, build, open the counter on the demo office
+#   ./dev.sh test               install what is missing, run the whole test suite
+set -euo pipefail
+cd "$(dirname "$0")"
+
+# Debian packages: the C toolchain and X11/GL headers for Fyne (cgo), Xvfb and
+# the X tools for the end-to-end tests, and the archivers the tests use.
+packages=(gcc pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-dev
+  libxinerama-dev libxi-dev libxxf86vm-dev xvfb xauth xdotool imagemagick
+  zip p7zip-full fonts-dejavu-core)
+
+install_packages() {
+  local missing=()
+  for p in "${packages[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  [ ${#missing[@]} -eq 0 ] && return
+  echo "dev.sh: installing ${missing[*]}" >&2
+  local sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+case "${1:-}" in
+run)
+  shift
+  install_packages
+  go build -o bin/ghiseu ./cmd/ghiseu
+  if [ -z "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ]; then
+    echo "dev.sh: no display; run this in a desktop session (or set DISPLAY)" >&2
+    exit 1
+  fi
+  exec bin/ghiseu "$@"
+  ;;
+test)
+  install_packages
+  export LANG=en_US.UTF-8 CI="${CI:-}"
+  unformatted=$(gofmt -l .)
+  [ -z "$unformatted" ] || { echo "not gofmt-formatted: $unformatted" >&2; exit 1; }
+  go vet ./...
+  go test -count=1 ./...
+  ;;
+*)
+  echo "usage: ./dev.sh run [flags] | ./dev.sh test" >&2
+  exit 2
+  ;;
+esac
