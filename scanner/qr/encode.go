@@ -10,6 +10,7 @@ import (
 	"github.com/makiuchi-d/gozxing"
 	"github.com/makiuchi-d/gozxing/qrcode"
 	"github.com/makiuchi-d/gozxing/qrcode/decoder"
+	"github.com/makiuchi-d/gozxing/qrcode/encoder"
 )
 
 // Encode draws text as a QR code of at least size×size pixels, with error
@@ -33,4 +34,14 @@ func WritePNG(w io.Writer, text string, size int) error {
 		return err
 	}
 	return png.Encode(w, img)
+}
+
+// Version is the QR version (1 to 40: the symbol is 17+4×version modules
+// wide) and the mode that text needs at error correction level M.
+func Version(text string) (version int, mode string, err error) {
+	q, err := encoder.Encoder_encodeWithoutHint(text, decoder.ErrorCorrectionLevel_M)
+	if err != nil {
+		return 0, "", fmt.Errorf("encode QR code: %w", err)
+	}
+	return q.GetVersion().GetVersionNumber(), q.GetMode().String(), nil
 }

@@ -1,0 +1,272 @@
+// Package calendar is an office's week and year: when it takes bookings,
+// pickups and walk-ins, which days it is closed, and the timing rules the
+// booking side and the counter share. DOMAIN.md's SPCLEP Dumbrăvița is the
+// default; every office can have its own.
+package calendar
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// Clock is a time of day in minutes after midnight.
+type Clock int
+
+// ParseClock reads "HH:MM".
+func ParseClock(s string) (Clock, error) {
+	t, err := time.Parse("15:04", s)
+	if err != nil {
+		return 0, fmt.Errorf("time of day %q: want HH:MM", s)
+	}
+	return Clock(t.Hour()*60 + t.Minute()), nil
+}
+
+func (c Clock) String() string { return fmt.Sprintf("%02d:%02d", int(c)/60, int(c)%60) }
+
+// MarshalText writes "HH:MM".
+func (c Clock) MarshalText() ([]byte, error) { return []byte(c.String()), nil }
+
+// UnmarshalText reads "HH:MM".
+func (c *Clock) UnmarshalText(b []byte) error {
+	v, err := ParseClock(string(b))
+	*c = v
+	return err
+}
+
+// Window is a span of a day, [Start, End).
+type Window struct {
+	Start Clock `json:"start"`
+	End   Clock `json:"end"`
+}
+
+// Week gives each weekday its windows; keys are "mon".."sun".
+type Week map[string][]Window
+
+var weekdayKeys = [7]string{"sun", "mon", "tue", "wed", "thu", "fri", "sat"}
+
+// On lists the windows of t's weekday.
+func (w Week) On(t time.Time) []Window { return w[weekdayKeys[t.Weekday()]] }
+
+// Duration is a time.Duration written as "15m", "2h".
+type Duration time.Duration
+
+// MarshalText writes the duration as Go does.
+func (d Duration) MarshalText() ([]byte, error) { return []byte(time.Duration(d).String()), nil }
+
+// UnmarshalText reads "15m", "1h30m".
+func (d *Duration) UnmarshalText(b []byte) error {
+	v, err := time.ParseDuration(string(b))
+	*d = Duration(v)
+	return err
+}
+
+// Calendar is one office's settings for time.
+type Calendar struct {
+	Office       string   `json:"office"`
+	OfficeName   string   `json:"office_name"`
+	TimeZone     string   `json:"time_zone"`
+	SlotMinutes  int      `json:"slot_minutes"`   // one intake, 20 by default (15 at some offices)
+	PickupMinute int      `json:"pickup_minutes"` // one pickup slot
+	Intake       Week     `json:"intake"`         // by appointment
+	Pickup       Week     `json:"pickup"`         // pickups of finished cards
+	WalkIn       Week     `json:"walk_in"`        // special situations, no appointment
+	Closed       []string `json:"closed"`         // extra closed days, YYYY-MM-DD
+	// NotHolidays lists public holidays this office works on anyway
+	// (a law that changed before this program did).
+	NotHolidays    []string `json:"not_holidays"`
+	BookingDays    int      `json:"booking_days"`        // how far ahead one may book
+	ConfirmTimeout Duration `json:"confirm_timeout"`     // to confirm a booking request by e-mail
+	EarlyGrace     Duration `json:"early_grace"`         // how early before the slot one is taken
+	LateGrace      Duration `json:"late_grace"`          // how late after the slot's start one is still taken
+	NoShowAfter    Duration `json:"no_show_after"`       // after the slot's end, an absent person is a no-show
+	PickupWorkDays int      `json:"pickup_working_days"` // working days from the ready notice to pickup
+	loc            *time.Location
+}
+
+// Default is SPCLEP Dumbrăvița as DOMAIN.md describes it.
+func Default() Calendar {
+	w := func(a, b string) Window {
+		s, _ := ParseClock(a)
+		e, _ := ParseClock(b)
+		return Window{s, e}
+	}
+	morning := []Window{w("08:30", "13:00")}
+	return Calendar{
+		Office: "TM-DUMBRAVITA", OfficeName: "SPCLEP Dumbrăvița", TimeZone: "Europe/Bucharest",
+		SlotMinutes: 20, PickupMinute: 15,
+		Intake:      Week{"mon": morning, "tue": morning, "wed": morning, "thu": {w("13:00", "17:00")}},
+		WalkIn:      Week{"thu": {w("08:30", "10:00")}},
+		Pickup:      Week{"fri": {w("08:30", "12:00")}},
+		BookingDays: 30, ConfirmTimeout: Duration(15 * time.Minute),
+		EarlyGrace: Duration(15 * time.Minute), LateGrace: Duration(10 * time.Minute),
+		NoShowAfter: Duration(10 * time.Minute), PickupWorkDays: 2,
+	}
+}
+
+// Parse reads a calendar from JSON and checks it.
+func Parse(data []byte) (Calendar, error) {
+	var c Calendar
+	if err := json.Unmarshal(data, &c); err != nil {
+		return c, fmt.Errorf("read office calendar: %w", err)
+	}
+	return c, c.Validate()
+}
+
+// Validate checks the settings and loads the time zone.
+func (c *Calendar) Validate() error {
+	loc, err := time.LoadLocation(c.TimeZone)
+	if err != nil {
+		return fmt.Errorf("office %s: time zone %q: %w", c.Office, c.TimeZone, err)
+	}
+	c.loc = loc
+	if c.SlotMinutes <= 0 || c.PickupMinute <= 0 || c.BookingDays <= 0 {
+		return fmt.Errorf("office %s: slot lengths and the booking window must be positive", c.Office)
+	}
+	for name, week := range map[string]Week{"intake": c.Intake, "pickup": c.Pickup, "walk_in": c.WalkIn} {
+		for day, ws := range week {
+			if !strings.Contains(strings.Join(weekdayKeys[:], " "), day) {
+				return fmt.Errorf("office %s: %s hours: unknown weekday %q", c.Office, name, day)
+			}
+			for _, w := range ws {
+				if w.End <= w.Start {
+					return fmt.Errorf("office %s: %s hours on %s: %s-%s is empty", c.Office, name, day, w.Start, w.End)
+				}
+			}
+		}
+	}
+	for _, d := range append(append([]string{}, c.Closed...), c.NotHolidays...) {
+		if _, err := time.Parse(time.DateOnly, d); err != nil {
+			return fmt.Errorf("office %s: day %q: want YYYY-MM-DD", c.Office, d)
+		}
+	}
+	return nil
+}
+
+// Location is the office's time zone.
+func (c Calendar) Location() *time.Location {
+	if c.loc == nil {
+		if loc, err := time.LoadLocation(c.TimeZone); err == nil {
+			return loc
+		}
+		return time.UTC
+	}
+	return c.loc
+}
+
+// Day is the office-local date of t.
+func (c Calendar) Day(t time.Time) string { return t.In(c.Location()).Format(time.DateOnly) }
+
+// At is the moment a clock time of t's office-local day.
+func (c Calendar) At(t time.Time, k Clock) time.Time {
+	y, m, d := t.In(c.Location()).Date()
+	return time.Date(y, m, d, int(k)/60, int(k)%60, 0, 0, c.Location())
+}
+
+// IsClosed reports whether the office is closed all day on t's date: a
+// public holiday or an extra closed day.
+func (c Calendar) IsClosed(t time.Time) bool {
+	day := c.Day(t)
+	for _, d := range c.Closed {
+		if d == day {
+			return true
+		}
+	}
+	for _, d := range c.NotHolidays {
+		if d == day {
+			return false
+		}
+	}
+	_, holiday := Holiday(t.In(c.Location()))
+	return holiday
+}
+
+// WorkingDay reports whether t's date is a working day: Monday to Friday
+// and not closed.
+func (c Calendar) WorkingDay(t time.Time) bool {
+	wd := t.In(c.Location()).Weekday()
+	return wd != time.Saturday && wd != time.Sunday && !c.IsClosed(t)
+}
+
+// AddWorkingDays is the date n working days after t's date (at t's clock
+// time).
+func (c Calendar) AddWorkingDays(t time.Time, n int) time.Time {
+	t = t.In(c.Location())
+	for n > 0 {
+		t = t.AddDate(0, 0, 1)
+		if c.WorkingDay(t) {
+			n--
+		}
+	}
+	return t
+}
+
+// Slots lists the slots of a kind ("intake" or "pickup") on t's date, in
+// order; none on a closed day.
+func (c Calendar) Slots(t time.Time, pickup bool) []time.Time {
+	if c.IsClosed(t) {
+		return nil
+	}
+	week, length := c.Intake, c.SlotMinutes
+	if pickup {
+		week, length = c.Pickup, c.PickupMinute
+	}
+	var out []time.Time
+	for _, w := range week.On(t.In(c.Location())) {
+		for k := w.Start; k+Clock(length) <= w.End; k += Clock(length) {
+			out = append(out, c.At(t, k))
+		}
+	}
+	return out
+}
+
+// IsSlot reports whether start is the start of a slot of that kind.
+func (c Calendar) IsSlot(start time.Time, pickup bool) bool {
+	for _, s := range c.Slots(start, pickup) {
+		if s.Equal(start) {
+			return true
+		}
+	}
+	return false
+}
+
+// Bookable says why a slot cannot be booked at now, or nil: it must be a
+// slot of the office, in the future and within the booking window.
+func (c Calendar) Bookable(start time.Time, pickup bool, now time.Time) error {
+	switch {
+	case !start.After(now):
+		return ErrPast
+	case c.IsClosed(start):
+		return ErrClosed
+	case !c.IsSlot(start, pickup):
+		return ErrNoSlot
+	case start.After(c.At(now, 0).AddDate(0, 0, c.BookingDays+1)):
+		return ErrTooFar
+	}
+	return nil
+}
+
+// Why a slot cannot be booked.
+var (
+	ErrPast   = fmt.Errorf("the slot has passed")
+	ErrClosed = fmt.Errorf("the office is closed that day")
+	ErrNoSlot = fmt.Errorf("not a slot of the office's hours")
+	ErrTooFar = fmt.Errorf("beyond the booking window")
+)
+
+// InWindow reports whether t falls in one of the week's windows on its day,
+// and the office is open.
+func (c Calendar) InWindow(week Week, t time.Time) bool {
+	if c.IsClosed(t) {
+		return false
+	}
+	t = t.In(c.Location())
+	k := Clock(t.Hour()*60 + t.Minute())
+	for _, w := range week.On(t) {
+		if k >= w.Start && k < w.End {
+			return true
+		}
+	}
+	return false
+}
