@@ -17,6 +17,7 @@ import (
 	"github.com/ghiseu/ghiseu/assets/i18n"
 	"github.com/ghiseu/ghiseu/store"
 	"github.com/ghiseu/ghiseu/store/desk"
+	"github.com/ghiseu/ghiseu/store/rules"
 	"github.com/ghiseu/ghiseu/store/verdict"
 )
 
@@ -36,11 +37,13 @@ type Counter struct {
 	card      *verdictCard
 	manual    *scanEntry
 	handover  *widget.Button
+	accept    *widget.Button
 	day       *dayList
 	clock     *widget.Label
 
-	shown   cardContent      // what the card shows, to repaint it in another language
-	current *verdict.Verdict // the last scan's verdict, for the hand-over button
+	shown    cardContent      // what the card shows, to repaint it in another language
+	current  *verdict.Verdict // the last scan's verdict, for the action buttons
+	lastCode string           // the last scanned code, for an override
 }
 
 // NewCounter builds the counter screen into w.
@@ -79,6 +82,7 @@ func (c *Counter) bindShortcuts() {
 	for key, f := range map[fyne.KeyName]func(){
 		fyne.KeyZ: c.Undo,
 		fyne.KeyP: c.HandOver,
+		fyne.KeyA: c.askOverride,
 		fyne.KeyF: func() { c.win.Canvas().Focus(c.day.search) },
 		fyne.KeyD: c.showDemoCodes,
 		fyne.KeyL: c.toggleLanguage,
@@ -99,9 +103,11 @@ func (c *Counter) build() {
 	undo := widget.NewButton(c.t("ui.undo", nil), c.Undo)
 	c.handover = widget.NewButton(c.t("ui.handover", nil), c.HandOver)
 	c.handover.Importance = widget.HighImportance
+	c.accept = widget.NewButton(c.t("ui.accept", nil), c.askOverride)
+	c.accept.Importance = widget.WarningImportance
 
 	left := container.NewBorder(nil,
-		container.NewVBox(container.NewGridWithColumns(2, undo, c.handover),
+		container.NewVBox(container.NewGridWithColumns(3, undo, c.accept, c.handover),
 			container.NewBorder(nil, nil, nil, check, c.manual)),
 		nil, nil, c.card.root)
 	c.day = newDayList(c)
@@ -110,12 +116,12 @@ func (c *Counter) build() {
 	c.win.SetContent(container.NewBorder(c.header(), nil, nil, nil, split))
 	c.win.Canvas().Focus(c.manual)
 	c.card.Show(c.shown)
-	c.updateHandover()
+	c.updateButtons()
 	c.day.reload()
 }
 
 func (c *Counter) header() fyne.CanvasObject {
-	office := widget.NewLabelWithStyle(c.desk.OfficeName, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	office := widget.NewLabelWithStyle(c.desk.Cal.OfficeName, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	who := widget.NewLabel(c.t("ui.counter", map[string]string{"counter": c.desk.Counter, "clerk": c.desk.Clerk}))
 	if c.clock == nil {
 		c.clock = widget.NewLabelWithStyle("", fyne.TextAlignTrailing, fyne.TextStyle{Bold: true, Monospace: true})
@@ -132,8 +138,10 @@ func (c *Counter) tickClock() {
 	c.clock.SetText(i18n.Time(c.lang, now, "date") + "  " + now.Format("15:04:05"))
 }
 
-// RunClock keeps the header clock and the day list current until ctx ends.
+// RunClock keeps the header clock and the day list current, and records
+// no-shows as slots pass, until ctx ends.
 func (c *Counter) RunClock(ctx context.Context) {
+	fyne.Do(c.markNoShows)
 	t := time.NewTicker(time.Second)
 	defer t.Stop()
 	for {
@@ -144,11 +152,19 @@ func (c *Counter) RunClock(ctx context.Context) {
 			fyne.Do(func() {
 				c.tickClock()
 				if now.Second() == 0 {
-					c.day.reload()
+					c.markNoShows()
 				}
 			})
 		}
 	}
+}
+
+func (c *Counter) markNoShows() {
+	if _, err := c.desk.MarkNoShows(context.Background()); err != nil {
+		c.fail(err)
+		return
+	}
+	c.day.reload()
 }
 
 func (c *Counter) toggleLanguage() {
@@ -182,23 +198,32 @@ func (c *Counter) Scan(code string) {
 		c.fail(err)
 		return
 	}
+	c.current, c.lastCode = &v, code
+	c.show(c.contentOf(v))
+}
+
+// Override takes the last scanned person anyway, with the clerk's reason.
+func (c *Counter) Override(reason string) {
+	defer c.win.Canvas().Focus(c.manual)
+	v, err := c.desk.Override(context.Background(), c.lastCode, reason)
+	if err != nil {
+		c.fail(err)
+		return
+	}
 	c.current = &v
 	c.show(c.contentOf(v))
 }
 
 func (c *Counter) contentOf(v verdict.Verdict) cardContent {
 	m := v.Message(c.lang)
-	lines := m.Lines
-	if v.Booking != nil && v.Booking.Kind == store.Pickup && v.Accepts() {
-		lines = append(lines, c.t("ui.pickup.pins", nil))
-	}
-	return cardContent{Colour: v.Colour, Title: m.Title, Who: m.Who, Lines: strings.Join(lines, "\n"), Detail: m.Detail}
+	return cardContent{Colour: v.Colour, Title: m.Title, Who: m.Who, Lines: strings.Join(m.Lines, "\n"),
+		Detail: m.Detail, Help: strings.Join(m.Help, "\n")}
 }
 
 func (c *Counter) show(content cardContent) {
 	c.shown = content
 	c.card.Show(content)
-	c.updateHandover()
+	c.updateButtons()
 	c.day.reload()
 }
 
@@ -246,9 +271,9 @@ func (c *Counter) HandOver() {
 	}
 	c.current = nil
 	content := cardContent{Colour: verdict.Green, Who: b.Name,
-		Title: c.t("ui.handover.done", map[string]string{"at": e.At.In(c.desk.Loc).Format(time.RFC3339)})}
-	if age := b.AgeOn(c.desk.Time()); age >= 0 && age < 14 {
-		content.Detail = c.t("ui.handover.minor", nil)
+		Title: c.t("ui.handover.done", map[string]string{"at": e.At.In(c.desk.Cal.Location()).Format(time.RFC3339)})}
+	if born, err := time.Parse(time.DateOnly, b.BirthDate); err == nil && rules.AgeOn(born, c.desk.Time()) < 14 {
+		content.Detail = c.t("help.pickup_minor", nil)
 	}
 	c.show(content)
 }
@@ -257,10 +282,14 @@ func (c *Counter) canHandOver() bool {
 	return c.current != nil && c.current.Booking != nil && c.current.Booking.Kind == store.Pickup && c.current.Recorded != nil
 }
 
-func (c *Counter) updateHandover() {
-	if c.canHandOver() {
-		c.handover.Enable()
-	} else {
-		c.handover.Disable()
+func (c *Counter) canOverride() bool { return c.current != nil && c.current.Overridable() }
+
+func (c *Counter) updateButtons() {
+	for b, ok := range map[*widget.Button]bool{c.handover: c.canHandOver(), c.accept: c.canOverride()} {
+		if ok {
+			b.Enable()
+		} else {
+			b.Disable()
+		}
 	}
 }

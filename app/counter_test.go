@@ -21,6 +21,7 @@ type fixture struct {
 	t       *testing.T
 	c       *Counter
 	d       *desk.Desk
+	now     time.Time // the desk's clock
 	keyTime time.Time
 	pending func()
 }
@@ -29,20 +30,26 @@ func newFixture(t *testing.T) *fixture {
 	t.Helper()
 	a := test.NewTempApp(t)
 	loc, _ := time.LoadLocation("Europe/Bucharest")
-	now := time.Date(2026, 11, 23, 10, 12, 0, 0, loc)
+	f := &fixture{t: t, now: time.Date(2026, 11, 23, 10, 12, 0, 0, loc)}
+	f.keyTime = f.now
 	d, err := desk.Open(context.Background(), desk.Config{DBPath: filepath.Join(t.TempDir(), "g.db"),
-		Counter: "3", Clerk: "maria", Now: func() time.Time { return now }})
+		Counter: "3", Clerk: "maria", Now: func() time.Time { return f.now }})
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { d.Close() })
+	f.d = d
 	w := test.NewWindow(nil)
 	w.Resize(fyne.NewSize(1366, 768))
-	f := &fixture{t: t, d: d, keyTime: now}
 	f.c = NewCounter(a, w, d)
 	f.c.keys.now = func() time.Time { return f.keyTime }
 	f.c.keys.after = func(_ time.Duration, fn func()) { f.pending = fn }
 	return f
+}
+
+// at sets the desk's clock to hh:mm on the fixture's day.
+func (f *fixture) at(hh, mm int) {
+	f.now = time.Date(2026, 11, 23, hh, mm, 0, 0, f.now.Location())
 }
 
 // code is the demo code of the named person.
@@ -122,6 +129,7 @@ func TestScanIntoManualField(t *testing.T) {
 
 func TestScanWhileSearching(t *testing.T) {
 	f := newFixture(t)
+	f.at(8, 35)
 	f.c.win.Canvas().Focus(f.c.day.search)
 	f.keys(f.c.day.search, "stef", 150*time.Millisecond, false)
 	if f.c.day.search.Text != "stef" {
@@ -181,12 +189,13 @@ func TestUndoAndLanguage(t *testing.T) {
 
 func TestPickupHandOver(t *testing.T) {
 	f := newFixture(t)
+	f.at(9, 16)
 	if !f.c.handover.Disabled() {
 		t.Fatal("hand-over enabled with nothing scanned")
 	}
 	f.keys(f.c.manual, f.code("Rusu Daria"), 4*time.Millisecond, true)
-	if !strings.Contains(f.c.card.lines.Text, "PIN") {
-		t.Fatalf("no PIN reminder on a pickup: %q", f.c.card.lines.Text)
+	if !strings.Contains(f.c.card.help.Text, "PIN") {
+		t.Fatalf("no PIN reminder on a pickup: %q", f.c.card.help.Text)
 	}
 	if f.c.handover.Disabled() {
 		t.Fatal("hand-over disabled after a pickup arrival")
@@ -213,5 +222,26 @@ func TestDayListFilter(t *testing.T) {
 	f.c.day.filter.SetSelectedIndex(0)
 	if len(f.c.day.shown) != len(f.c.day.all) || len(f.c.day.all) < 10 {
 		t.Fatalf("all filter shows %d of %d", len(f.c.day.shown), len(f.c.day.all))
+	}
+}
+
+func TestHelpAndOverride(t *testing.T) {
+	f := newFixture(t)
+	f.keys(f.c.manual, f.code("Bălan Ana"), 4*time.Millisecond, true)
+	for _, want := range []string{"Taxă: 70 lei", "se iau amprentele", "valabilă 10 ani", "☐ Certificatul de naștere"} {
+		if !strings.Contains(f.c.card.help.Text, want) {
+			t.Errorf("the card's checklist lacks %q:\n%s", want, f.c.card.help.Text)
+		}
+	}
+	if !f.c.accept.Disabled() {
+		t.Fatal("accept-with-reason enabled on a valid verdict")
+	}
+	f.keys(f.c.manual, f.code("Popescu Andrei"), 4*time.Millisecond, true) // 08:30, now 10:12
+	if f.c.card.title.Text != "Întârziere: programarea a expirat" || f.c.accept.Disabled() {
+		t.Fatalf("late: %q, accept disabled %v", f.c.card.title.Text, f.c.accept.Disabled())
+	}
+	f.c.Override("fără programare, locuri libere")
+	if f.c.card.title.Text != "Primit de funcționar" || f.state("Popescu Andrei") != store.Present {
+		t.Fatalf("after the override: %q, %s", f.c.card.title.Text, f.state("Popescu Andrei"))
 	}
 }

@@ -14,6 +14,7 @@ const (
 	sizeVerdictTitle  fyne.ThemeSizeName = "ghiseu.verdict.title"
 	sizeVerdictWho    fyne.ThemeSizeName = "ghiseu.verdict.who"
 	sizeVerdictDetail fyne.ThemeSizeName = "ghiseu.verdict.detail"
+	sizeVerdictHelp   fyne.ThemeSizeName = "ghiseu.verdict.help"
 )
 
 // cardColours paints a verdict card: background and text.
@@ -38,6 +39,8 @@ func (t ghiseuTheme) Size(n fyne.ThemeSizeName) float32 {
 		return 32
 	case sizeVerdictDetail:
 		return 24
+	case sizeVerdictHelp:
+		return 16
 	}
 	return t.Theme.Size(n)
 }

@@ -16,6 +16,7 @@ type verdictCard struct {
 	who      *widget.Label
 	lines    *widget.Label
 	detail   *widget.Label
+	help     *widget.Label
 	override *container.ThemeOverride
 	root     fyne.CanvasObject
 }
@@ -27,6 +28,7 @@ type cardContent struct {
 	Who    string
 	Lines  string
 	Detail string
+	Help   string // the clerk's checklist
 }
 
 func newVerdictCard() *verdictCard {
@@ -36,10 +38,11 @@ func newVerdictCard() *verdictCard {
 		who:    &widget.Label{TextStyle: fyne.TextStyle{Bold: true}, Wrapping: fyne.TextWrapWord, SizeName: sizeVerdictWho},
 		lines:  &widget.Label{Wrapping: fyne.TextWrapWord},
 		detail: &widget.Label{Wrapping: fyne.TextWrapWord, SizeName: sizeVerdictDetail},
+		help:   &widget.Label{Wrapping: fyne.TextWrapWord, SizeName: sizeVerdictHelp},
 	}
 	c.bg.CornerRadius = 12
 	c.override = container.NewThemeOverride(
-		container.NewPadded(container.NewVBox(c.title, c.who, c.lines, c.detail)), cardThemeFor(""))
+		container.NewPadded(container.NewVBox(c.title, c.who, c.lines, c.detail, c.help)), cardThemeFor(""))
 	c.root = container.NewStack(c.bg, c.override)
 	return c
 }
@@ -55,6 +58,8 @@ func (c *verdictCard) Show(content cardContent) {
 	c.lines.SetText(content.Lines)
 	c.lines.Hidden = content.Lines == ""
 	c.detail.SetText(content.Detail)
+	c.help.SetText(content.Help)
+	c.help.Hidden = content.Help == ""
 	c.bg.Refresh()
 	c.override.Refresh()
 }

@@ -8,53 +8,48 @@ import (
 	"time"
 )
 
-const bookingColumns = `id, office, day, slot_start, slot_minutes, kind, name, reason, status, code, birth_date`
+const bookingColumns = `id, office, day, slot_start, slot_minutes, kind, name, reason, status, birth_date, ready_on, code`
 
 func scanBooking(row interface{ Scan(...any) error }) (Booking, error) {
 	var b Booking
 	var start int64
+	var code sql.NullString
 	err := row.Scan(&b.ID, &b.Office, &b.Day, &start, &b.SlotMinutes, &b.Kind,
-		&b.Name, &b.Reason, &b.Status, &b.Code, &b.BirthDate)
+		&b.Name, &b.Reason, &b.Status, &b.BirthDate, &b.ReadyOn, &code)
 	b.SlotStart = time.Unix(start, 0)
+	b.Code = code.String
 	return b, err
 }
 
 // PutBookings inserts or replaces bookings, all in one transaction. Events
 // are never touched.
 func (db *DB) PutBookings(ctx context.Context, bs []Booking) error {
-	return db.tx(ctx, func(t *sql.Tx) error {
-		st, err := t.PrepareContext(ctx, `INSERT INTO bookings (`+bookingColumns+`)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-			ON CONFLICT (id) DO UPDATE SET office = excluded.office, day = excluded.day,
-				slot_start = excluded.slot_start, slot_minutes = excluded.slot_minutes,
-				kind = excluded.kind, name = excluded.name, reason = excluded.reason,
-				status = excluded.status, code = excluded.code, birth_date = excluded.birth_date`)
-		if err != nil {
-			return fmt.Errorf("put bookings: %w", err)
-		}
-		defer st.Close()
-		for _, b := range bs {
-			if b.Status == "" {
-				b.Status = Confirmed
-			}
-			_, err := st.ExecContext(ctx, b.ID, b.Office, b.Day, b.SlotStart.Unix(), b.SlotMinutes,
-				b.Kind, b.Name, b.Reason, b.Status, b.Code, b.BirthDate)
-			if err != nil {
-				return fmt.Errorf("put booking %s: %w", b.ID, err)
-			}
-		}
-		return nil
-	})
+	return db.tx(ctx, func(t *sql.Tx) error { return putBookingsTx(ctx, t, bs) })
 }
 
-// BookingByCode finds the booking a reservation code points to.
-func (db *DB) BookingByCode(ctx context.Context, code string) (Booking, error) {
-	row := db.sql.QueryRowContext(ctx, `SELECT `+bookingColumns+` FROM bookings WHERE code = ?`, code)
-	b, err := scanBooking(row)
-	if errors.Is(err, sql.ErrNoRows) {
-		return Booking{}, fmt.Errorf("booking with code %q: %w", code, ErrNotFound)
+func putBookingsTx(ctx context.Context, t *sql.Tx, bs []Booking) error {
+	st, err := t.PrepareContext(ctx, `INSERT INTO bookings (`+bookingColumns+`)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULLIF(?, ''))
+		ON CONFLICT (id) DO UPDATE SET office = excluded.office, day = excluded.day,
+			slot_start = excluded.slot_start, slot_minutes = excluded.slot_minutes,
+			kind = excluded.kind, name = excluded.name, reason = excluded.reason,
+			status = excluded.status, birth_date = excluded.birth_date,
+			ready_on = excluded.ready_on, code = coalesce(excluded.code, code)`)
+	if err != nil {
+		return fmt.Errorf("put bookings: %w", err)
 	}
-	return b, err
+	defer st.Close()
+	for _, b := range bs {
+		if b.Status == "" {
+			b.Status = Confirmed
+		}
+		_, err := st.ExecContext(ctx, b.ID, b.Office, b.Day, b.SlotStart.Unix(), b.SlotMinutes,
+			b.Kind, b.Name, b.Reason, b.Status, b.BirthDate, b.ReadyOn, b.Code)
+		if err != nil {
+			return fmt.Errorf("put booking %s: %w", b.ID, err)
+		}
+	}
+	return nil
 }
 
 // BookingByID finds a booking by its ID.
@@ -105,17 +100,6 @@ func (db *DB) SetSetting(ctx context.Context, key, value string) error {
 		ON CONFLICT (key) DO UPDATE SET value = excluded.value`, key, value)
 	if err != nil {
 		return fmt.Errorf("write setting %s: %w", key, err)
-	}
-	return nil
-}
-
-// DeleteDay removes an office day's bookings that nothing was recorded for
-// yet. The event log is never touched.
-func (db *DB) DeleteDay(ctx context.Context, office, day string) error {
-	_, err := db.sql.ExecContext(ctx, `DELETE FROM bookings WHERE office = ? AND day = ?
-		AND id NOT IN (SELECT booking_id FROM events)`, office, day)
-	if err != nil {
-		return fmt.Errorf("delete bookings of %s: %w", day, err)
 	}
 	return nil
 }

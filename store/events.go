@@ -16,13 +16,13 @@ func NewEventID() string {
 	return hex.EncodeToString(b[:])
 }
 
-const eventColumns = `seq, id, booking_id, type, at, counter, clerk, undoes`
+const eventColumns = `seq, id, booking_id, type, at, counter, clerk, undoes, note`
 
 func scanEvent(row interface{ Scan(...any) error }) (Event, error) {
 	var e Event
 	var at int64
 	var undoes sql.NullString
-	err := row.Scan(&e.Seq, &e.ID, &e.BookingID, &e.Type, &at, &e.Counter, &e.Clerk, &undoes)
+	err := row.Scan(&e.Seq, &e.ID, &e.BookingID, &e.Type, &at, &e.Counter, &e.Clerk, &undoes, &e.Note)
 	e.At = time.UnixMilli(at)
 	e.Undoes = undoes.String
 	return e, err
@@ -38,9 +38,9 @@ func appendTx(ctx context.Context, t *sql.Tx, e Event) error {
 	if e.ID == "" {
 		return fmt.Errorf("append %s event for booking %s: no event ID", e.Type, e.BookingID)
 	}
-	_, err := t.ExecContext(ctx, `INSERT INTO events (id, booking_id, type, at, counter, clerk, undoes)
-		VALUES (?, ?, ?, ?, ?, ?, NULLIF(?, '')) ON CONFLICT (id) DO NOTHING`,
-		e.ID, e.BookingID, e.Type, e.At.UnixMilli(), e.Counter, e.Clerk, e.Undoes)
+	_, err := t.ExecContext(ctx, `INSERT INTO events (id, booking_id, type, at, counter, clerk, undoes, note)
+		VALUES (?, ?, ?, ?, ?, ?, NULLIF(?, ''), ?) ON CONFLICT (id) DO NOTHING`,
+		e.ID, e.BookingID, e.Type, e.At.UnixMilli(), e.Counter, e.Clerk, e.Undoes, e.Note)
 	if err != nil {
 		return fmt.Errorf("append %s event for booking %s: %w", e.Type, e.BookingID, err)
 	}
@@ -106,19 +106,34 @@ func (db *DB) events(ctx context.Context, q querier, where string, args ...any) 
 	return out, rows.Err()
 }
 
-// Judge runs fn with a booking's current events and appends the event fn
-// returns (if any) in the same transaction, so that two scans of one code at
-// once cannot both record an arrival. The event is on disk when Judge returns.
-func (db *DB) Judge(ctx context.Context, bookingID string, fn func([]Event) (*Event, error)) error {
+// Outcome is what a judgement writes: an event, and the booking itself when
+// the local list did not have it.
+type Outcome struct {
+	Event   *Event
+	Booking *Booking
+}
+
+// Judge runs fn with a booking's current events and writes what fn returns
+// in the same transaction, so that two scans of one code at once cannot both
+// record an arrival. The outcome is on disk when Judge returns.
+func (db *DB) Judge(ctx context.Context, bookingID string, fn func([]Event) (Outcome, error)) error {
 	return db.tx(ctx, func(t *sql.Tx) error {
 		es, err := db.events(ctx, t, `WHERE booking_id = ? ORDER BY seq`, bookingID)
 		if err != nil {
 			return err
 		}
-		e, err := fn(es)
-		if err != nil || e == nil {
+		o, err := fn(es)
+		if err != nil {
 			return err
 		}
-		return appendTx(ctx, t, *e)
+		if o.Booking != nil {
+			if err := putBookingsTx(ctx, t, []Booking{*o.Booking}); err != nil {
+				return err
+			}
+		}
+		if o.Event == nil {
+			return nil
+		}
+		return appendTx(ctx, t, *o.Event)
 	})
 }

@@ -41,6 +41,37 @@ var migrations = []string{
 		value TEXT NOT NULL
 	);
 	ALTER TABLE bookings ADD COLUMN birth_date TEXT NOT NULL DEFAULT '';`,
+
+	// 3: signed reservation codes. Bookings are found by the booking ID the
+	// code carries, so the code is no longer a unique lookup key (and may be
+	// unknown); pickups get the date of the "card ready" notice; events get
+	// the clerk's reason for an override; the booking system's public keys.
+	`CREATE TABLE bookings_v3 (
+		id           TEXT PRIMARY KEY,
+		office       TEXT NOT NULL,
+		day          TEXT NOT NULL,
+		slot_start   INTEGER NOT NULL,
+		slot_minutes INTEGER NOT NULL CHECK (slot_minutes > 0),
+		kind         TEXT NOT NULL CHECK (kind IN ('intake', 'pickup')),
+		name         TEXT NOT NULL,
+		reason       TEXT NOT NULL,
+		status       TEXT NOT NULL DEFAULT 'confirmed',
+		birth_date   TEXT NOT NULL DEFAULT '',
+		ready_on     TEXT NOT NULL DEFAULT '',
+		code         TEXT
+	);
+	INSERT INTO bookings_v3 (id, office, day, slot_start, slot_minutes, kind, name, reason, status, birth_date, code)
+		SELECT id, office, day, slot_start, slot_minutes, kind, name, reason, status, birth_date, code FROM bookings;
+	DROP TABLE bookings;
+	ALTER TABLE bookings_v3 RENAME TO bookings;
+	CREATE INDEX bookings_day ON bookings (office, day, slot_start);
+	ALTER TABLE events ADD COLUMN note TEXT NOT NULL DEFAULT '';
+	CREATE TABLE keys (
+		id          INTEGER PRIMARY KEY CHECK (id BETWEEN 0 AND 255),
+		public_key  BLOB NOT NULL CHECK (length(public_key) = 32),
+		valid_from  INTEGER NOT NULL, -- Unix seconds
+		valid_until INTEGER           -- Unix seconds; NULL: no end
+	);`,
 }
 
 // migrate applies the migrations the database has not seen, up to version

@@ -19,6 +19,9 @@ const (
 	Confirmed Status = "confirmed"
 	Cancelled Status = "cancelled"
 	Replaced  Status = "replaced"
+	// Unlisted marks a booking known only from its signed code: the local
+	// list did not have it when it was scanned.
+	Unlisted Status = "unlisted"
 )
 
 // Booking is one appointment as the counter needs it: no more personal data
@@ -33,8 +36,9 @@ type Booking struct {
 	Name        string    `json:"name"`
 	Reason      string    `json:"reason"`               // a reason code, see assets/i18n "reason.*"
 	BirthDate   string    `json:"birth_date,omitempty"` // YYYY-MM-DD, for minors' rules and fees
+	ReadyOn     string    `json:"ready_on,omitempty"`   // pickups: YYYY-MM-DD of the "card ready" notice
 	Status      Status    `json:"status"`
-	Code        string    `json:"code"` // the reservation code's lookup key
+	Code        string    `json:"code,omitempty"` // the reservation code, when known (demo, issuing)
 }
 
 // SlotEnd is when the booked slot ends.
@@ -62,6 +66,7 @@ type Event struct {
 	Counter   string    `json:"counter"`
 	Clerk     string    `json:"clerk"`
 	Undoes    string    `json:"undoes,omitempty"` // for Undone: the ID of the cancelled event
+	Note      string    `json:"note,omitempty"`   // the clerk's reason for an override
 	Seq       int64     `json:"-"`                // local order of appending
 }
 
@@ -112,19 +117,4 @@ func stateAfter(t EventType) State {
 		return Collected
 	}
 	return Expected
-}
-
-// AgeOn is the person's age in whole years on the date of t, or -1 when the
-// birth date is not known.
-func (b Booking) AgeOn(t time.Time) int {
-	born, err := time.Parse(time.DateOnly, b.BirthDate)
-	if err != nil {
-		return -1
-	}
-	y, m, d := t.Date()
-	age := y - born.Year()
-	if m < born.Month() || m == born.Month() && d < born.Day() {
-		age--
-	}
-	return age
 }

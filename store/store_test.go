@@ -7,6 +7,8 @@ import (
 	"reflect"
 	"testing"
 	"time"
+
+	"github.com/ghiseu/ghiseu/scanner/rescode"
 )
 
 func openTemp(t *testing.T) *DB {
@@ -51,16 +53,23 @@ func TestMigrateFromVersion1(t *testing.T) {
 	if v, _ := db.SchemaVersion(ctx); v != len(migrations) {
 		t.Fatalf("schema version %d, want %d", v, len(migrations))
 	}
-	b, err := db.BookingByCode(ctx, "GHX")
+	b, err := db.BookingByID(ctx, "b1")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if b.Name != "Popescu Ana" || b.BirthDate != "" || b.Status != Confirmed {
+	if b.Name != "Popescu Ana" || b.BirthDate != "" || b.Status != Confirmed || b.Code != "GHX" || b.ReadyOn != "" {
 		t.Fatalf("booking after upgrade: %+v", b)
 	}
+	if b.SlotStart.Unix() != 1795423800 {
+		t.Fatalf("slot after upgrade: %v", b.SlotStart)
+	}
 	es, err := db.Events(ctx, "b1")
-	if err != nil || len(es) != 1 || es[0].Counter != "2" {
+	if err != nil || len(es) != 1 || es[0].Counter != "2" || es[0].Note != "" {
 		t.Fatalf("events after upgrade: %v, %v", es, err)
+	}
+	// Version 3 lets bookings without a known code coexist.
+	if err := db.PutBookings(ctx, []Booking{sampleBooking("b2", ""), sampleBooking("b3", "")}); err != nil {
+		t.Fatalf("bookings without codes after upgrade: %v", err)
 	}
 	if err := db.SetSetting(ctx, "office", "B1"); err != nil {
 		t.Fatalf("settings table missing after upgrade: %v", err)
@@ -83,10 +92,11 @@ func TestBookingsRoundTrip(t *testing.T) {
 	db := openTemp(t)
 	in := sampleBooking("b1", "GHA")
 	in.BirthDate = "2015-03-01"
+	in.ReadyOn = "2026-11-20"
 	if err := db.PutBookings(ctx, []Booking{in, sampleBooking("b2", "GHB")}); err != nil {
 		t.Fatal(err)
 	}
-	got, err := db.BookingByCode(ctx, "GHA")
+	got, err := db.BookingByID(ctx, "b1")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -101,8 +111,8 @@ func TestBookingsRoundTrip(t *testing.T) {
 	if err != nil || len(day) != 2 {
 		t.Fatalf("day bookings: %v, %v", day, err)
 	}
-	if _, err := db.BookingByCode(ctx, "nope"); !errors.Is(err, ErrNotFound) {
-		t.Fatalf("unknown code: %v", err)
+	if _, err := db.BookingByID(ctx, "nope"); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("unknown booking: %v", err)
 	}
 	in.Status = Cancelled
 	if err := db.PutBookings(ctx, []Booking{in}); err != nil {
@@ -116,7 +126,7 @@ func TestBookingsRoundTrip(t *testing.T) {
 func TestAppendIsIdempotent(t *testing.T) {
 	ctx := context.Background()
 	db := openTemp(t)
-	e := Event{ID: "e1", BookingID: "b1", Type: Arrived, At: time.UnixMilli(1795424000123), Counter: "1", Clerk: "ana"}
+	e := Event{ID: "e1", BookingID: "b1", Type: Arrived, At: time.UnixMilli(1795424000123), Counter: "1", Clerk: "ana", Note: "late, taken as walk-in"}
 	for i := 0; i < 3; i++ {
 		if err := db.Append(ctx, e); err != nil {
 			t.Fatal(err)
@@ -126,8 +136,8 @@ func TestAppendIsIdempotent(t *testing.T) {
 	if err != nil || len(es) != 1 {
 		t.Fatalf("events: %v, %v", es, err)
 	}
-	if !es[0].At.Equal(e.At) {
-		t.Fatalf("at %v, want %v (millisecond precision)", es[0].At, e.At)
+	if !es[0].At.Equal(e.At) || es[0].Note != e.Note {
+		t.Fatalf("read back %+v, want %+v (millisecond precision)", es[0], e)
 	}
 	if err := db.Append(ctx, Event{BookingID: "b1", Type: Arrived}); err == nil {
 		t.Fatal("appended an event with no ID")
@@ -185,5 +195,29 @@ func TestLastEventSkipsUndone(t *testing.T) {
 	}
 	if _, err := db.LastEvent(ctx, "9"); !errors.Is(err, ErrNotFound) {
 		t.Fatalf("empty counter: %v", err)
+	}
+}
+
+func TestKeyring(t *testing.T) {
+	ctx := context.Background()
+	db := openTemp(t)
+	pub := make([]byte, 32)
+	pub[0] = 7
+	ring := rescode.Keyring{
+		{ID: 1, Public: pub, From: time.Unix(1700000000, 0), Until: time.Unix(1800000000, 0)},
+		{ID: 2, Public: pub, From: time.Unix(1790000000, 0)},
+	}
+	if err := db.PutKeys(ctx, ring); err != nil {
+		t.Fatal(err)
+	}
+	got, err := db.Keyring(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 2 || !got[0].Until.Equal(ring[0].Until) || !got[1].Until.IsZero() || got[1].Public[0] != 7 {
+		t.Fatalf("keyring read back as %+v", got)
+	}
+	if err := db.PutKeys(ctx, rescode.Keyring{{ID: 3, Public: pub[:31]}}); err == nil {
+		t.Fatal("stored a 31-byte public key")
 	}
 }

@@ -1,7 +1,8 @@
 // Package i18n translates Ghișeu's messages. Messages live in
 // assets/translations/<lang>.json as key → template; a template names its
 // arguments in braces, with an optional format for times given in RFC 3339:
-// {at:time} (10:12), {slot:date} (mar. 25 nov.), {slot:datetime}.
+// {at:time} (10:12), {slot:date} (mar. 25 nov.), {slot:datetime},
+// {until:fulldate} (25 nov. 2030).
 package i18n
 
 import (
@@ -118,17 +119,20 @@ func T(l Lang, key string, args map[string]string) string {
 	})
 }
 
-// Time formats t in l: "time" (10:12), "date" (mar. 25 nov.) or "datetime".
-// t is shown in its own location.
+// Time formats t in l: "time" (10:12), "date" (mar. 25 nov.), "datetime"
+// (mar. 25 nov. 10:12) or "fulldate" (25 nov. 2030). t is shown in its own
+// location.
 func Time(l Lang, t time.Time, format string) string {
 	clock := t.Format("15:04")
-	date := fmt.Sprintf("%s %d %s", T(l, fmt.Sprintf("weekday.%d", t.Weekday()), nil),
-		t.Day(), T(l, fmt.Sprintf("month.%d", t.Month()), nil))
+	month := T(l, fmt.Sprintf("month.%d", t.Month()), nil)
+	date := fmt.Sprintf("%s %d %s", T(l, fmt.Sprintf("weekday.%d", t.Weekday()), nil), t.Day(), month)
 	switch format {
 	case "date":
 		return date
 	case "datetime":
 		return date + " " + clock
+	case "fulldate":
+		return fmt.Sprintf("%d %s %d", t.Day(), month, t.Year())
 	}
 	return clock
 }

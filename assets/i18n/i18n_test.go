@@ -27,6 +27,7 @@ func TestT(t *testing.T) {
 		{English, "verdict.wrong_day.detail", map[string]string{"slot": slot}, "The booking is for Wed 25 Nov 10:20."},
 		{Romanian, "verdict.already_arrived.detail", map[string]string{"at": slot, "counter": "2"}, "A sosit deja la 10:20, la ghișeul 2."},
 		{English, "no.such.key", nil, "no.such.key"},
+		{Romanian, "help.valid", map[string]string{"years": "10", "until": slot}, "Cartea nouă: valabilă 10 ani, până la 25 nov. 2026"},
 		{English, "verdict.wrong_office.detail", nil, "The booking is at office {office}."},
 	}
 	for _, tt := range tests {

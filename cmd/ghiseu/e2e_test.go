@@ -104,7 +104,7 @@ type row struct{ Name, Code, State string }
 
 func list(t *testing.T, bin string, env []string) []row {
 	t.Helper()
-	cmd := exec.Command(bin, "list", "--json")
+	cmd := exec.Command(bin, "list", "--json", "--at", "08:36")
 	cmd.Env = env
 	var out, errb bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errb
@@ -135,7 +135,7 @@ func TestEndToEndScanUnderXvfb(t *testing.T) {
 		"XDG_DATA_HOME="+filepath.Join(data, "share"), "XDG_CONFIG_HOME="+filepath.Join(data, "config"))
 
 	start := func() *exec.Cmd {
-		gui := exec.Command(bin)
+		gui := exec.Command(bin, "--clock", "08:35") // Popescu Andrei's 08:30 slot is on time
 		gui.Env = env
 		gui.Stderr = os.Stderr
 		if err := gui.Start(); err != nil {

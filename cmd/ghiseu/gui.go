@@ -7,12 +7,14 @@ import (
 	"log/slog"
 	"os"
 	"os/user"
+	"time"
 
 	"fyne.io/fyne/v2"
 	fyneapp "fyne.io/fyne/v2/app"
 
 	"github.com/ghiseu/ghiseu/app"
 	"github.com/ghiseu/ghiseu/assets"
+	"github.com/ghiseu/ghiseu/cmd/internal/cli"
 	"github.com/ghiseu/ghiseu/store/desk"
 )
 
@@ -22,6 +24,7 @@ func runGUI(args []string) int {
 	db := fs.String("db", "", "database file (default: the XDG data directory)")
 	counter := fs.String("counter", "", "this counter's number (remembered)")
 	clerk := fs.String("clerk", "", "the clerk's name (default: the system user)")
+	clock := fs.String("clock", "", "start the clock at this time (as --at on the command line), for tests and demos")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
@@ -40,9 +43,15 @@ func runGUI(args []string) int {
 		return 1
 	}
 	defer d.Close()
-	slog.Info("counter started", "db", d.DB.Path(), "office", d.Office, "counter", d.Counter)
+	if *clock != "" {
+		if err := startClockAt(d, *clock); err != nil {
+			fmt.Fprintln(os.Stderr, "ghiseu: --clock:", err)
+			return 2
+		}
+	}
+	slog.Info("counter started", "db", d.DB.Path(), "office", d.Cal.Office, "counter", d.Counter)
 
-	w := a.NewWindow("Ghișeu · " + d.OfficeName)
+	w := a.NewWindow("Ghișeu · " + d.Cal.OfficeName)
 	c := app.NewCounter(a, w, d)
 	ctx, stop := context.WithCancel(context.Background())
 	defer stop()
@@ -51,6 +60,18 @@ func runGUI(args []string) int {
 	w.SetMaster()
 	w.ShowAndRun()
 	return 0
+}
+
+// startClockAt makes the desk's clock start at the given time and run on.
+// A demo office gets that day's demo bookings.
+func startClockAt(d *desk.Desk, at string) error {
+	start, err := cli.ParseTime(at, d.Cal.Location(), time.Now())
+	if err != nil {
+		return err
+	}
+	launched := time.Now()
+	d.Now = func() time.Time { return start.Add(time.Since(launched)) }
+	return d.Reload(context.Background())
 }
 
 func systemUser() string {

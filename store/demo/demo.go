@@ -1,116 +1,137 @@
 // Package demo creates the demo office: a realistic day of bookings for
-// today, so that Ghișeu can be tried with no booking system behind it.
+// today with signed codes, so that Ghișeu can be tried with no booking
+// system behind it.
 package demo
 
 import (
 	"context"
+	"crypto/ed25519"
+	"crypto/sha256"
 	"encoding/json"
 	"fmt"
+	"strconv"
 	"time"
 
 	"github.com/ghiseu/ghiseu/assets"
 	"github.com/ghiseu/ghiseu/scanner/rescode"
 	"github.com/ghiseu/ghiseu/store"
+	"github.com/ghiseu/ghiseu/store/calendar"
+	"github.com/ghiseu/ghiseu/store/rules"
 )
 
-// Settings keys under which the office the counter serves is stored.
-const (
-	KeyOffice     = "office"
-	KeyOfficeName = "office_name"
-	KeyTimezone   = "timezone"
-	KeyDemo       = "demo"
-)
+// KeyDemo is the settings key that marks a demo database.
+const KeyDemo = "demo"
 
-// Office is the demo office's definition as embedded in assets.
-type Office struct {
-	Office struct {
-		ID       string `json:"id"`
-		Name     string `json:"name"`
-		Timezone string `json:"timezone"`
-	} `json:"office"`
-	Bookings []struct {
-		Slot      string `json:"slot"` // HH:MM
-		Minutes   int    `json:"minutes"`
-		Kind      string `json:"kind"`
-		Name      string `json:"name"`
-		Reason    string `json:"reason"`
-		Age       int    `json:"age"`
-		Status    string `json:"status"`
-		DayOffset int    `json:"day_offset"`
-	} `json:"bookings"`
+// KeyID is the demo signing key's ID.
+const KeyID = 1
+
+// SigningKey is the demo booking system's key. It is derived from a public
+// phrase: anyone can sign demo codes, so only demo offices trust it.
+func SigningKey() ed25519.PrivateKey {
+	seed := sha256.Sum256([]byte("Ghișeu demo booking system: not a secret"))
+	return ed25519.NewKeyFromSeed(seed[:])
 }
 
-// Load reads the embedded demo office.
-func Load() (Office, error) {
-	var o Office
-	if err := json.Unmarshal(assets.DemoOffice, &o); err != nil {
-		return o, fmt.Errorf("read demo office: %w", err)
-	}
-	return o, nil
+// Keyring is what a demo counter trusts: the demo key, for any date.
+func Keyring() rescode.Keyring {
+	return rescode.Keyring{{ID: KeyID, Public: SigningKey().Public().(ed25519.PublicKey),
+		From: time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC)}}
 }
 
-// Day lays the demo bookings on the office-local day of now, each with a
-// fresh reservation code.
-func (o Office) Day(now time.Time) ([]store.Booking, error) {
-	loc, err := time.LoadLocation(o.Office.Timezone)
-	if err != nil {
-		return nil, fmt.Errorf("demo office time zone: %w", err)
+// Calendar is SPCLEP Dumbrăvița's, open every day for intake and pickups.
+func Calendar() calendar.Calendar {
+	c := calendar.Default()
+	morning := []calendar.Window{{Start: 8*60 + 30, End: 13 * 60}}
+	c.Intake, c.Pickup = calendar.Week{}, calendar.Week{}
+	for _, d := range []string{"mon", "tue", "wed", "thu", "fri", "sat", "sun"} {
+		c.Intake[d], c.Pickup[d] = morning, morning
 	}
+	return c
+}
+
+// person is one demo booking as embedded in assets.
+type person struct {
+	Slot      string `json:"slot"` // HH:MM
+	Minutes   int    `json:"minutes"`
+	Kind      string `json:"kind"`
+	Name      string `json:"name"`
+	Reason    string `json:"reason"`
+	Age       int    `json:"age"`
+	Status    string `json:"status"`
+	DayOffset int    `json:"day_offset"`
+	ReadyAgo  int    `json:"ready_days_ago"`
+}
+
+// Day lays the demo bookings on the office-local day of now, with their
+// signed codes. The same day always gives the same bookings and codes.
+func Day(now time.Time) ([]store.Booking, error) {
+	var file struct{ Bookings []person }
+	if err := json.Unmarshal(assets.DemoOffice, &file); err != nil {
+		return nil, fmt.Errorf("read demo office: %w", err)
+	}
+	cal := Calendar()
+	loc := cal.Location()
 	y, m, d := now.In(loc).Date()
-	out := make([]store.Booking, 0, len(o.Bookings))
-	for i, p := range o.Bookings {
-		var hh, mm int
-		if _, err := fmt.Sscanf(p.Slot, "%d:%d", &hh, &mm); err != nil {
-			return nil, fmt.Errorf("demo booking %d: slot %q: %w", i, p.Slot, err)
+	out := make([]store.Booking, 0, len(file.Bookings))
+	for i, p := range file.Bookings {
+		b, err := p.booking(cal, time.Date(y, m, d+p.DayOffset, 0, 0, 0, 0, loc), i)
+		if err != nil {
+			return nil, fmt.Errorf("demo booking %d: %w", i+1, err)
 		}
-		start := time.Date(y, m, d+p.DayOffset, hh, mm, 0, 0, loc)
-		born := time.Date(y-p.Age, m, d, 0, 0, 0, 0, loc).AddDate(0, -1-i%11, -i)
-		status := store.Status(p.Status)
-		if status == "" {
-			status = store.Confirmed
-		}
-		out = append(out, store.Booking{
-			ID:          fmt.Sprintf("demo-%s-%02d", start.Format("20060102"), i+1),
-			Office:      o.Office.ID,
-			Day:         start.Format(time.DateOnly),
-			SlotStart:   start,
-			SlotMinutes: p.Minutes,
-			Kind:        store.Kind(p.Kind),
-			Name:        p.Name,
-			Reason:      p.Reason,
-			BirthDate:   born.Format(time.DateOnly),
-			Status:      status,
-			Code:        rescode.New(),
-		})
+		out = append(out, b)
 	}
 	return out, nil
 }
 
-// Install makes db serve the demo office and gives it today's bookings.
-// Bookings already there for today are kept, so that the codes a tester has
-// printed stay valid; recorded events are never touched.
+func (p person) booking(cal calendar.Calendar, day time.Time, i int) (store.Booking, error) {
+	k, err := calendar.ParseClock(p.Slot)
+	if err != nil {
+		return store.Booking{}, err
+	}
+	start := cal.At(day, k)
+	id := uint64(day.Year()*10000+int(day.Month())*100+day.Day())*100 + uint64(i+1)
+	kind := rescode.Intake
+	if p.Kind == string(store.Pickup) {
+		kind = rescode.Pickup
+	}
+	code, err := rescode.Issue(SigningKey(), rescode.Claims{KeyID: KeyID, BookingID: id, Office: cal.Office,
+		SlotStart: start, SlotMinutes: p.Minutes, Kind: kind})
+	if err != nil {
+		return store.Booking{}, err
+	}
+	b := store.Booking{
+		ID: strconv.FormatUint(id, 10), Office: cal.Office, Day: start.Format(time.DateOnly),
+		SlotStart: start, SlotMinutes: p.Minutes, Kind: store.Kind(p.Kind), Name: p.Name, Reason: p.Reason,
+		BirthDate: day.AddDate(-p.Age, -1-i%11, -i).Format(time.DateOnly),
+		Status:    store.Status(p.Status), Code: code,
+	}
+	if b.Status == "" {
+		b.Status = store.Confirmed
+	}
+	if b.Kind == store.Pickup {
+		b.ReadyOn = day.AddDate(0, 0, -p.ReadyAgo).Format(time.DateOnly)
+	}
+	return b, nil
+}
+
+// Install makes db serve the demo office and gives it the demo bookings of
+// now's day. Installing again changes nothing: the bookings and codes of a
+// day are always the same, and recorded events are never touched.
 func Install(ctx context.Context, db *store.DB, now time.Time) error {
-	o, err := Load()
+	bs, err := Day(now)
 	if err != nil {
 		return err
 	}
-	bs, err := o.Day(now)
-	if err != nil {
-		return err
+	if err := db.SetOffice(ctx, Calendar(), rules.DefaultFees); err != nil {
+		return fmt.Errorf("install demo office: %w", err)
 	}
-	for k, v := range map[string]string{KeyOffice: o.Office.ID, KeyOfficeName: o.Office.Name,
-		KeyTimezone: o.Office.Timezone, KeyDemo: "1"} {
-		if err := db.SetSetting(ctx, k, v); err != nil {
-			return fmt.Errorf("install demo office: %w", err)
-		}
+	if err := db.PutKeys(ctx, Keyring()); err != nil {
+		return fmt.Errorf("install demo office: %w", err)
 	}
-	var missing []store.Booking
-	for _, b := range bs {
-		if _, err := db.BookingByID(ctx, b.ID); err != nil {
-			missing = append(missing, b)
-		}
+	if err := db.SetSetting(ctx, KeyDemo, "1"); err != nil {
+		return fmt.Errorf("install demo office: %w", err)
 	}
-	if err := db.PutBookings(ctx, missing); err != nil {
+	if err := db.PutBookings(ctx, bs); err != nil {
 		return fmt.Errorf("install demo office: %w", err)
 	}
 	return nil

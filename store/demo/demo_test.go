@@ -8,35 +8,32 @@ import (
 
 	"github.com/ghiseu/ghiseu/scanner/rescode"
 	"github.com/ghiseu/ghiseu/store"
+	"github.com/ghiseu/ghiseu/store/rules"
 )
 
 func TestDayIsRealistic(t *testing.T) {
-	o, err := Load()
-	if err != nil {
-		t.Fatal(err)
-	}
-	loc, _ := time.LoadLocation(o.Office.Timezone)
+	cal := Calendar()
+	loc := cal.Location()
 	now := time.Date(2026, 11, 23, 10, 0, 0, 0, loc)
-	bs, err := o.Day(now)
+	bs, err := Day(now)
 	if err != nil {
 		t.Fatal(err)
 	}
 	kinds := map[store.Kind]int{}
 	reasons := map[string]bool{}
-	codes := map[string]bool{}
 	minors, past, today := 0, 0, 0
 	for _, b := range bs {
 		kinds[b.Kind]++
 		reasons[b.Reason] = true
-		if _, err := rescode.Parse(b.Code); err != nil || codes[b.Code] {
-			t.Fatalf("booking %s has a bad or repeated code %q", b.ID, b.Code)
+		c, err := rescode.Parse(b.Code, Keyring())
+		if err != nil || c.SlotStart.Unix() != b.SlotStart.Unix() || c.Office != cal.Office {
+			t.Fatalf("booking %s: code does not verify to its booking: %+v, %v", b.ID, c, err)
 		}
-		codes[b.Code] = true
 		born, err := time.ParseInLocation(time.DateOnly, b.BirthDate, loc)
 		if err != nil {
 			t.Fatalf("booking %s: birth date %q", b.ID, b.BirthDate)
 		}
-		if born.AddDate(18, 0, 0).After(now) {
+		if rules.AgeOn(born, now) < 18 {
 			minors++
 		}
 		if b.Day == "2026-11-23" {
@@ -44,9 +41,12 @@ func TestDayIsRealistic(t *testing.T) {
 			if b.SlotEnd().Before(now) {
 				past++
 			}
+			if !cal.IsSlot(b.SlotStart, b.Kind == store.Pickup) && b.Kind == store.Intake {
+				t.Errorf("intake %s at %v is not a slot of the office", b.ID, b.SlotStart)
+			}
 		}
-		if h := b.SlotStart.Hour(); b.Kind == store.Intake && (h < 8 || h >= 13) {
-			t.Errorf("intake %s at %v is outside the office hours", b.ID, b.SlotStart)
+		if b.Kind == store.Pickup && b.ReadyOn == "" {
+			t.Errorf("pickup %s has no ready date", b.ID)
 		}
 	}
 	if kinds[store.Intake] < 10 || kinds[store.Pickup] < 3 || len(reasons) < 5 || minors < 3 || past < 3 || today == len(bs) {
@@ -55,7 +55,7 @@ func TestDayIsRealistic(t *testing.T) {
 	}
 }
 
-func TestInstallKeepsCodes(t *testing.T) {
+func TestInstallIsStable(t *testing.T) {
 	ctx := context.Background()
 	db, err := store.Open(ctx, filepath.Join(t.TempDir(), "g.db"))
 	if err != nil {
@@ -66,18 +66,22 @@ func TestInstallKeepsCodes(t *testing.T) {
 	if err := Install(ctx, db, now); err != nil {
 		t.Fatal(err)
 	}
-	office, _ := db.Setting(ctx, KeyOffice)
-	loc, _ := time.LoadLocation("Europe/Bucharest")
-	day := now.In(loc).Format(time.DateOnly)
-	first, err := db.DayBookings(ctx, office, day)
+	cal, _, err := db.Office(ctx)
+	if err != nil || cal.Office != Calendar().Office {
+		t.Fatalf("office after install: %+v, %v", cal, err)
+	}
+	if ring, err := db.Keyring(ctx); err != nil || len(ring) != 1 {
+		t.Fatalf("keyring after install: %v, %v", ring, err)
+	}
+	first, err := db.DayBookings(ctx, cal.Office, cal.Day(now))
 	if err != nil || len(first) == 0 {
 		t.Fatalf("no demo bookings today: %v", err)
 	}
 	if err := Install(ctx, db, now); err != nil {
 		t.Fatal(err)
 	}
-	again, _ := db.DayBookings(ctx, office, day)
+	again, _ := db.DayBookings(ctx, cal.Office, cal.Day(now))
 	if len(again) != len(first) || again[0].Code != first[0].Code {
-		t.Fatalf("reinstalling changed today's codes")
+		t.Fatal("installing again changed today's codes")
 	}
 }

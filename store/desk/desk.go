@@ -8,22 +8,30 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/ghiseu/ghiseu/scanner/rescode"
 	"github.com/ghiseu/ghiseu/store"
+	"github.com/ghiseu/ghiseu/store/calendar"
+	"github.com/ghiseu/ghiseu/store/rules"
 	"github.com/ghiseu/ghiseu/store/verdict"
 )
 
+// System is the counter and clerk name of events the program records by
+// itself, such as no-shows.
+const System = "system"
+
 // Desk is one counter of an office.
 type Desk struct {
-	DB         *store.DB
-	Office     string // the office's ID
-	OfficeName string
-	Counter    string
-	Clerk      string
-	Loc        *time.Location
-	Now        func() time.Time // the clock; time.Now when nil
+	DB      *store.DB
+	Cal     calendar.Calendar // the office and its hours
+	Fees    rules.Fees
+	Keys    rescode.Keyring // the booking system's public keys
+	Counter string
+	Clerk   string
+	Now     func() time.Time // the clock; time.Now when nil
 }
 
 func (d *Desk) now() time.Time {
@@ -33,62 +41,87 @@ func (d *Desk) now() time.Time {
 	return d.Now()
 }
 
-func (d *Desk) context(now time.Time) verdict.Context {
-	return verdict.Context{Office: d.Office, Now: now, Loc: d.Loc}
+func (d *Desk) context() verdict.Context {
+	return verdict.Context{Cal: d.Cal, Fees: d.Fees, Now: d.now()}
 }
 
 // Time is the desk's clock in the office's time zone.
-func (d *Desk) Time() time.Time { return d.now().In(d.Loc) }
+func (d *Desk) Time() time.Time { return d.now().In(d.Cal.Location()) }
 
 // Today is the office-local date now.
-func (d *Desk) Today() string { return d.context(d.now()).Day(d.now()) }
+func (d *Desk) Today() string { return d.Cal.Day(d.now()) }
 
 // Check judges a scanned text without recording anything.
 func (d *Desk) Check(ctx context.Context, text string) (verdict.Verdict, error) {
-	return d.judge(ctx, text, false)
+	return d.judge(ctx, text, "")
 }
 
 // CheckIn judges a scanned text and, when the verdict accepts it, records
 // the arrival. The event is on disk before CheckIn returns.
 func (d *Desk) CheckIn(ctx context.Context, text string) (verdict.Verdict, error) {
-	return d.judge(ctx, text, true)
+	return d.judge(ctx, text, "arrive")
 }
 
-func (d *Desk) judge(ctx context.Context, text string, record bool) (verdict.Verdict, error) {
-	ref, err := rescode.Parse(text)
-	if err != nil {
-		return verdict.Refuse(verdict.NotACode), nil
+// ErrNoReason says that an override needs the clerk's reason.
+var ErrNoReason = errors.New("an override needs a reason")
+
+// Override takes a person whose verdict allows it (early, late as a
+// walk-in, or after a no-show) with the clerk's reason, and records the
+// arrival. Other verdicts are returned unchanged, with nothing recorded.
+func (d *Desk) Override(ctx context.Context, text, reason string) (verdict.Verdict, error) {
+	if strings.TrimSpace(reason) == "" {
+		return verdict.Verdict{}, ErrNoReason
 	}
-	b, err := d.DB.BookingByCode(ctx, ref.Key)
-	if errors.Is(err, store.ErrNotFound) {
-		return verdict.Refuse(verdict.UnknownCode), nil
-	}
+	return d.judge(ctx, text, strings.TrimSpace(reason))
+}
+
+// judge verifies the code and judges it; action is "" (judge only),
+// "arrive" (record an accepted arrival) or the reason of an override.
+func (d *Desk) judge(ctx context.Context, text, action string) (verdict.Verdict, error) {
+	claims, err := rescode.Parse(text, d.Keys)
 	if err != nil {
+		slog.Info("code refused", "err", err, "counter", d.Counter)
+		return verdict.Refuse(err), nil
+	}
+	id := strconv.FormatUint(claims.BookingID, 10)
+	var local *store.Booking
+	switch b, err := d.DB.BookingByID(ctx, id); {
+	case err == nil:
+		local = &b
+	case !errors.Is(err, store.ErrNotFound):
 		return verdict.Verdict{}, fmt.Errorf("check code: %w", err)
 	}
 	var v verdict.Verdict
-	err = d.DB.Judge(ctx, b.ID, func(es []store.Event) (*store.Event, error) {
-		now := d.now()
-		c := d.context(now)
-		v = verdict.Judge(c, b, store.Derive(es))
-		if !record || !v.Accepts() {
-			return nil, nil
+	err = d.DB.Judge(ctx, id, func(es []store.Event) (store.Outcome, error) {
+		c := d.context()
+		v = verdict.Judge(c, claims, local, store.Derive(es))
+		if action == "" || action == "arrive" && !v.Accepts() || action != "arrive" && !v.Overridable() {
+			return store.Outcome{}, nil
 		}
-		v.Recorded = d.event(b.ID, store.Arrived, now)
-		v.Details["at"] = c.Stamp(now)
-		return v.Recorded, nil
+		o := store.Outcome{Event: d.event(id, store.Arrived, c.Now)}
+		if local == nil {
+			o.Booking = v.Booking // keep what the code says, until the next sync brings the booking
+		}
+		if action != "arrive" {
+			o.Event.Note = action
+			v = v.Overridden(c, *o.Event)
+			return o, nil
+		}
+		v.Recorded = o.Event
+		v.Details["at"] = c.Stamp(c.Now)
+		return o, nil
 	})
 	if err != nil {
-		return verdict.Verdict{}, fmt.Errorf("check in booking %s: %w", b.ID, err)
+		return verdict.Verdict{}, fmt.Errorf("check in booking %s: %w", id, err)
 	}
 	if v.Recorded != nil {
-		slog.Info("arrival recorded", "booking", b.ID, "event", v.Recorded.ID, "counter", d.Counter)
+		slog.Info("arrival recorded", "booking", id, "event", v.Recorded.ID, "verdict", v.Name, "counter", d.Counter)
 	}
 	return v, nil
 }
 
-// Record logs an event for a booking by hand (a pickup handed over, a
-// no-show), and returns it once it is on disk.
+// Record logs an event for a booking by hand (a pickup handed over), and
+// returns it once it is on disk.
 func (d *Desk) Record(ctx context.Context, bookingID string, t store.EventType) (store.Event, error) {
 	e := d.event(bookingID, t, d.now())
 	if err := d.DB.Append(ctx, *e); err != nil {
@@ -125,6 +158,41 @@ func (d *Desk) event(bookingID string, t store.EventType, at time.Time) *store.E
 		At: at, Counter: d.Counter, Clerk: d.Clerk}
 }
 
+// noShowDays is how many past days MarkNoShows looks back, so that a
+// counter that was off for a few days still closes them.
+const noShowDays = 7
+
+// MarkNoShows records a no-show for every confirmed booking whose slot
+// ended more than the office's grace ago with nobody arriving. The event's
+// ID is derived from the booking, so counters that do this at once agree.
+// It returns how many it recorded.
+func (d *Desk) MarkNoShows(ctx context.Context) (int, error) {
+	now := d.now()
+	cutoff := now.Add(-time.Duration(d.Cal.NoShowAfter))
+	n := 0
+	for i := noShowDays; i >= 0; i-- {
+		rows, err := d.Day(ctx, d.Cal.Day(now.AddDate(0, 0, -i)))
+		if err != nil {
+			return n, err
+		}
+		for _, r := range rows {
+			if r.State != store.Expected || r.Status != store.Confirmed || !r.SlotEnd().Before(cutoff) {
+				continue
+			}
+			e := store.Event{ID: "no-show-" + r.ID, BookingID: r.ID, Type: store.NoShow,
+				At: r.SlotEnd().Add(time.Duration(d.Cal.NoShowAfter)), Counter: System, Clerk: System}
+			if err := d.DB.Append(ctx, e); err != nil {
+				return n, err
+			}
+			n++
+		}
+	}
+	if n > 0 {
+		slog.Info("no-shows recorded", "count", n)
+	}
+	return n, nil
+}
+
 // Row is one line of the day list.
 type Row struct {
 	store.Booking
@@ -133,11 +201,11 @@ type Row struct {
 
 // Day lists an office day's bookings with their states, by slot.
 func (d *Desk) Day(ctx context.Context, day string) ([]Row, error) {
-	bs, err := d.DB.DayBookings(ctx, d.Office, day)
+	bs, err := d.DB.DayBookings(ctx, d.Cal.Office, day)
 	if err != nil {
 		return nil, err
 	}
-	states, err := d.DB.DayStates(ctx, d.Office, day)
+	states, err := d.DB.DayStates(ctx, d.Cal.Office, day)
 	if err != nil {
 		return nil, err
 	}
@@ -147,7 +215,7 @@ func (d *Desk) Day(ctx context.Context, day string) ([]Row, error) {
 		if !ok {
 			st = store.Derived{State: store.Expected}
 		}
-		b.SlotStart = b.SlotStart.In(d.Loc)
+		b.SlotStart = b.SlotStart.In(d.Cal.Location())
 		rows[i] = Row{Booking: b, Derived: st}
 	}
 	return rows, nil

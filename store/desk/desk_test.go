@@ -3,11 +3,13 @@ package desk
 import (
 	"bufio"
 	"context"
+	"crypto/ed25519"
 	"errors"
 	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -15,14 +17,38 @@ import (
 
 	"github.com/ghiseu/ghiseu/scanner/rescode"
 	"github.com/ghiseu/ghiseu/store"
+	"github.com/ghiseu/ghiseu/store/calendar"
+	"github.com/ghiseu/ghiseu/store/rules"
 	"github.com/ghiseu/ghiseu/store/verdict"
 )
 
-var bucharest, _ = time.LoadLocation("Europe/Bucharest")
+var (
+	cal       = calendar.Default()
+	bucharest = cal.Location()
+	signer    = ed25519.NewKeyFromSeed(make([]byte, 32))
+	keys      = rescode.Keyring{{ID: 1, Public: signer.Public().(ed25519.PublicKey)}}
+)
 
-// newDesk opens a database at path with two bookings for 23 Nov 2026 and
-// returns a desk whose clock stands at 10:12 that day, with the codes.
-func newDesk(t *testing.T, path string) (*Desk, []string) {
+// code issues the code of a booking.
+func code(t testing.TB, b store.Booking) string {
+	t.Helper()
+	id, _ := strconv.ParseUint(b.ID, 10, 64)
+	kind := rescode.Intake
+	if b.Kind == store.Pickup {
+		kind = rescode.Pickup
+	}
+	c, err := rescode.Issue(signer, rescode.Claims{KeyID: 1, BookingID: id, Office: b.Office,
+		SlotStart: b.SlotStart, SlotMinutes: b.SlotMinutes, Kind: kind})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+// newDesk opens a database at path with three bookings of Dumbrăvița around
+// Monday 23 Nov 2026 and returns a desk whose clock stands at 10:12 that
+// day, with the bookings' codes.
+func newDesk(t testing.TB, path string) (*Desk, []string) {
 	t.Helper()
 	ctx := context.Background()
 	db, err := store.Open(ctx, path)
@@ -30,18 +56,18 @@ func newDesk(t *testing.T, path string) (*Desk, []string) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
-	codes := []string{rescode.New(), rescode.New(), rescode.New()}
 	slot := time.Date(2026, 11, 23, 10, 10, 0, 0, bucharest)
 	bs := []store.Booking{
-		{ID: "b1", Office: "B1", Day: "2026-11-23", SlotStart: slot, SlotMinutes: 20, Kind: store.Intake, Name: "Popescu Ana", Reason: "expiry", Code: codes[0]},
-		{ID: "b2", Office: "B1", Day: "2026-11-23", SlotStart: slot.Add(20 * time.Minute), SlotMinutes: 20, Kind: store.Pickup, Name: "Ionescu Dan", Reason: "lost", Code: codes[1]},
-		{ID: "b3", Office: "B1", Day: "2026-11-25", SlotStart: slot.AddDate(0, 0, 2), SlotMinutes: 20, Kind: store.Intake, Name: "Rusu Ion", Reason: "expiry", Code: codes[2]},
+		{ID: "1", Office: cal.Office, Day: "2026-11-23", SlotStart: slot, SlotMinutes: 20, Kind: store.Intake, Name: "Popescu Ana", Reason: "expiry"},
+		{ID: "2", Office: cal.Office, Day: "2026-11-23", SlotStart: slot.Add(5 * time.Minute), SlotMinutes: 15, Kind: store.Pickup, Name: "Ionescu Dan", Reason: "lost", ReadyOn: "2026-11-16"},
+		{ID: "3", Office: cal.Office, Day: "2026-11-25", SlotStart: slot.AddDate(0, 0, 2), SlotMinutes: 20, Kind: store.Intake, Name: "Rusu Ion", Reason: "expiry"},
 	}
 	if err := db.PutBookings(ctx, bs); err != nil {
 		t.Fatal(err)
 	}
 	now := time.Date(2026, 11, 23, 10, 12, 0, 0, bucharest)
-	return &Desk{DB: db, Office: "B1", Counter: "1", Clerk: "maria", Loc: bucharest,
+	codes := []string{code(t, bs[0]), code(t, bs[1]), code(t, bs[2])}
+	return &Desk{DB: db, Cal: cal, Fees: rules.DefaultFees, Keys: keys, Counter: "1", Clerk: "maria",
 		Now: func() time.Time { return now }}, codes
 }
 
@@ -73,12 +99,13 @@ func TestCheckInThenAgain(t *testing.T) {
 func TestRefusals(t *testing.T) {
 	ctx := context.Background()
 	d, codes := newDesk(t, filepath.Join(t.TempDir(), "g.db"))
+	unlisted := store.Booking{ID: "99", Office: cal.Office, SlotStart: time.Date(2026, 11, 23, 10, 30, 0, 0, bucharest), SlotMinutes: 20}
 	for text, want := range map[string]verdict.Name{
-		"":                  verdict.NotACode,
-		"hello world":       verdict.NotACode,
-		rescode.New():       verdict.UnknownCode,
-		codes[2]:            verdict.WrongDay,
-		codes[0][:10] + "-": verdict.NotACode,
+		"":                verdict.NotACode,
+		"hello world":     verdict.NotACode,
+		codes[2]:          verdict.WrongDay,
+		codes[0][:60]:     verdict.Forged,
+		code(t, unlisted): verdict.Early,
 	} {
 		v, err := d.CheckIn(ctx, text)
 		if err != nil || v.Name != want || v.Recorded != nil {
@@ -99,10 +126,14 @@ func TestUndoAndPickup(t *testing.T) {
 	if _, err := d.Undo(ctx); !errors.Is(err, ErrNothingToUndo) {
 		t.Fatalf("undo on a fresh counter: %v", err)
 	}
-	if _, err := d.CheckIn(ctx, codes[1]); err != nil {
-		t.Fatal(err)
+	if v, err := d.CheckIn(ctx, codes[1]); err != nil || v.Name != verdict.Ready {
+		t.Fatalf("pickup: %s, %v", v.Name, err)
 	}
-	if _, err := d.Record(ctx, "b2", store.PickedUp); err != nil {
+	v, err := d.CheckIn(ctx, codes[1])
+	if err != nil || v.Name != verdict.AlreadyArrived {
+		t.Fatalf("second scan of the pickup: %s, %v", v.Name, err)
+	}
+	if _, err := d.Record(ctx, "2", store.PickedUp); err != nil {
 		t.Fatal(err)
 	}
 	state := func() store.State {
@@ -128,7 +159,7 @@ func TestUndoAndPickup(t *testing.T) {
 	if s := state(); s != store.Expected {
 		t.Fatalf("after undoing the arrival: %s", s)
 	}
-	es, _ := d.DB.Events(ctx, "b2")
+	es, _ := d.DB.Events(ctx, "2")
 	if len(es) != 4 {
 		t.Fatalf("the log has %d events, want 4: undo must append, never delete", len(es))
 	}
@@ -159,7 +190,7 @@ func TestConcurrentScansRecordOneArrival(t *testing.T) {
 			valid++
 		}
 	}
-	es, _ := d.DB.Events(ctx, "b1")
+	es, _ := d.DB.Events(ctx, "1")
 	if valid != 1 || len(es) != 1 {
 		t.Fatalf("%d valid verdicts and %d events for one person, want 1 and 1", valid, len(es))
 	}
@@ -199,7 +230,7 @@ func TestKilledRightAfterCheckIn(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	es, err := db.Events(context.Background(), "b1")
+	es, err := db.Events(context.Background(), "1")
 	if err != nil || len(es) != 1 || es[0].Type != store.Arrived {
 		t.Fatalf("after kill -9: events %+v, %v; want one arrival", es, err)
 	}
@@ -217,7 +248,7 @@ func TestHelperCheckIn(t *testing.T) {
 		return
 	}
 	now := time.Date(2026, 11, 23, 10, 12, 0, 0, bucharest)
-	d := &Desk{DB: db, Office: "B1", Counter: "1", Clerk: "x", Loc: bucharest, Now: func() time.Time { return now }}
+	d := &Desk{DB: db, Cal: cal, Keys: keys, Counter: "1", Clerk: "x", Now: func() time.Time { return now }}
 	v, err := d.CheckIn(context.Background(), os.Getenv("GHISEU_HELPER_CODE"))
 	if err != nil {
 		fmt.Println("error", err)
@@ -225,4 +256,88 @@ func TestHelperCheckIn(t *testing.T) {
 	}
 	fmt.Println("verdict", v.Name)
 	time.Sleep(time.Minute) // wait to be killed, with the database still open
+}
+
+func TestUnlistedCodeIsRecordedWithWarning(t *testing.T) {
+	ctx := context.Background()
+	d, _ := newDesk(t, filepath.Join(t.TempDir(), "g.db"))
+	b := store.Booking{ID: "77", Office: cal.Office, SlotStart: time.Date(2026, 11, 23, 10, 10, 0, 0, bucharest), SlotMinutes: 20, Kind: store.Intake}
+	v, err := d.CheckIn(ctx, code(t, b))
+	if err != nil || v.Name != verdict.NotInList || v.Recorded == nil {
+		t.Fatalf("unlisted code: %+v, %v", v, err)
+	}
+	rows, _ := d.Day(ctx, "2026-11-23")
+	found := false
+	for _, r := range rows {
+		if r.ID == "77" {
+			found = r.State == store.Present && r.Status == store.Unlisted
+		}
+	}
+	if !found {
+		t.Fatal("the unlisted arrival is not in the day list")
+	}
+	if v, _ := d.CheckIn(ctx, code(t, b)); v.Name != verdict.AlreadyArrived {
+		t.Fatalf("second scan: %s", v.Name)
+	}
+}
+
+func TestOverride(t *testing.T) {
+	ctx := context.Background()
+	d, codes := newDesk(t, filepath.Join(t.TempDir(), "g.db"))
+	if _, err := d.Override(ctx, codes[0], "  "); !errors.Is(err, ErrNoReason) {
+		t.Fatalf("override without a reason: %v", err)
+	}
+	v, err := d.Override(ctx, codes[0], "on time anyway")
+	if err != nil || v.Name != verdict.Valid || v.Recorded != nil {
+		t.Fatalf("override of a valid verdict must change nothing: %+v, %v", v, err)
+	}
+	later := time.Date(2026, 11, 23, 10, 45, 0, 0, bucharest)
+	d.Now = func() time.Time { return later }
+	if v, _ := d.CheckIn(ctx, codes[0]); v.Name != verdict.Late || v.Recorded != nil {
+		t.Fatalf("late scan: %s", v.Name)
+	}
+	v, err = d.Override(ctx, codes[0], "walk-in: trafic")
+	if err != nil || v.Name != verdict.Overridden || v.Recorded == nil || v.Recorded.Note != "walk-in: trafic" {
+		t.Fatalf("override of a late arrival: %+v, %v", v, err)
+	}
+	es, _ := d.DB.Events(ctx, "1")
+	if len(es) != 1 || es[0].Note != "walk-in: trafic" {
+		t.Fatalf("events %+v", es)
+	}
+}
+
+func TestNoShows(t *testing.T) {
+	ctx := context.Background()
+	d, codes := newDesk(t, filepath.Join(t.TempDir(), "g.db"))
+	if n, err := d.MarkNoShows(ctx); err != nil || n != 0 {
+		t.Fatalf("at 10:12: %d no-shows, %v", n, err)
+	}
+	evening := time.Date(2026, 11, 23, 18, 0, 0, 0, bucharest)
+	d.Now = func() time.Time { return evening }
+	if _, err := d.Record(ctx, "2", store.Arrived); err != nil { // the pickup came
+		t.Fatal(err)
+	}
+	if n, err := d.MarkNoShows(ctx); err != nil || n != 1 {
+		t.Fatalf("in the evening: %d no-shows, %v; want 1", n, err)
+	}
+	if n, _ := d.MarkNoShows(ctx); n != 0 {
+		t.Fatalf("marking twice recorded %d more", n)
+	}
+	es, _ := d.DB.Events(ctx, "1")
+	if len(es) != 1 || es[0].Counter != System || es[0].Type != store.NoShow ||
+		!es[0].At.Equal(time.Date(2026, 11, 23, 10, 40, 0, 0, bucharest)) {
+		t.Fatalf("no-show event %+v", es)
+	}
+	v, err := d.CheckIn(ctx, codes[0])
+	if err != nil || v.Name != verdict.NoShowRecorded || !v.Overridable() {
+		t.Fatalf("scan after the no-show: %s, %v", v.Name, err)
+	}
+	v, err = d.Override(ctx, codes[0], "came late, accepted by the head of office")
+	if err != nil || v.Name != verdict.Overridden {
+		t.Fatalf("reversing the no-show: %s, %v", v.Name, err)
+	}
+	rows, _ := d.Day(ctx, "2026-11-23")
+	if rows[0].State != store.Present {
+		t.Fatalf("after the reversal: %s", rows[0].State)
+	}
 }

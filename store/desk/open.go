@@ -2,7 +2,7 @@ package desk
 
 import (
 	"context"
-	"fmt"
+	"errors"
 	"time"
 
 	"github.com/ghiseu/ghiseu/store"
@@ -18,8 +18,8 @@ type Config struct {
 }
 
 // Open opens the counter's database and the office it serves. A database
-// with no office yet gets the demo office; a demo office with no bookings
-// today gets today's demo day.
+// with no office yet gets the demo office; a demo office gets today's demo
+// day.
 func Open(ctx context.Context, cfg Config) (*Desk, error) {
 	path := cfg.DBPath
 	if path == "" {
@@ -34,71 +34,44 @@ func Open(ctx context.Context, cfg Config) (*Desk, error) {
 		return nil, err
 	}
 	d := &Desk{DB: db, Counter: cfg.Counter, Clerk: cfg.Clerk, Now: cfg.Now}
-	if err := d.loadOffice(ctx); err != nil {
+	if err := d.load(ctx); err != nil {
 		db.Close()
 		return nil, err
 	}
 	return d, nil
 }
 
-func (d *Desk) loadOffice(ctx context.Context) error {
-	office, err := d.DB.Setting(ctx, demo.KeyOffice)
-	if err != nil {
-		return err
-	}
+// load reads the office's settings and keys, installing the demo office
+// first when there is no office or it is the demo.
+func (d *Desk) load(ctx context.Context) error {
 	isDemo, err := d.DB.Setting(ctx, demo.KeyDemo)
 	if err != nil {
 		return err
 	}
-	if office == "" || isDemo == "1" {
-		if err := d.refreshDemo(ctx, office); err != nil {
+	_, _, err = d.DB.Office(ctx)
+	if errors.Is(err, store.ErrNotFound) || isDemo == "1" {
+		if err := demo.Install(ctx, d.DB, d.now()); err != nil {
 			return err
 		}
 	}
-	return d.readOffice(ctx)
-}
-
-// refreshDemo installs the demo office unless it already has today's day.
-func (d *Desk) refreshDemo(ctx context.Context, office string) error {
-	if office != "" {
-		if err := d.readOffice(ctx); err != nil {
-			return err
-		}
-		today, err := d.DB.DayBookings(ctx, office, d.Today())
-		if err != nil || len(today) > 0 {
-			return err
-		}
-	}
-	return demo.Install(ctx, d.DB, d.now())
-}
-
-func (d *Desk) readOffice(ctx context.Context) error {
-	var tz string
-	for key, dst := range map[string]*string{demo.KeyOffice: &d.Office, demo.KeyOfficeName: &d.OfficeName, demo.KeyTimezone: &tz} {
-		v, err := d.DB.Setting(ctx, key)
-		if err != nil {
-			return err
-		}
-		*dst = v
-	}
-	loc, err := time.LoadLocation(tz)
-	if err != nil {
-		return fmt.Errorf("office %s: time zone %q: %w", d.Office, tz, err)
-	}
-	d.Loc = loc
-	return nil
-}
-
-// ResetDemo replaces the database's office with a fresh demo office whose
-// bookings of today get new codes. Events already recorded stay in the log.
-func (d *Desk) ResetDemo(ctx context.Context) error {
-	if err := d.DB.DeleteDay(ctx, d.Office, d.Today()); err != nil {
+	if d.Cal, d.Fees, err = d.DB.Office(ctx); err != nil {
 		return err
 	}
+	d.Keys, err = d.DB.Keyring(ctx)
+	return err
+}
+
+// Reload reads the office's settings and keys again (a demo office gets the
+// demo day of the desk's clock).
+func (d *Desk) Reload(ctx context.Context) error { return d.load(ctx) }
+
+// ResetDemo makes this database a demo office again, with today's demo
+// bookings. Events already recorded stay in the log.
+func (d *Desk) ResetDemo(ctx context.Context) error {
 	if err := demo.Install(ctx, d.DB, d.now()); err != nil {
 		return err
 	}
-	return d.readOffice(ctx)
+	return d.load(ctx)
 }
 
 // Close closes the database.

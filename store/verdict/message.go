@@ -5,36 +5,91 @@ import (
 	"time"
 
 	"github.com/ghiseu/ghiseu/assets/i18n"
+	"github.com/ghiseu/ghiseu/store"
 )
 
 // Message is a verdict in words, as the counter shows it.
 type Message struct {
 	Title  string   // the headline: what the verdict is
-	Who    string   // the booking's person, when there is a booking
+	Who    string   // the booking's person, when known
 	Lines  []string // the booking: kind, slot, reason
 	Detail string   // what was done, or why the code was refused
+	Help   []string // what the clerk must check: escort, fee, fingerprints, validity, documents
 }
 
 // Message words the verdict in l.
 func (v Verdict) Message(l i18n.Lang) Message {
 	key := "verdict." + string(v.Name)
-	m := Message{Title: i18n.T(l, key+".title", nil)}
-	switch {
-	case v.Name == Valid && v.Recorded == nil:
-		m.Detail = i18n.T(l, key+".check", v.Details)
-	default:
-		m.Detail = i18n.T(l, key+".detail", v.Details)
+	m := Message{Title: i18n.T(l, key+".title", nil), Detail: i18n.T(l, detailKey(v), v.Details)}
+	if v.Name == Forged {
+		m.Detail = i18n.T(l, key+".detail", map[string]string{"why": i18n.T(l, "forged."+v.Details["reason"], nil)})
 	}
 	if b := v.Booking; b != nil {
 		m.Who = b.Name
+		if b.Status == store.Unlisted {
+			m.Who = i18n.T(l, "booking.unlisted", map[string]string{"id": b.ID})
+		}
 		slot := i18n.T(l, "ui.slot", map[string]string{
 			"slot":    b.SlotStart.Format(time.RFC3339),
 			"minutes": strconv.Itoa(b.SlotMinutes),
 		})
-		m.Lines = []string{
-			i18n.T(l, "kind."+string(b.Kind), nil) + " · " + slot,
-			i18n.T(l, "reason."+b.Reason, nil),
+		m.Lines = []string{i18n.T(l, "kind."+string(b.Kind), nil) + " · " + slot}
+		if b.Reason != "" {
+			m.Lines = append(m.Lines, i18n.T(l, "reason."+b.Reason, nil))
 		}
 	}
+	if v.Help != nil && v.Colour != Red {
+		m.Help = helpLines(l, v)
+	}
 	return m
+}
+
+func detailKey(v Verdict) string {
+	key := "verdict." + string(v.Name)
+	switch {
+	case (v.Name == Valid || v.Name == Ready) && v.Recorded == nil:
+		return key + ".check"
+	case v.Name == NotReady && v.Details["from"] == "":
+		return key + ".unknown"
+	}
+	return key + ".detail"
+}
+
+// helpLines words the clerk's checklist.
+func helpLines(l i18n.Lang, v Verdict) []string {
+	h := *v.Help
+	var out []string
+	if v.Booking.Kind == store.Pickup {
+		out = append(out, i18n.T(l, "help.pins", nil))
+		if h.Age >= 0 && h.Age < 14 {
+			out = append(out, i18n.T(l, "help.pickup_minor", nil))
+		}
+		return out
+	}
+	if h.Escort != "" {
+		out = append(out, i18n.T(l, h.Escort, nil))
+	}
+	fee := i18n.T(l, "help.fee", map[string]string{"lei": strconv.Itoa(h.FeeLei), "note": i18n.T(l, h.FeeNote, nil)})
+	if h.FeeLei == 0 {
+		fee = i18n.T(l, "help.fee_free", map[string]string{"note": i18n.T(l, h.FeeNote, nil)})
+	}
+	out = append(out, fee)
+	if h.Age >= 0 {
+		prints := "help.no_fingerprints"
+		if h.Fingerprints {
+			prints = "help.fingerprints"
+		}
+		out = append(out, i18n.T(l, prints, map[string]string{"age": strconv.Itoa(h.Age)}))
+	}
+	switch {
+	case h.Unlimited:
+		out = append(out, i18n.T(l, "help.valid_unlimited", nil))
+	case h.ValidYears > 0:
+		out = append(out, i18n.T(l, "help.valid", map[string]string{"years": strconv.Itoa(h.ValidYears),
+			"until": h.ValidUntil.Format(time.RFC3339)}))
+	}
+	for _, d := range h.Documents {
+		out = append(out, "☐ "+i18n.T(l, d, nil))
+	}
+	return out
 }

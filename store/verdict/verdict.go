@@ -1,12 +1,18 @@
-// Package verdict judges a scanned reservation against the office's rules
-// and says what the counter should show: a stable machine name, a colour and
-// the details a message needs. It does no I/O; store/desk feeds it.
+// Package verdict judges a scanned reservation code against the office's
+// rules and says what the counter should show: a stable machine name, a
+// colour and the details a message needs. It does no I/O; store/desk feeds
+// it the verified code, the local booking and its events.
 package verdict
 
 import (
+	"errors"
+	"strconv"
 	"time"
 
+	"github.com/ghiseu/ghiseu/scanner/rescode"
 	"github.com/ghiseu/ghiseu/store"
+	"github.com/ghiseu/ghiseu/store/calendar"
+	"github.com/ghiseu/ghiseu/store/rules"
 )
 
 // Name is a verdict's stable machine name, used in JSON output and as the
@@ -15,16 +21,22 @@ type Name string
 
 // The verdicts.
 const (
-	Valid           Name = "valid"
-	NotACode        Name = "not_a_code"
-	UnknownCode     Name = "unknown_code"
-	WrongDay        Name = "wrong_day"
-	WrongOffice     Name = "wrong_office"
-	Cancelled       Name = "cancelled"
-	Replaced        Name = "replaced"
-	AlreadyArrived  Name = "already_arrived"
-	NoShowRecorded  Name = "no_show_recorded"
-	AlreadyPickedUp Name = "already_picked_up"
+	Valid           Name = "valid"             // intake, on time: arrival recorded
+	Ready           Name = "ready"             // pickup, card ready, on time: arrival recorded
+	NotInList       Name = "not_in_list"       // signed and valid, missing locally: recorded with a warning
+	Early           Name = "early"             // before the early window: come back later
+	Late            Name = "late"              // past the slot and its grace: the booking lapsed
+	WrongDay        Name = "wrong_day"         // booked for another day
+	WrongOffice     Name = "wrong_office"      // booked at another office
+	AlreadyArrived  Name = "already_arrived"   // arrival already recorded
+	NoShowRecorded  Name = "no_show_recorded"  // marked as a no-show
+	AlreadyPickedUp Name = "already_picked_up" // the card was handed over
+	NotReady        Name = "not_ready"         // pickup before the card may be collected
+	Cancelled       Name = "cancelled"         // cancelled in the booking system
+	Replaced        Name = "replaced"          // replaced by another booking or code
+	NotACode        Name = "not_a_code"        // not a Ghișeu reservation code
+	Forged          Name = "forged"            // looks like a code but does not verify
+	Overridden      Name = "accepted_by_clerk" // taken anyway by the clerk, with a reason
 )
 
 // Colour is how the verdict card is painted.
@@ -37,6 +49,22 @@ const (
 	Red   Colour = "red"
 )
 
+var colours = map[Name]Colour{
+	Valid: Green, Ready: Green, Overridden: Green,
+	NotInList: Amber, Early: Amber, Late: Amber, AlreadyArrived: Amber, NoShowRecorded: Amber,
+	WrongDay: Red, WrongOffice: Red, AlreadyPickedUp: Red, NotReady: Red, Cancelled: Red,
+	Replaced: Red, NotACode: Red, Forged: Red,
+}
+
+// Names lists every verdict.
+func Names() []Name {
+	out := make([]Name, 0, len(colours))
+	for n := range colours {
+		out = append(out, n)
+	}
+	return out
+}
+
 // Verdict is the answer to one scan.
 type Verdict struct {
 	Name    Name           `json:"verdict"`
@@ -47,66 +75,147 @@ type Verdict struct {
 	Recorded *store.Event `json:"recorded,omitempty"`
 	// Details are the message's arguments: times in RFC 3339, the rest as is.
 	Details map[string]string `json:"details,omitempty"`
+	// Help is what the clerk must check for this booking.
+	Help *rules.Help `json:"help,omitempty"`
 }
 
-// Accepts reports whether the verdict lets the clerk record an arrival.
-func (v Verdict) Accepts() bool { return v.Name == Valid }
+// Accepts reports whether the verdict records an arrival by itself.
+func (v Verdict) Accepts() bool { return v.Name == Valid || v.Name == Ready || v.Name == NotInList }
+
+// Overridable reports whether the clerk may take the person anyway, giving
+// a reason: early, late (as a walk-in), or after a recorded no-show.
+func (v Verdict) Overridable() bool {
+	return v.Name == Early || v.Name == Late || v.Name == NoShowRecorded
+}
 
 // Context is what the counter knows when it judges.
 type Context struct {
-	Office string         // the counter's office
-	Now    time.Time      // the moment of the scan
-	Loc    *time.Location // the office's time zone
+	Cal  calendar.Calendar
+	Fees rules.Fees
+	Now  time.Time
 }
-
-// Day is the office-local date of t.
-func (c Context) Day(t time.Time) string { return t.In(c.Loc).Format(time.DateOnly) }
 
 // Stamp writes t as a verdict detail: RFC 3339 in the office's time zone.
-func (c Context) Stamp(t time.Time) string { return t.In(c.Loc).Format(time.RFC3339) }
+func (c Context) Stamp(t time.Time) string { return t.In(c.Cal.Location()).Format(time.RFC3339) }
 
-// Judge decides about a booking found for a valid code, given its derived
-// state. Checks go from what the booking system says to what the counter
-// saw, so that the reason shown is the one that matters most.
-func Judge(c Context, b store.Booking, d store.Derived) Verdict {
-	b.SlotStart = b.SlotStart.In(c.Loc)
-	v := Verdict{Booking: &b, State: d.State, Details: map[string]string{}}
-	switch {
-	case b.Status == store.Cancelled:
-		return v.with(Cancelled, Red)
-	case b.Status == store.Replaced:
-		return v.with(Replaced, Red)
-	case b.Office != c.Office:
-		v.Details["office"] = b.Office
-		return v.with(WrongOffice, Red)
-	case d.State == store.Present:
-		return v.after(c, d.Last, AlreadyArrived, Amber)
-	case d.State == store.Collected:
-		return v.after(c, d.Last, AlreadyPickedUp, Red)
-	case d.State == store.Absent:
-		return v.after(c, d.Last, NoShowRecorded, Amber)
-	case b.Day != c.Day(c.Now):
-		v.Details["slot"] = c.Stamp(b.SlotStart)
-		return v.with(WrongDay, Red)
+// Refuse is the verdict for a code that did not verify.
+func Refuse(err error) Verdict {
+	if errors.Is(err, rescode.ErrNotACode) {
+		return Verdict{Name: NotACode, Colour: Red}
 	}
-	return v.with(Valid, Green)
+	why := "forged"
+	for reason, e := range map[string]error{"truncated": rescode.ErrTruncated, "version": rescode.ErrVersion,
+		"unknown_key": rescode.ErrUnknownKey, "key_expired": rescode.ErrKeyExpired} {
+		if errors.Is(err, e) {
+			why = reason
+		}
+	}
+	return Verdict{Name: Forged, Colour: Red, Details: map[string]string{"reason": why}}
 }
 
-// Refuse is the verdict for a text that led to no booking.
-func Refuse(name Name) Verdict {
-	return Verdict{Name: name, Colour: Red}
+// FromClaims is the booking a verified code describes, for when the local
+// list does not have it.
+func FromClaims(c Context, cl rescode.Claims) store.Booking {
+	kind := store.Intake
+	if cl.Kind == rescode.Pickup {
+		kind = store.Pickup
+	}
+	return store.Booking{ID: strconv.FormatUint(cl.BookingID, 10), Office: cl.Office,
+		Day: c.Cal.Day(cl.SlotStart), SlotStart: cl.SlotStart, SlotMinutes: cl.SlotMinutes,
+		Kind: kind, Status: store.Unlisted}
 }
 
-func (v Verdict) with(n Name, c Colour) Verdict {
-	v.Name, v.Colour = n, c
+// Judge decides about a verified code, given the local booking (nil when
+// the list does not have it) and its derived state. Checks go from what the
+// code and the booking system say to what the counter saw to the clock, so
+// that the reason shown is the one that matters most.
+func Judge(c Context, cl rescode.Claims, local *store.Booking, d store.Derived) Verdict {
+	b := FromClaims(c, cl)
+	if local != nil {
+		b = *local
+	}
+	b.SlotStart = b.SlotStart.In(c.Cal.Location())
+	v := Verdict{Booking: &b, State: d.State, Details: map[string]string{}}
+	if b.Status != store.Unlisted {
+		h := rules.For(b.Reason, birth(b), c.Now.In(c.Cal.Location()), c.Fees)
+		v.Help = &h
+	}
+	start := b.SlotStart
+	switch {
+	case cl.Office != c.Cal.Office:
+		v.Details["office"] = cl.Office
+		return v.is(WrongOffice)
+	case b.Status == store.Cancelled:
+		return v.is(Cancelled)
+	case b.Status == store.Replaced || !cl.SlotStart.Equal(b.SlotStart) || b.Office != cl.Office:
+		return v.is(Replaced) // the booking moved: this code is an old one
+	case d.State == store.Present:
+		return v.after(c, d.Last, AlreadyArrived)
+	case d.State == store.Collected:
+		return v.after(c, d.Last, AlreadyPickedUp)
+	case d.State == store.Absent:
+		return v.after(c, d.Last, NoShowRecorded)
+	case b.Day != c.Cal.Day(c.Now):
+		v.Details["slot"] = c.Stamp(start)
+		return v.is(WrongDay)
+	}
+	if b.Kind == store.Pickup && b.Status != store.Unlisted {
+		if from, ok := readyFrom(c, b); !ok || c.Now.Before(from) {
+			if ok {
+				v.Details["from"] = c.Stamp(from)
+			}
+			return v.is(NotReady)
+		}
+	}
+	early, late := start.Add(-time.Duration(c.Cal.EarlyGrace)), start.Add(time.Duration(c.Cal.LateGrace))
+	switch {
+	case c.Now.Before(early):
+		v.Details["slot"], v.Details["from"] = c.Stamp(start), c.Stamp(early)
+		return v.is(Early)
+	case c.Now.After(late):
+		v.Details["slot"], v.Details["until"] = c.Stamp(start), c.Stamp(late)
+		return v.is(Late)
+	case b.Status == store.Unlisted:
+		return v.is(NotInList)
+	case b.Kind == store.Pickup:
+		return v.is(Ready)
+	}
+	return v.is(Valid)
+}
+
+// readyFrom is the first day a finished card may be collected: the set
+// number of working days after the "card ready" notice.
+func readyFrom(c Context, b store.Booking) (time.Time, bool) {
+	notice, err := time.ParseInLocation(time.DateOnly, b.ReadyOn, c.Cal.Location())
+	if err != nil {
+		return time.Time{}, false
+	}
+	return c.Cal.AddWorkingDays(notice, c.Cal.PickupWorkDays), true
+}
+
+func birth(b store.Booking) time.Time {
+	t, _ := time.Parse(time.DateOnly, b.BirthDate)
+	return t
+}
+
+func (v Verdict) is(n Name) Verdict {
+	v.Name, v.Colour = n, colours[n]
 	return v
 }
 
 // after fills in the event that put the booking in its current state.
-func (v Verdict) after(c Context, e *store.Event, n Name, col Colour) Verdict {
+func (v Verdict) after(c Context, e *store.Event, n Name) Verdict {
 	if e != nil {
 		v.Details["at"] = c.Stamp(e.At)
 		v.Details["counter"] = e.Counter
 	}
-	return v.with(n, col)
+	return v.is(n)
+}
+
+// Overridden is the verdict after the clerk took the person anyway.
+func (v Verdict) Overridden(c Context, e store.Event) Verdict {
+	v.Recorded = &e
+	v.State = store.Present
+	v.Details = map[string]string{"at": c.Stamp(e.At), "note": e.Note}
+	return v.is(Overridden)
 }

@@ -1,66 +1,176 @@
 package verdict
 
 import (
+	"fmt"
+	"strings"
 	"testing"
 	"time"
 
+	"github.com/ghiseu/ghiseu/assets/i18n"
+	"github.com/ghiseu/ghiseu/scanner/rescode"
 	"github.com/ghiseu/ghiseu/store"
+	"github.com/ghiseu/ghiseu/store/calendar"
+	"github.com/ghiseu/ghiseu/store/rules"
 )
 
-func TestJudge(t *testing.T) {
-	loc, err := time.LoadLocation("Europe/Bucharest")
-	if err != nil {
-		t.Fatal(err)
-	}
-	now := time.Date(2026, 11, 23, 10, 12, 0, 0, loc)
-	c := Context{Office: "B1", Now: now, Loc: loc}
-	today := store.Booking{ID: "b", Office: "B1", Day: "2026-11-23", SlotStart: now, SlotMinutes: 20, Status: store.Confirmed}
-	other := today
-	other.Day, other.SlotStart = "2026-11-25", time.Date(2026, 11, 25, 10, 20, 0, 0, loc)
-	elsewhere := today
-	elsewhere.Office = "B2"
-	cancelled, replaced := today, today
-	cancelled.Status, replaced.Status = store.Cancelled, store.Replaced
-	arrival := &store.Event{ID: "e", Type: store.Arrived, At: time.Date(2026, 11, 23, 8, 5, 0, 0, time.UTC), Counter: "2"}
+var (
+	cal       = calendar.Default()
+	loc       = cal.Location()
+	monday    = time.Date(2026, 11, 23, 10, 12, 0, 0, loc) // the moment of the scans
+	testCtx   = Context{Cal: cal, Fees: rules.DefaultFees, Now: monday}
+	arrivedAt = &store.Event{ID: "e", Type: store.Arrived, At: time.Date(2026, 11, 23, 8, 5, 0, 0, time.UTC), Counter: "2"}
+)
 
+// scan is a booking and the code that goes with it.
+type scan struct {
+	claims rescode.Claims
+	local  *store.Booking
+	state  store.Derived
+}
+
+// booked is an on-record intake at hh:mm on day (of November 2026).
+func booked(day, hh, mm int, edit ...func(*store.Booking, *rescode.Claims)) scan {
+	start := time.Date(2026, 11, day, hh, mm, 0, 0, loc)
+	b := store.Booking{ID: "42", Office: cal.Office, Day: start.Format(time.DateOnly), SlotStart: start,
+		SlotMinutes: 20, Kind: store.Intake, Name: "Popescu Ana", Reason: "expiry", BirthDate: "1980-05-05",
+		Status: store.Confirmed}
+	c := rescode.Claims{Version: 1, KeyID: 1, BookingID: 42, Office: cal.Office, SlotStart: start.UTC(),
+		SlotMinutes: 20, Kind: rescode.Intake}
+	for _, e := range edit {
+		e(&b, &c)
+	}
+	return scan{claims: c, local: &b, state: store.Derived{State: store.Expected}}
+}
+
+func pickup(readyOn string) func(*store.Booking, *rescode.Claims) {
+	return func(b *store.Booking, c *rescode.Claims) {
+		b.Kind, c.Kind, b.ReadyOn, b.BirthDate = store.Pickup, rescode.Pickup, readyOn, "2019-01-01"
+	}
+}
+
+func status(s store.Status) func(*store.Booking, *rescode.Claims) {
+	return func(b *store.Booking, _ *rescode.Claims) { b.Status = s }
+}
+
+func (s scan) in(st store.State) scan {
+	s.state = store.Derived{State: st, Last: arrivedAt}
+	return s
+}
+
+func (s scan) unlisted() scan {
+	s.local = nil
+	return s
+}
+
+func TestJudge(t *testing.T) {
 	tests := []struct {
 		name    string
-		b       store.Booking
-		d       store.Derived
+		scan    scan
 		want    Name
-		colour  Colour
 		details map[string]string
 	}{
-		{"valid", today, store.Derived{State: store.Expected}, Valid, Green, map[string]string{}},
-		{"wrong day", other, store.Derived{State: store.Expected}, WrongDay, Red, map[string]string{"slot": "2026-11-25T10:20:00+02:00"}},
-		{"wrong office", elsewhere, store.Derived{State: store.Expected}, WrongOffice, Red, map[string]string{"office": "B2"}},
-		{"cancelled", cancelled, store.Derived{State: store.Expected}, Cancelled, Red, map[string]string{}},
-		{"replaced", replaced, store.Derived{State: store.Expected}, Replaced, Red, map[string]string{}},
-		{"already arrived, time in office zone", today, store.Derived{State: store.Present, Last: arrival}, AlreadyArrived, Amber,
-			map[string]string{"at": "2026-11-23T10:05:00+02:00", "counter": "2"}},
-		{"no-show", today, store.Derived{State: store.Absent, Last: arrival}, NoShowRecorded, Amber,
-			map[string]string{"at": "2026-11-23T10:05:00+02:00", "counter": "2"}},
-		{"picked up", today, store.Derived{State: store.Collected, Last: arrival}, AlreadyPickedUp, Red,
-			map[string]string{"at": "2026-11-23T10:05:00+02:00", "counter": "2"}},
-		{"cancelled beats already arrived", cancelled, store.Derived{State: store.Present, Last: arrival}, Cancelled, Red, map[string]string{}},
+		{"on time", booked(23, 10, 10), Valid, nil},
+		{"inside the early window", booked(23, 10, 20), Valid, nil},
+		{"inside the late grace", booked(23, 10, 5), Valid, nil},
+		{"early", booked(23, 10, 30), Early, map[string]string{"slot": "2026-11-23T10:30:00+02:00", "from": "2026-11-23T10:15:00+02:00"}},
+		{"late", booked(23, 9, 50), Late, map[string]string{"slot": "2026-11-23T09:50:00+02:00", "until": "2026-11-23T10:00:00+02:00"}},
+		{"another day", booked(25, 10, 20), WrongDay, map[string]string{"slot": "2026-11-25T10:20:00+02:00"}},
+		{"yesterday", booked(22, 10, 10), WrongDay, map[string]string{"slot": "2026-11-22T10:10:00+02:00"}},
+		{"another office", booked(23, 10, 10, func(_ *store.Booking, c *rescode.Claims) { c.Office = "CJ-DJEP" }), WrongOffice, map[string]string{"office": "CJ-DJEP"}},
+		{"already arrived", booked(23, 10, 10).in(store.Present), AlreadyArrived, map[string]string{"at": "2026-11-23T10:05:00+02:00", "counter": "2"}},
+		{"no-show recorded", booked(23, 10, 10).in(store.Absent), NoShowRecorded, map[string]string{"at": "2026-11-23T10:05:00+02:00", "counter": "2"}},
+		{"cancelled", booked(23, 10, 10, status(store.Cancelled)), Cancelled, nil},
+		{"replaced", booked(23, 10, 10, status(store.Replaced)), Replaced, nil},
+		{"moved: an old code", booked(23, 10, 10, func(b *store.Booking, _ *rescode.Claims) { b.SlotStart = b.SlotStart.Add(time.Hour) }), Replaced, nil},
+		{"missing from the list", booked(23, 10, 10).unlisted(), NotInList, nil},
+		{"missing from the list and late", booked(23, 8, 30).unlisted(), Late, map[string]string{"slot": "2026-11-23T08:30:00+02:00", "until": "2026-11-23T08:40:00+02:00"}},
+		{"pickup ready", booked(23, 10, 10, pickup("2026-11-18")), Ready, nil},
+		{"pickup on the second working day", booked(23, 10, 10, pickup("2026-11-19")), Ready, nil},
+		{"pickup too soon after the notice", booked(23, 10, 10, pickup("2026-11-20")), NotReady, map[string]string{"from": "2026-11-24T00:00:00+02:00"}},
+		{"pickup with no notice", booked(23, 10, 10, pickup("")), NotReady, nil},
+		{"picked up", booked(23, 10, 10, pickup("2026-11-18")).in(store.Collected), AlreadyPickedUp, map[string]string{"at": "2026-11-23T10:05:00+02:00", "counter": "2"}},
 	}
+	covered := map[Name]bool{}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			v := Judge(c, tt.b, tt.d)
-			if v.Name != tt.want || v.Colour != tt.colour {
-				t.Fatalf("got %s/%s, want %s/%s", v.Name, v.Colour, tt.want, tt.colour)
+			v := Judge(testCtx, tt.scan.claims, tt.scan.local, tt.scan.state)
+			covered[v.Name] = true
+			if v.Name != tt.want || v.Colour != colours[tt.want] || v.Colour == "" {
+				t.Fatalf("got %s/%s, want %s/%s", v.Name, v.Colour, tt.want, colours[tt.want])
 			}
-			if len(v.Details) != len(tt.details) {
+			if fmt.Sprint(v.Details) != fmt.Sprint(map[string]string(tt.details)) && len(v.Details)+len(tt.details) > 0 {
 				t.Fatalf("details %v, want %v", v.Details, tt.details)
 			}
-			for k, want := range tt.details {
-				if v.Details[k] != want {
-					t.Fatalf("details[%s] = %q, want %q", k, v.Details[k], want)
-				}
-			}
-			if v.Accepts() != (tt.want == Valid) {
-				t.Fatalf("Accepts() = %v", v.Accepts())
+			if tt.scan.local != nil && v.Help == nil {
+				t.Fatal("no help for the clerk")
 			}
 		})
+	}
+	for _, err := range []error{rescode.ErrNotACode, rescode.ErrForged, rescode.ErrTruncated,
+		rescode.ErrUnknownKey, rescode.ErrKeyExpired, rescode.ErrVersion} {
+		covered[Refuse(fmt.Errorf("parse: %w", err)).Name] = true
+	}
+	covered[Overridden] = true // TestOverridden
+	for _, n := range Names() {
+		if !covered[n] {
+			t.Errorf("verdict %s is not covered by a test", n)
+		}
+	}
+}
+
+func TestRefuse(t *testing.T) {
+	for err, want := range map[error][2]string{
+		rescode.ErrNotACode:   {"not_a_code", ""},
+		rescode.ErrForged:     {"forged", "forged"},
+		rescode.ErrTruncated:  {"forged", "truncated"},
+		rescode.ErrUnknownKey: {"forged", "unknown_key"},
+		rescode.ErrKeyExpired: {"forged", "key_expired"},
+		rescode.ErrVersion:    {"forged", "version"},
+	} {
+		v := Refuse(fmt.Errorf("parse %q: %w", "x", err))
+		if string(v.Name) != want[0] || v.Details["reason"] != want[1] || v.Colour != Red || v.Accepts() {
+			t.Errorf("Refuse(%v) = %+v, want %v", err, v, want)
+		}
+	}
+}
+
+func TestOverridden(t *testing.T) {
+	v := Judge(testCtx, booked(23, 9, 50).claims, booked(23, 9, 50).local, store.Derived{State: store.Expected})
+	if !v.Overridable() || v.Accepts() {
+		t.Fatalf("late: overridable %v, accepts %v", v.Overridable(), v.Accepts())
+	}
+	e := store.Event{ID: "x", Type: store.Arrived, At: monday, Note: "trafic blocat"}
+	o := v.Overridden(testCtx, e)
+	if o.Name != Overridden || o.Colour != Green || o.Recorded.Note != "trafic blocat" {
+		t.Fatalf("overridden: %+v", o)
+	}
+	if got := o.Message(i18n.Romanian).Detail; got != "Sosire înregistrată 10:12. Motiv: trafic blocat" {
+		t.Fatalf("message %q", got)
+	}
+}
+
+func TestMessages(t *testing.T) {
+	for _, n := range Names() {
+		for _, l := range i18n.Langs {
+			if !i18n.Has(l, "verdict."+string(n)+".title") || !i18n.Has(l, "verdict."+string(n)+".detail") {
+				t.Errorf("verdict %s has no %s title or detail", n, l)
+			}
+		}
+	}
+	v := Judge(testCtx, booked(23, 10, 30).claims, booked(23, 10, 30).local, store.Derived{State: store.Expected})
+	m := v.Message(i18n.English)
+	if m.Title != "Too early" || m.Detail != "The booking is at 10:30; can be taken from 10:15." {
+		t.Fatalf("early message: %+v", m)
+	}
+	if m.Who != "Popescu Ana" || len(m.Lines) != 2 || !strings.Contains(strings.Join(m.Help, "|"), "valid 10 years") {
+		t.Fatalf("early message body: %+v", m)
+	}
+	f := Refuse(rescode.ErrUnknownKey).Message(i18n.Romanian)
+	if f.Detail != "Codul nu poate fi verificat: semnat cu o cheie necunoscută. Cereți e-mailul de confirmare." {
+		t.Fatalf("forged message: %q", f.Detail)
+	}
+	p := Judge(testCtx, booked(23, 10, 10, pickup("2026-11-18")).claims, booked(23, 10, 10, pickup("2026-11-18")).local, store.Derived{State: store.Expected})
+	if help := strings.Join(p.Message(i18n.English).Help, "|"); !strings.Contains(help, "PIN") || !strings.Contains(help, "parent") {
+		t.Fatalf("pickup of a child's card: help %q", help)
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"os/user"
 	"strings"
@@ -29,8 +30,9 @@ const (
 
 // Commands lists the subcommands Run understands.
 var Commands = map[string]func(*env, []string) error{
-	"check":   func(e *env, a []string) error { return e.judge(a, false) },
-	"checkin": func(e *env, a []string) error { return e.judge(a, true) },
+	"check":   func(e *env, a []string) error { return e.judge(a, "check") },
+	"checkin": func(e *env, a []string) error { return e.judge(a, "checkin") },
+	"accept":  func(e *env, a []string) error { return e.judge(a, "accept") },
 	"list":    (*env).list,
 	"demo":    (*env).demo,
 }
@@ -49,6 +51,7 @@ type env struct {
 	counter string
 	clerk   string
 	day     string
+	reason  string
 	code    int
 }
 
@@ -59,6 +62,7 @@ type usageError struct{ error }
 // code. Messages for people go to stderr in the chosen language.
 func Run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	e := &env{ctx: ctx, out: stdout, lang: i18n.Parse(os.Getenv("GHISEU_LANG"))}
+	slog.SetDefault(slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn})))
 	if len(args) == 0 || !IsCommand(args[0]) {
 		fmt.Fprintln(stderr, i18n.T(e.lang, "cli.error.usage", map[string]string{"err": usage}))
 		return ExitError
@@ -76,7 +80,7 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	return e.code
 }
 
-const usage = `ghiseu [check CODE | checkin CODE | list | demo] [--json] [--db PATH] [--at TIME] [--lang ro|en] [--counter N] [--clerk NAME] [--day YYYY-MM-DD]`
+const usage = `ghiseu [check CODE | checkin CODE | accept CODE --reason TEXT | list | demo] [--json] [--db PATH] [--at TIME] [--lang ro|en] [--counter N] [--clerk NAME] [--day YYYY-MM-DD]`
 
 // parse reads the flags, which may come before or after the positional
 // arguments, and returns the positional ones.
@@ -89,6 +93,7 @@ func (e *env) parse(args []string) ([]string, error) {
 	fs.StringVar(&e.counter, "counter", "1", "counter number")
 	fs.StringVar(&e.clerk, "clerk", currentUser(), "clerk's name")
 	fs.StringVar(&e.day, "day", "", "day to list (YYYY-MM-DD), today by default")
+	fs.StringVar(&e.reason, "reason", "", "accept: why the clerk takes the person anyway")
 	lang := fs.String("lang", string(e.lang), "language: ro or en")
 	var pos []string
 	for {
@@ -121,7 +126,7 @@ func (e *env) open() (*desk.Desk, error) {
 	if e.at == "" {
 		return d, nil
 	}
-	at, err := ParseTime(e.at, d.Loc, time.Now())
+	at, err := ParseTime(e.at, d.Cal.Location(), time.Now())
 	if err != nil {
 		d.Close()
 		return nil, usageError{errors.New(i18n.T(e.lang, "cli.error.at", map[string]string{"err": err.Error()}))}
@@ -148,8 +153,8 @@ func ParseTime(s string, loc *time.Location, now time.Time) (time.Time, error) {
 	return time.Time{}, fmt.Errorf("%q is not a time like 2026-11-23T10:15:00+02:00, 2026-11-23 10:15 or 10:15", s)
 }
 
-// judge runs check or checkin.
-func (e *env) judge(args []string, record bool) error {
+// judge runs check, checkin or accept.
+func (e *env) judge(args []string, how string) error {
 	pos, err := e.parse(args)
 	if err != nil {
 		return err
@@ -163,10 +168,20 @@ func (e *env) judge(args []string, record bool) error {
 	}
 	defer d.Close()
 	var v verdict.Verdict
-	if record {
-		v, err = d.CheckIn(e.ctx, pos[0])
-	} else {
+	switch how {
+	case "check":
 		v, err = d.Check(e.ctx, pos[0])
+	case "checkin":
+		if _, err = d.MarkNoShows(e.ctx); err == nil {
+			v, err = d.CheckIn(e.ctx, pos[0])
+		}
+	case "accept":
+		if _, err = d.MarkNoShows(e.ctx); err == nil {
+			v, err = d.Override(e.ctx, pos[0], e.reason)
+		}
+	}
+	if errors.Is(err, desk.ErrNoReason) {
+		return usageError{errors.New("accept needs --reason")}
 	}
 	if err != nil {
 		return err
@@ -192,6 +207,9 @@ func (e *env) judge(args []string, record bool) error {
 	if m.Detail != "" {
 		fmt.Fprintln(e.out, m.Detail)
 	}
+	for _, l := range m.Help {
+		fmt.Fprintln(e.out, "  "+l)
+	}
 	return nil
 }
 
@@ -210,6 +228,9 @@ func (e *env) list(args []string) error {
 	}
 	if _, err := time.Parse(time.DateOnly, day); err != nil {
 		return usageError{fmt.Errorf("--day %q: want YYYY-MM-DD", day)}
+	}
+	if _, err := d.MarkNoShows(e.ctx); err != nil {
+		return err
 	}
 	rows, err := d.Day(e.ctx, day)
 	if err != nil {
@@ -249,9 +270,9 @@ func (e *env) demo(args []string) error {
 		return err
 	}
 	if e.json {
-		return e.printJSON(map[string]any{"office": d.Office, "day": d.Today(), "bookings": len(rows)})
+		return e.printJSON(map[string]any{"office": d.Cal.Office, "day": d.Today(), "bookings": len(rows)})
 	}
-	fmt.Fprintln(e.out, i18n.T(e.lang, "cli.demo.done", map[string]string{"office": d.OfficeName,
+	fmt.Fprintln(e.out, i18n.T(e.lang, "cli.demo.done", map[string]string{"office": d.Cal.OfficeName,
 		"count": fmt.Sprint(len(rows)), "day": d.Time().Format(time.RFC3339)}))
 	return nil
 }

@@ -22,7 +22,7 @@ func run(t *testing.T, db string, args ...string) (int, string, string) {
 // demoCode returns the code of the demo booking of the named person.
 func demoCode(t *testing.T, db, name string) string {
 	t.Helper()
-	code, out, errOut := run(t, db, "list", "--json")
+	code, out, errOut := run(t, db, "list", "--json", "--at", "08:00")
 	if code != ExitOK {
 		t.Fatalf("list: %d %s", code, errOut)
 	}
@@ -42,17 +42,21 @@ func demoCode(t *testing.T, db, name string) string {
 func TestCheckInScenario(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "g.db")
 	code := demoCode(t, db, "Bălan Ana")
+	late := demoCode(t, db, "Popescu Andrei") // 08:30
 	steps := []struct {
 		args    []string
 		exit    int
 		verdict string
 		message string
 	}{
+		{[]string{"check", code, "--at", "09:50", "--json", "--lang", "en"}, ExitRefused, "early", "The booking is at 10:10; can be taken from 09:55."},
 		{[]string{"check", code, "--at", "10:05", "--json"}, ExitOK, "valid", "Programare validă pentru azi"},
 		{[]string{"checkin", code, "--at", "10:12", "--json", "--lang", "en"}, ExitOK, "valid", "Arrival recorded 10:12"},
 		{[]string{"checkin", code, "--at", "10:14", "--counter", "2", "--json"}, ExitRefused, "already_arrived", "A sosit deja la 10:12, la ghișeul 1."},
-		{[]string{"check", "GH" + strings.Repeat("A", 16), "--json"}, ExitRefused, "unknown_code", "Nicio programare cu acest cod în lista biroului."},
+		{[]string{"check", code[:len(code)-3] + "AAA", "--json"}, ExitRefused, "forged", ""},
 		{[]string{"check", "https://example.com", "--json"}, ExitRefused, "not_a_code", ""},
+		{[]string{"checkin", late, "--at", "12:00", "--json"}, ExitRefused, "no_show_recorded", ""},
+		{[]string{"accept", late, "--at", "12:01", "--reason", "a venit cu trenul întârziat", "--json"}, ExitOK, "accepted_by_clerk", "Sosire înregistrată 12:01. Motiv: a venit cu trenul întârziat"},
 	}
 	for _, s := range steps {
 		exit, out, errOut := run(t, db, s.args...)
@@ -86,6 +90,7 @@ func TestBadInvocations(t *testing.T) {
 		{"unknown flag", []string{"list", "--bogus"}, "bogus"},
 		{"bad time", []string{"check", "x", "--at", "25:00"}, "--at"},
 		{"bad day", []string{"list", "--day", "23/11/2026"}, "YYYY-MM-DD"},
+		{"accept without a reason", []string{"accept", "GH123"}, "--reason"},
 		{"not a database", []string{"list", "--db", "/etc/passwd"}, "nu se poate deschide baza de date"},
 		{"directory as database", []string{"list", "--db", dir}, "nu se poate deschide baza de date"},
 	}

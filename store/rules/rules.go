@@ -1,0 +1,122 @@
+// Package rules tells the clerk what a booking's case requires, from the
+// rules of DOMAIN.md: the documents to check, the fee, who must come with a
+// minor, whether fingerprints are taken and how long the new card is valid.
+// Texts are translation keys (assets/i18n).
+package rules
+
+import "time"
+
+// Fees are the amounts in lei (they change over time: office settings).
+type Fees struct {
+	CEI int `json:"cei"` // an electronic identity card, when not free
+	CIS int `json:"cis"` // a simple identity card
+	CIP int `json:"cip"` // a provisional identity card, paid at the town hall
+}
+
+// DefaultFees are DOMAIN.md's amounts.
+var DefaultFees = Fees{CEI: 70, CIS: 40, CIP: 1}
+
+// Help is what the verdict card tells the clerk about a booking.
+type Help struct {
+	Age          int      // at the day of the visit; -1 when the birth date is unknown
+	Document     string   // "cei" or "cip"
+	Documents    []string // translation keys, to check in the original
+	FeeLei       int      // 0: free
+	FeeNote      string   // translation key: why free, or where to pay
+	Escort       string   // translation key, "" when the person comes alone
+	Fingerprints bool     // taken from age 12
+	ValidYears   int      // of the new card; 0 with Unlimited
+	Unlimited    bool     // 70 and over
+	ValidUntil   time.Time
+}
+
+// documents by reason for issuance (DOMAIN.md, "Documents the clerk checks").
+var documents = map[string][]string{
+	"expiry":               {"doc.current_id", "doc.birth_cert", "doc.marriage_cert_if", "doc.divorce_if", "doc.address_proof_if", "doc.payment_if_due"},
+	"civil_status_change":  {"doc.current_id", "doc.birth_cert", "doc.marriage_cert_if", "doc.divorce_if", "doc.address_proof_if", "doc.payment_if_due"},
+	"lost":                 {"doc.birth_cert", "doc.marriage_cert_if", "doc.divorce_if", "doc.address_proof_if", "doc.payment_if_due"},
+	"child_under_14":       {"doc.birth_cert", "doc.parents_ids", "doc.parents_marriage", "doc.payment", "doc.both_parents_sign"},
+	"turning_14":           {"doc.birth_cert", "doc.parent_id", "doc.parents_marriage", "doc.payment_if_due"},
+	"residence_mention":    {"doc.application", "doc.current_id", "doc.host_id", "doc.residence_proof"},
+	"domicile_from_abroad": {"doc.application", "doc.birth_cert", "doc.civil_status_certs", "doc.children_birth_certs", "doc.address_proof", "doc.ro_passport_or_citizenship", "doc.foreign_id", "doc.payment"},
+	"cip_abroad":           {"doc.passport_abroad", "doc.ro_civil_status", "doc.divorce_if", "doc.residence_proof", "doc.photos", "doc.payment"},
+	"cip_no_domicile":      {"doc.birth_cert", "doc.civil_status_certs", "doc.children_birth_certs", "doc.photos", "doc.payment"},
+	"citizenship_acquired": {"doc.citizenship_cert", "doc.birth_cert", "doc.residence_permit", "doc.photo_id", "doc.domicile_proof_30d"},
+}
+
+// Reasons lists the known reasons for issuance.
+func Reasons() []string {
+	return []string{"expiry", "civil_status_change", "lost", "child_under_14", "turning_14",
+		"residence_mention", "domicile_from_abroad", "cip_abroad", "cip_no_domicile", "citizenship_acquired"}
+}
+
+// For works out the help for a person born on birth (zero: unknown) who
+// comes on day for reason.
+func For(reason string, birth, day time.Time, fees Fees) Help {
+	h := Help{Age: -1, Document: "cei", Documents: documents[reason]}
+	if reason == "cip_abroad" || reason == "cip_no_domicile" {
+		h.Document = "cip"
+	}
+	if !birth.IsZero() {
+		h.Age = AgeOn(birth, day)
+	}
+	h.FeeLei, h.FeeNote = fee(h, reason, birth, day, fees)
+	switch {
+	case h.Age < 0 || h.Age >= 18:
+	case h.Age < 14:
+		h.Escort = "escort.both_parents"
+	default:
+		h.Escort = "escort.one_parent"
+	}
+	h.Fingerprints = h.Age >= 12
+	h.ValidYears, h.Unlimited = validity(h)
+	if h.ValidYears > 0 {
+		h.ValidUntil = day.AddDate(h.ValidYears, 0, 0)
+	}
+	return h
+}
+
+func fee(h Help, reason string, birth, day time.Time, fees Fees) (int, string) {
+	switch {
+	case h.Document == "cip":
+		return fees.CIP, "fee.town_hall"
+	case h.Age < 0:
+		return fees.CEI, "fee.age_unknown"
+	case h.Age < 14 && !birth.AddDate(14, 0, 0).After(day.AddDate(0, 0, 30)):
+		return 0, "fee.free_near_14" // applied at most 30 days before turning 14
+	case h.Age < 14:
+		return fees.CEI, "fee.cec"
+	case reason == "lost" || reason == "civil_status_change":
+		return fees.CEI, "fee.cec" // a new card replacing a CEI
+	}
+	return 0, "fee.free_first_cei"
+}
+
+func validity(h Help) (years int, unlimited bool) {
+	switch {
+	case h.Document == "cip":
+		return 1, false
+	case h.Age < 0:
+		return 0, false
+	case h.Age < 2:
+		return 2, false
+	case h.Age < 14:
+		return 4, false
+	case h.Age < 18:
+		return 5, false
+	case h.Age < 70:
+		return 10, false
+	}
+	return 0, true
+}
+
+// AgeOn is the age in whole years on day of a person born on birth.
+func AgeOn(birth, day time.Time) int {
+	y, m, d := day.Date()
+	by, bm, bd := birth.Date()
+	age := y - by
+	if m < bm || m == bm && d < bd {
+		age--
+	}
+	return age
+}
