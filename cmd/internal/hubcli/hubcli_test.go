@@ -1,0 +1,90 @@
+package hubcli
+
+import (
+	"bytes"
+	"context"
+	"crypto/ed25519"
+	"encoding/base64"
+	"image/png"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/makiuchi-d/gozxing"
+	"github.com/makiuchi-d/gozxing/qrcode"
+
+	"github.com/ghiseu/ghiseu/scanner/rescode"
+)
+
+func run(t *testing.T, args ...string) (int, string, string) {
+	var out, errb bytes.Buffer
+	code := Run(context.Background(), args, &out, &errb)
+	return code, strings.TrimSpace(out.String()), errb.String()
+}
+
+func TestKeygenIssueVerify(t *testing.T) {
+	dir := t.TempDir()
+	keyFile := filepath.Join(dir, "booking.key")
+	code, pubText, errOut := run(t, "keygen", "--out", keyFile)
+	if code != 0 {
+		t.Fatalf("keygen: %s", errOut)
+	}
+	if st, err := os.Stat(keyFile); err != nil || st.Mode().Perm() != 0o600 {
+		t.Fatalf("key file mode %v, %v", st.Mode(), err)
+	}
+	if code, _, _ := run(t, "keygen", "--out", keyFile); code == 0 {
+		t.Fatal("keygen overwrote an existing key")
+	}
+	pub, err := base64.StdEncoding.DecodeString(pubText)
+	if err != nil || len(pub) != ed25519.PublicKeySize {
+		t.Fatalf("public key %q", pubText)
+	}
+	pngFile := filepath.Join(dir, "code.png")
+	code, text, errOut := run(t, "issue", "--key", keyFile, "--key-id", "3", "--booking", "987654321",
+		"--office", "CJ-DJEP", "--slot", "2026-11-25T10:20:00+02:00", "--minutes", "15", "--kind", "pickup", "--png", pngFile)
+	if code != 0 {
+		t.Fatalf("issue: %s", errOut)
+	}
+	claims, err := rescode.Parse(text, rescode.Keyring{{ID: 3, Public: pub}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := rescode.Claims{Version: 1, KeyID: 3, BookingID: 987654321, Office: "CJ-DJEP",
+		SlotStart: time.Date(2026, 11, 25, 8, 20, 0, 0, time.UTC), SlotMinutes: 15, Kind: rescode.Pickup}
+	if claims != want {
+		t.Fatalf("claims %+v, want %+v", claims, want)
+	}
+	f, _ := os.Open(pngFile)
+	defer f.Close()
+	img, err := png.Decode(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bmp, _ := gozxing.NewBinaryBitmapFromImage(img)
+	res, err := qrcode.NewQRCodeReader().Decode(bmp, nil)
+	if err != nil || res.GetText() != text {
+		t.Fatalf("the PNG reads %v, %v", res, err)
+	}
+}
+
+func TestIssueRefusesBadInput(t *testing.T) {
+	dir := t.TempDir()
+	keyFile := filepath.Join(dir, "k")
+	run(t, "keygen", "--out", keyFile)
+	os.WriteFile(filepath.Join(dir, "bad"), []byte("nope"), 0o600)
+	base := []string{"issue", "--key", keyFile, "--booking", "1", "--office", "X", "--slot", "2026-11-25T10:20:00+02:00"}
+	for name, args := range map[string][]string{
+		"no key":       {"issue", "--office", "X"},
+		"bad key file": {"issue", "--key", filepath.Join(dir, "bad")},
+		"bad slot":     append(base, "--slot", "25.11.2026 10:20"),
+		"bad kind":     append(base, "--kind", "visit"),
+		"long office":  append(base, "--office", strings.Repeat("X", 17)),
+		"no command":   {"frobnicate"},
+	} {
+		if code, _, errOut := run(t, args...); code == 0 || errOut == "" {
+			t.Errorf("%s: exit %d, stderr %q", name, code, errOut)
+		}
+	}
+}
