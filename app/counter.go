@@ -77,19 +77,23 @@ func (c *Counter) routeKeys(w fyne.Window) {
 func (c *Counter) t(key string, args map[string]string) string { return i18n.T(c.lang, key, args) }
 
 // bindShortcuts registers the window's keyboard shortcuts; the text fields
-// pass them on too.
+// pass them on too. Fyne delivers Ctrl+Z as its standard Undo shortcut (and
+// Ctrl+A, C, V, X, Y as select-all, copy, paste, cut, redo, left to the
+// fields), so undo is bound to that and the others to free keys.
 func (c *Counter) bindShortcuts() {
+	bind := func(s fyne.Shortcut, f func()) {
+		c.shortcuts[s.ShortcutName()] = f
+		c.win.Canvas().AddShortcut(s, func(fyne.Shortcut) { f() })
+	}
+	bind(&fyne.ShortcutUndo{}, c.Undo)
 	for key, f := range map[fyne.KeyName]func(){
-		fyne.KeyZ: c.Undo,
 		fyne.KeyP: c.HandOver,
-		fyne.KeyA: c.askOverride,
+		fyne.KeyR: c.askOverride,
 		fyne.KeyF: func() { c.win.Canvas().Focus(c.day.search) },
 		fyne.KeyD: c.showDemoCodes,
 		fyne.KeyL: c.toggleLanguage,
 	} {
-		s := &desktop.CustomShortcut{KeyName: key, Modifier: fyne.KeyModifierControl}
-		c.shortcuts[s.ShortcutName()] = f
-		c.win.Canvas().AddShortcut(s, func(fyne.Shortcut) { f() })
+		bind(&desktop.CustomShortcut{KeyName: key, Modifier: fyne.KeyModifierControl}, f)
 	}
 }
 

@@ -170,6 +170,16 @@ func TestEndToEndScanUnderXvfb(t *testing.T) {
 	if !waitFor(10*time.Second, func() bool { return stateOf(list(t, bin, env), name) == "arrived" }) {
 		t.Fatalf("the scan was not recorded: %s is %q", name, stateOf(list(t, bin, env), name))
 	}
+	// Ctrl+Z undoes it, Ctrl+Z once more has nothing left, and the scan again records it.
+	x.run("xdotool", "key", "ctrl+z")
+	if !waitFor(10*time.Second, func() bool { return stateOf(list(t, bin, env), name) == "expected" }) {
+		t.Fatalf("Ctrl+Z did not undo the arrival: %s is %q", name, stateOf(list(t, bin, env), name))
+	}
+	x.run("xdotool", "type", "--delay", "5", code)
+	x.run("xdotool", "key", "Return")
+	if !waitFor(10*time.Second, func() bool { return stateOf(list(t, bin, env), name) == "arrived" }) {
+		t.Fatalf("the second scan was not recorded: %s is %q", name, stateOf(list(t, bin, env), name))
+	}
 	time.Sleep(500 * time.Millisecond)
 	shot := filepath.Join(shotDir(), "e2e-counter-scan.png")
 	x.screenshot(shot)
