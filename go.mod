@@ -4,6 +4,7 @@ go 1.26.8
 
 require (
 	fyne.io/fyne/v2 v2.7.1
+	github.com/gen2brain/go-unarr v0.2.4
 	github.com/makiuchi-d/gozxing v0.1.1
 	modernc.org/sqlite v1.61.1
 )

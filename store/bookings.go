@@ -27,27 +27,36 @@ func (db *DB) PutBookings(ctx context.Context, bs []Booking) error {
 	return db.tx(ctx, func(t *sql.Tx) error { return putBookingsTx(ctx, t, bs) })
 }
 
+const upsertBooking = `INSERT INTO bookings (` + bookingColumns + `)
+	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULLIF(?, ''))
+	ON CONFLICT (id) DO UPDATE SET office = excluded.office, day = excluded.day,
+		slot_start = excluded.slot_start, slot_minutes = excluded.slot_minutes,
+		kind = excluded.kind, name = excluded.name, reason = excluded.reason,
+		status = excluded.status, birth_date = excluded.birth_date,
+		ready_on = excluded.ready_on, code = coalesce(excluded.code, code)`
+
 func putBookingsTx(ctx context.Context, t *sql.Tx, bs []Booking) error {
-	st, err := t.PrepareContext(ctx, `INSERT INTO bookings (`+bookingColumns+`)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULLIF(?, ''))
-		ON CONFLICT (id) DO UPDATE SET office = excluded.office, day = excluded.day,
-			slot_start = excluded.slot_start, slot_minutes = excluded.slot_minutes,
-			kind = excluded.kind, name = excluded.name, reason = excluded.reason,
-			status = excluded.status, birth_date = excluded.birth_date,
-			ready_on = excluded.ready_on, code = coalesce(excluded.code, code)`)
+	st, err := t.PrepareContext(ctx, upsertBooking)
 	if err != nil {
 		return fmt.Errorf("put bookings: %w", err)
 	}
 	defer st.Close()
 	for _, b := range bs {
-		if b.Status == "" {
-			b.Status = Confirmed
+		if err := putBooking(ctx, st, b); err != nil {
+			return err
 		}
-		_, err := st.ExecContext(ctx, b.ID, b.Office, b.Day, b.SlotStart.Unix(), b.SlotMinutes,
-			b.Kind, b.Name, b.Reason, b.Status, b.BirthDate, b.ReadyOn, b.Code)
-		if err != nil {
-			return fmt.Errorf("put booking %s: %w", b.ID, err)
-		}
+	}
+	return nil
+}
+
+func putBooking(ctx context.Context, st *sql.Stmt, b Booking) error {
+	if b.Status == "" {
+		b.Status = Confirmed
+	}
+	_, err := st.ExecContext(ctx, b.ID, b.Office, b.Day, b.SlotStart.Unix(), b.SlotMinutes,
+		b.Kind, b.Name, b.Reason, b.Status, b.BirthDate, b.ReadyOn, b.Code)
+	if err != nil {
+		return fmt.Errorf("put booking %s: %w", b.ID, err)
 	}
 	return nil
 }

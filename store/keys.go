@@ -35,20 +35,22 @@ func (db *DB) Keyring(ctx context.Context) (rescode.Keyring, error) {
 
 // PutKeys adds or replaces public keys, in one transaction.
 func (db *DB) PutKeys(ctx context.Context, ring rescode.Keyring) error {
-	return db.tx(ctx, func(t *sql.Tx) error {
-		for _, k := range ring {
-			var until any
-			if !k.Until.IsZero() {
-				until = k.Until.Unix()
-			}
-			_, err := t.ExecContext(ctx, `INSERT INTO keys (id, public_key, valid_from, valid_until) VALUES (?, ?, ?, ?)
-				ON CONFLICT (id) DO UPDATE SET public_key = excluded.public_key,
-					valid_from = excluded.valid_from, valid_until = excluded.valid_until`,
-				k.ID, []byte(k.Public), k.From.Unix(), until)
-			if err != nil {
-				return fmt.Errorf("put key %d: %w", k.ID, err)
-			}
+	return db.tx(ctx, func(t *sql.Tx) error { return putKeysTx(ctx, t, ring) })
+}
+
+func putKeysTx(ctx context.Context, t *sql.Tx, ring rescode.Keyring) error {
+	for _, k := range ring {
+		var until any
+		if !k.Until.IsZero() {
+			until = k.Until.Unix()
 		}
-		return nil
-	})
+		_, err := t.ExecContext(ctx, `INSERT INTO keys (id, public_key, valid_from, valid_until) VALUES (?, ?, ?, ?)
+			ON CONFLICT (id) DO UPDATE SET public_key = excluded.public_key,
+				valid_from = excluded.valid_from, valid_until = excluded.valid_until`,
+			k.ID, []byte(k.Public), k.From.Unix(), until)
+		if err != nil {
+			return fmt.Errorf("put key %d: %w", k.ID, err)
+		}
+	}
+	return nil
 }
