@@ -16,15 +16,19 @@ func NewEventID() string {
 	return hex.EncodeToString(b[:])
 }
 
-const eventColumns = `seq, id, booking_id, type, at, counter, clerk, undoes, note`
+const eventColumns = `seq, id, booking_id, type, at, counter, clerk, undoes, note, received_at`
 
 func scanEvent(row interface{ Scan(...any) error }) (Event, error) {
 	var e Event
 	var at int64
 	var undoes sql.NullString
-	err := row.Scan(&e.Seq, &e.ID, &e.BookingID, &e.Type, &at, &e.Counter, &e.Clerk, &undoes, &e.Note)
+	var received sql.NullInt64
+	err := row.Scan(&e.Seq, &e.ID, &e.BookingID, &e.Type, &at, &e.Counter, &e.Clerk, &undoes, &e.Note, &received)
 	e.At = time.UnixMilli(at)
 	e.Undoes = undoes.String
+	if received.Valid {
+		e.ReceivedAt = time.UnixMilli(received.Int64)
+	}
 	return e, err
 }
 
@@ -35,16 +39,29 @@ func (db *DB) Append(ctx context.Context, e Event) error {
 }
 
 func appendTx(ctx context.Context, t *sql.Tx, e Event) error {
+	_, err := insertEvent(ctx, t, e, false)
+	return err
+}
+
+// insertEvent appends e unless its ID is logged already; synced marks an
+// event that came from (or was acknowledged by) the hub. It reports whether
+// the event was new.
+func insertEvent(ctx context.Context, t *sql.Tx, e Event, synced bool) (bool, error) {
 	if e.ID == "" {
-		return fmt.Errorf("append %s event for booking %s: no event ID", e.Type, e.BookingID)
+		return false, fmt.Errorf("append %s event for booking %s: no event ID", e.Type, e.BookingID)
 	}
-	_, err := t.ExecContext(ctx, `INSERT INTO events (id, booking_id, type, at, counter, clerk, undoes, note)
-		VALUES (?, ?, ?, ?, ?, ?, NULLIF(?, ''), ?) ON CONFLICT (id) DO NOTHING`,
-		e.ID, e.BookingID, e.Type, e.At.UnixMilli(), e.Counter, e.Clerk, e.Undoes, e.Note)
+	var received any
+	if !e.ReceivedAt.IsZero() {
+		received = e.ReceivedAt.UnixMilli()
+	}
+	res, err := t.ExecContext(ctx, `INSERT INTO events (id, booking_id, type, at, counter, clerk, undoes, note, received_at, synced)
+		VALUES (?, ?, ?, ?, ?, ?, NULLIF(?, ''), ?, ?, ?) ON CONFLICT (id) DO NOTHING`,
+		e.ID, e.BookingID, e.Type, e.At.UnixMilli(), e.Counter, e.Clerk, e.Undoes, e.Note, received, synced)
 	if err != nil {
-		return fmt.Errorf("append %s event for booking %s: %w", e.Type, e.BookingID, err)
+		return false, fmt.Errorf("append %s event for booking %s: %w", e.Type, e.BookingID, err)
 	}
-	return nil
+	n, err := res.RowsAffected()
+	return n > 0, err
 }
 
 // Events lists a booking's events in the order they were logged.

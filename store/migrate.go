@@ -72,6 +72,30 @@ var migrations = []string{
 		valid_from  INTEGER NOT NULL, -- Unix seconds
 		valid_until INTEGER           -- Unix seconds; NULL: no end
 	);`,
+
+	// 4: several counters and a hub. Events learn when the hub received
+	// them and whether the hub has acknowledged them (the outbox); the hub
+	// knows its counters by token hash, and pending booking requests; a
+	// booking knows its person (a hash) so one person holds one booking.
+	`ALTER TABLE events ADD COLUMN received_at INTEGER; -- Unix ms, hub clock
+	ALTER TABLE events ADD COLUMN synced INTEGER NOT NULL DEFAULT 0;
+	CREATE INDEX events_outbox ON events (synced, seq);
+	ALTER TABLE bookings ADD COLUMN person TEXT NOT NULL DEFAULT '';
+	CREATE INDEX bookings_person ON bookings (person);
+	CREATE TABLE counters (
+		id         TEXT PRIMARY KEY,
+		token_hash TEXT NOT NULL UNIQUE,
+		revoked    INTEGER NOT NULL DEFAULT 0,
+		created_at INTEGER NOT NULL
+	);
+	CREATE TABLE requests (
+		token      TEXT PRIMARY KEY,
+		booking    TEXT NOT NULL, -- JSON
+		person     TEXT NOT NULL,
+		slot_start INTEGER NOT NULL,
+		kind       TEXT NOT NULL,
+		expires_at INTEGER NOT NULL
+	);`,
 }
 
 // migrate applies the migrations the database has not seen, up to version

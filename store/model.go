@@ -67,7 +67,10 @@ type Event struct {
 	Clerk     string    `json:"clerk"`
 	Undoes    string    `json:"undoes,omitempty"` // for Undone: the ID of the cancelled event
 	Note      string    `json:"note,omitempty"`   // the clerk's reason for an override
-	Seq       int64     `json:"-"`                // local order of appending
+	// ReceivedAt is when the hub received the event, by the hub's clock
+	// (zero until known): counters' clocks may disagree.
+	ReceivedAt time.Time `json:"received_at,omitzero"`
+	Seq        int64     `json:"seq,omitempty"` // order of appending in this database
 }
 
 // State is a booking's state at the counter, derived from its events.
@@ -85,10 +88,23 @@ const (
 type Derived struct {
 	State State  `json:"state"`
 	Last  *Event `json:"last,omitempty"` // nil while Expected
+	// Arrivals counts the arrivals not undone: more than one means two
+	// counters checked the same person in (while cut off from each other).
+	Arrivals int `json:"arrivals,omitempty"`
 }
 
-// Derive folds a booking's events, oldest first, into its state. An undo
-// removes the event it names; the latest remaining event decides.
+// Duplicate reports whether the person was checked in more than once.
+func (d Derived) Duplicate() bool { return d.Arrivals > 1 }
+
+// precedence orders the event types: a pickup outranks an arrival, which
+// outranks a no-show (a no-show reversed by an arrival is an arrival).
+var precedence = map[EventType]int{NoShow: 1, Arrived: 2, PickedUp: 3}
+
+// Derive folds a booking's events into its state. An undo removes the event
+// it names; of the rest the highest-ranking type decides, and of that type
+// the earliest event is the one shown. The result does not depend on the
+// order the events come in, so counters that received the same events in
+// different orders agree.
 func Derive(events []Event) Derived {
 	undone := map[string]bool{}
 	for _, e := range events {
@@ -102,7 +118,13 @@ func Derive(events []Event) Derived {
 		if e.Type == Undone || undone[e.ID] {
 			continue
 		}
-		d = Derived{State: stateAfter(e.Type), Last: &e}
+		if e.Type == Arrived {
+			d.Arrivals++
+		}
+		if d.Last == nil || precedence[e.Type] > precedence[d.Last.Type] ||
+			e.Type == d.Last.Type && (e.At.Before(d.Last.At) || e.At.Equal(d.Last.At) && e.ID < d.Last.ID) {
+			d.State, d.Last = stateAfter(e.Type), &e
+		}
 	}
 	return d
 }

@@ -221,3 +221,51 @@ func TestKeyring(t *testing.T) {
 		t.Fatal("stored a 31-byte public key")
 	}
 }
+
+func TestDeriveIgnoresOrder(t *testing.T) {
+	at := func(m int) time.Time { return time.Date(2026, 11, 23, 10, m, 0, 0, time.UTC) }
+	events := []Event{
+		{ID: "n", Type: NoShow, At: at(40), Counter: "system"},
+		{ID: "a1", Type: Arrived, At: at(45), Counter: "1"},
+		{ID: "a2", Type: Arrived, At: at(44), Counter: "2"},
+		{ID: "u", Type: Undone, Undoes: "x", At: at(50), Counter: "2"},
+	}
+	want := Derive(events)
+	if want.State != Present || want.Last.ID != "a2" || !want.Duplicate() {
+		t.Fatalf("derived %+v, want arrived via a2 and a duplicate", want)
+	}
+	perms := [][]int{{3, 2, 1, 0}, {1, 3, 0, 2}, {2, 0, 3, 1}}
+	for _, p := range perms {
+		shuffled := []Event{events[p[0]], events[p[1]], events[p[2]], events[p[3]]}
+		got := Derive(shuffled)
+		if got.State != want.State || got.Last.ID != want.Last.ID || got.Arrivals != want.Arrivals {
+			t.Fatalf("order %v derived %+v, want %+v", p, got, want)
+		}
+	}
+}
+
+func TestSyncBookkeeping(t *testing.T) {
+	ctx := context.Background()
+	db := openTemp(t)
+	mine := Event{ID: "m1", BookingID: "b", Type: Arrived, At: time.UnixMilli(1000), Counter: "1"}
+	if err := db.Append(ctx, mine); err != nil {
+		t.Fatal(err)
+	}
+	if n, _ := db.OutboxSize(ctx); n != 1 {
+		t.Fatalf("outbox %d, want 1", n)
+	}
+	theirs := Event{ID: "t1", BookingID: "b", Type: Arrived, At: time.UnixMilli(2000), Counter: "2", ReceivedAt: time.UnixMilli(5000)}
+	echo := mine
+	echo.ReceivedAt = time.UnixMilli(4000)
+	n, err := db.Receive(ctx, []Event{theirs, echo, theirs})
+	if err != nil || n != 1 {
+		t.Fatalf("received %d new, %v; want 1", n, err)
+	}
+	if n, _ := db.OutboxSize(ctx); n != 0 {
+		t.Fatalf("outbox %d after the hub echoed our event, want 0", n)
+	}
+	es, _ := db.Events(ctx, "b")
+	if len(es) != 2 || !es[0].ReceivedAt.Equal(time.UnixMilli(4000)) {
+		t.Fatalf("events %+v", es)
+	}
+}

@@ -69,6 +69,7 @@ type Calendar struct {
 	TimeZone     string   `json:"time_zone"`
 	SlotMinutes  int      `json:"slot_minutes"`   // one intake, 20 by default (15 at some offices)
 	PickupMinute int      `json:"pickup_minutes"` // one pickup slot
+	Capacity     int      `json:"capacity"`       // bookings of a kind per slot (counters); 1 when 0
 	Intake       Week     `json:"intake"`         // by appointment
 	Pickup       Week     `json:"pickup"`         // pickups of finished cards
 	WalkIn       Week     `json:"walk_in"`        // special situations, no appointment

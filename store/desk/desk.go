@@ -220,3 +220,44 @@ func (d *Desk) Day(ctx context.Context, day string) ([]Row, error) {
 	}
 	return rows, nil
 }
+
+// Conflict is something the supervisor must look at.
+type Conflict struct {
+	Kind    string   `json:"kind"` // "duplicate_arrival" or "cancelled_but_arrived"
+	Booking Row      `json:"booking"`
+	Events  []string `json:"counters"` // the counters involved
+}
+
+// Conflicts lists a day's conflicts: a person checked in twice (two
+// counters cut off from each other), or checked in although the booking
+// system had cancelled the booking.
+func (d *Desk) Conflicts(ctx context.Context, day string) ([]Conflict, error) {
+	rows, err := d.Day(ctx, day)
+	if err != nil {
+		return nil, err
+	}
+	var out []Conflict
+	for _, r := range rows {
+		kind := ""
+		switch {
+		case r.Duplicate():
+			kind = "duplicate_arrival"
+		case (r.Status == store.Cancelled || r.Status == store.Replaced) && (r.State == store.Present || r.State == store.Collected):
+			kind = "cancelled_but_arrived"
+		default:
+			continue
+		}
+		es, err := d.DB.Events(ctx, r.ID)
+		if err != nil {
+			return nil, err
+		}
+		c := Conflict{Kind: kind, Booking: r}
+		for _, e := range es {
+			if e.Type == store.Arrived {
+				c.Events = append(c.Events, e.Counter)
+			}
+		}
+		out = append(out, c)
+	}
+	return out, nil
+}

@@ -41,14 +41,24 @@ func Open(ctx context.Context, cfg Config) (*Desk, error) {
 	return d, nil
 }
 
+// ErrNoOffice says that a counter linked to a hub has no office yet.
+var ErrNoOffice = errors.New("no office yet: sync with the hub or import a day pack")
+
 // load reads the office's settings and keys, installing the demo office
-// first when there is no office or it is the demo.
+// first when there is no office (and no hub) or it is the demo.
 func (d *Desk) load(ctx context.Context) error {
 	isDemo, err := d.DB.Setting(ctx, demo.KeyDemo)
 	if err != nil {
 		return err
 	}
+	linked, err := d.DB.Setting(ctx, "hub_trusted")
+	if err != nil {
+		return err
+	}
 	_, _, err = d.DB.Office(ctx)
+	if errors.Is(err, store.ErrNotFound) && linked == "1" {
+		return ErrNoOffice
+	}
 	if errors.Is(err, store.ErrNotFound) || isDemo == "1" {
 		if err := demo.Install(ctx, d.DB, d.now()); err != nil {
 			return err

@@ -208,14 +208,10 @@ func read(files map[string]archive.Entry, m Manifest) (store.PackContents, error
 	if err := readJSON(files, FileKeys, &keys); err != nil {
 		return c, err
 	}
-	for _, k := range keys {
-		pub, err := base64.StdEncoding.DecodeString(k.Public)
-		if err != nil || len(pub) != ed25519.PublicKeySize {
-			return c, refuse("bad_content", err, "file", FileKeys)
-		}
-		c.Keys = append(c.Keys, rescode.Key{ID: k.ID, Public: pub, From: k.From, Until: k.Until})
-	}
 	var err error
+	if c.Keys, err = Keyring(keys); err != nil {
+		return c, refuse("bad_content", err, "file", FileKeys)
+	}
 	if c.Cancelled, err = readRefs(files[FileCancelled].Path, FileCancelled); err != nil {
 		return c, err
 	}

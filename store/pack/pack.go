@@ -68,6 +68,24 @@ type Key struct {
 	Until  time.Time `json:"until,omitzero"`
 }
 
+// KeyOf writes a key as keys.json holds it.
+func KeyOf(k rescode.Key) Key {
+	return Key{ID: k.ID, Public: base64.StdEncoding.EncodeToString(k.Public), From: k.From, Until: k.Until}
+}
+
+// Keyring reads keys as keys.json holds them.
+func Keyring(keys []Key) (rescode.Keyring, error) {
+	var ring rescode.Keyring
+	for _, k := range keys {
+		pub, err := base64.StdEncoding.DecodeString(k.Public)
+		if err != nil || len(pub) != ed25519.PublicKeySize {
+			return nil, fmt.Errorf("key %d: not an Ed25519 public key", k.ID)
+		}
+		ring = append(ring, rescode.Key{ID: k.ID, Public: pub, From: k.From, Until: k.Until})
+	}
+	return ring, nil
+}
+
 // Booking is one line of bookings.jsonl.
 type Booking struct {
 	ID          string    `json:"id"`
@@ -104,7 +122,7 @@ func Write(w io.Writer, key ed25519.PrivateKey, keyID uint8, c Contents) error {
 	m.Format, m.KeyID, m.Files = Format, keyID, map[string]string{}
 	keys := make([]Key, len(c.Keys))
 	for i, k := range c.Keys {
-		keys[i] = Key{ID: k.ID, Public: base64.StdEncoding.EncodeToString(k.Public), From: k.From, Until: k.Until}
+		keys[i] = KeyOf(k)
 	}
 	writers := map[string]func(io.Writer) error{
 		FileOffice:    func(w io.Writer) error { return json.NewEncoder(w).Encode(c.Office) },

@@ -17,6 +17,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/ghiseu/ghiseu/assets/i18n"
+	"github.com/ghiseu/ghiseu/store"
 	"github.com/ghiseu/ghiseu/store/desk"
 	"github.com/ghiseu/ghiseu/store/verdict"
 )
@@ -30,11 +31,14 @@ const (
 
 // Commands lists the subcommands Run understands.
 var Commands = map[string]func(*env, []string) error{
-	"check":   func(e *env, a []string) error { return e.judge(a, "check") },
-	"checkin": func(e *env, a []string) error { return e.judge(a, "checkin") },
-	"accept":  func(e *env, a []string) error { return e.judge(a, "accept") },
-	"list":    (*env).list,
-	"demo":    (*env).demo,
+	"check":     func(e *env, a []string) error { return e.judge(a, "check") },
+	"checkin":   func(e *env, a []string) error { return e.judge(a, "checkin") },
+	"accept":    func(e *env, a []string) error { return e.judge(a, "accept") },
+	"list":      (*env).list,
+	"demo":      (*env).demo,
+	"import":    (*env).importPack,
+	"sync":      (*env).sync,
+	"conflicts": (*env).conflicts,
 }
 
 // IsCommand reports whether name is a subcommand of the command line.
@@ -52,6 +56,9 @@ type env struct {
 	clerk   string
 	day     string
 	reason  string
+	hub     string
+	token   string
+	loop    time.Duration
 	code    int
 }
 
@@ -80,7 +87,7 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	return e.code
 }
 
-const usage = `ghiseu [check CODE | checkin CODE | accept CODE --reason TEXT | list | demo] [--json] [--db PATH] [--at TIME] [--lang ro|en] [--counter N] [--clerk NAME] [--day YYYY-MM-DD]`
+const usage = `ghiseu [check CODE | checkin CODE | accept CODE --reason TEXT | list | demo | import FILE | sync [--hub URL --token T] [--loop 5s] | conflicts] [--json] [--db PATH] [--at TIME] [--lang ro|en] [--counter N] [--clerk NAME] [--day YYYY-MM-DD]`
 
 // parse reads the flags, which may come before or after the positional
 // arguments, and returns the positional ones.
@@ -94,6 +101,9 @@ func (e *env) parse(args []string) ([]string, error) {
 	fs.StringVar(&e.clerk, "clerk", currentUser(), "clerk's name")
 	fs.StringVar(&e.day, "day", "", "day to list (YYYY-MM-DD), today by default")
 	fs.StringVar(&e.reason, "reason", "", "accept: why the clerk takes the person anyway")
+	fs.StringVar(&e.hub, "hub", "", "sync: the hub's address (remembered)")
+	fs.StringVar(&e.token, "token", "", "sync: this counter's token (remembered)")
+	fs.DurationVar(&e.loop, "loop", 0, "sync: keep syncing at this interval")
 	lang := fs.String("lang", string(e.lang), "language: ro or en")
 	var pos []string
 	for {
@@ -115,6 +125,23 @@ func currentUser() string {
 		return u.Username
 	}
 	return "?"
+}
+
+// openStore opens the database alone, for commands that need no office.
+func (e *env) openStore() (*store.DB, error) {
+	path := e.db
+	if path == "" {
+		p, err := store.DefaultPath()
+		if err != nil {
+			return nil, err
+		}
+		path = p
+	}
+	db, err := store.Open(e.ctx, path)
+	if err != nil {
+		return nil, errors.New(i18n.T(e.lang, "cli.error.db", map[string]string{"err": err.Error()}))
+	}
+	return db, nil
 }
 
 // open opens the counter, with its clock set by --at.

@@ -22,11 +22,20 @@ import (
 // Run runs one ghiseu-hub command and returns the exit code.
 func Run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	commands := map[string]func([]string, io.Writer) error{
-		"keygen": keygen,
-		"issue":  issue,
+		"keygen":  keygen,
+		"issue":   issue,
+		"init":    func(a []string, w io.Writer) error { return withHub(ctx, a, w, initHub, true) },
+		"serve":   func(a []string, w io.Writer) error { return withHub(ctx, a, w, serve, false) },
+		"enroll":  func(a []string, w io.Writer) error { return withHub(ctx, a, w, enroll, false) },
+		"revoke":  func(a []string, w io.Writer) error { return withHub(ctx, a, w, revoke, false) },
+		"book":    func(a []string, w io.Writer) error { return withHub(ctx, a, w, book, false) },
+		"confirm": func(a []string, w io.Writer) error { return withHub(ctx, a, w, confirm, false) },
+		"cancel":  func(a []string, w io.Writer) error { return withHub(ctx, a, w, cancel, false) },
+		"demo":    func(a []string, w io.Writer) error { return withHub(ctx, a, w, demo, false) },
+		"pack":    func(a []string, w io.Writer) error { return withHub(ctx, a, w, writePack, false) },
 	}
 	if len(args) == 0 || commands[args[0]] == nil {
-		fmt.Fprintln(stderr, "usage: ghiseu-hub keygen --out FILE | issue --key FILE --key-id N --booking ID --office ID --slot TIME --minutes N --kind intake|pickup [--png FILE]")
+		fmt.Fprintln(stderr, usage)
 		return 2
 	}
 	if err := commands[args[0]](args[1:], stdout); err != nil {
@@ -35,6 +44,20 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	return 0
 }
+
+const usage = `usage: ghiseu-hub COMMAND [flags]
+  init    --db F --key F [--calendar FILE.json]   set up a hub (makes the key if missing)
+  serve   --db F --key F [--addr :8080]           serve the counters
+  enroll  --db F --counter N                      a counter's token (printed once)
+  revoke  --db F --counter N                      stop a counter's token
+  book    --db F --name N --birth D --reason R --slot T [--kind pickup --ready D]
+                                                  a booking request (prints its confirmation token)
+  confirm --db F --key F TOKEN [--png F]          confirm a request: the booking and its code
+  cancel  --db F --booking ID                     cancel a booking
+  demo    --db F --key F [--days 5]               fill the coming days with demo bookings
+  pack    --db F --key F --out F.zip              write today's day pack (for a USB stick)
+  keygen  --out F                                 a signing key (public key on stdout)
+  issue   --key F --key-id N --booking ID --office ID --slot T [--png F]   one code`
 
 // keygen makes a booking-system signing key: the private seed goes to a
 // file only its owner can read, the public key to stdout for the counters.

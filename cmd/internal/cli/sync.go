@@ -1,0 +1,152 @@
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/ghiseu/ghiseu/assets/i18n"
+	"github.com/ghiseu/ghiseu/store/pack"
+	"github.com/ghiseu/ghiseu/store/sync"
+)
+
+// importPack installs a day pack from a file (a USB stick during an outage).
+func (e *env) importPack(args []string) error {
+	pos, err := e.parse(args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 {
+		return usageError{errors.New("give exactly one FILE")}
+	}
+	d, err := e.open()
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	m, err := pack.Import(e.ctx, d.DB, pos[0], nil)
+	if err != nil {
+		e.code = ExitRefused
+		return errors.New(PackError(e.lang, err))
+	}
+	if e.json {
+		return e.printJSON(m)
+	}
+	fmt.Fprintln(e.out, i18n.T(e.lang, "pack.done", map[string]string{"office": m.Office,
+		"sequence": fmt.Sprint(m.Sequence), "from": m.From, "to": m.To}))
+	return nil
+}
+
+// PackError words a pack refusal for the clerk.
+func PackError(l i18n.Lang, err error) string {
+	var r *pack.Refusal
+	if errors.As(err, &r) {
+		return i18n.T(l, "pack.refused", map[string]string{"why": i18n.T(l, "pack."+r.Key, r.Args)})
+	}
+	return i18n.T(l, "pack.refused", map[string]string{"why": err.Error()})
+}
+
+// Settings keys of the hub link.
+const (
+	keyHubURL   = "hub_url"
+	keyHubToken = "hub_token"
+)
+
+// sync runs one round with the hub, or keeps syncing with --loop.
+func (e *env) sync(args []string) error {
+	if _, err := e.parse(args); err != nil {
+		return err
+	}
+	db, err := e.openStore()
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	for key, v := range map[string]string{keyHubURL: e.hub, keyHubToken: e.token} {
+		if v != "" {
+			if err := db.SetSetting(e.ctx, key, v); err != nil {
+				return err
+			}
+		}
+	}
+	url, _ := db.Setting(e.ctx, keyHubURL)
+	token, _ := db.Setting(e.ctx, keyHubToken)
+	if url == "" || token == "" {
+		return usageError{errors.New("give --hub URL and --token T once")}
+	}
+	s := &sync.Syncer{DB: db, T: &sync.HTTP{Base: url, Token: token}}
+	if e.loop > 0 {
+		ctx, stop := signal.NotifyContext(e.ctx, syscall.SIGINT, syscall.SIGTERM)
+		defer stop()
+		s.Run(ctx, e.loop)
+		return nil
+	}
+	err = s.Once(e.ctx)
+	st := s.Status()
+	if e.json {
+		if err := e.printJSON(map[string]any{"online": st.Online, "pending": st.Pending, "error": errString(err)}); err != nil {
+			return err
+		}
+	} else {
+		fmt.Fprintln(e.out, StatusText(e.lang, st, time.Now()))
+	}
+	if err != nil {
+		e.code = ExitRefused
+	}
+	return nil
+}
+
+func errString(err error) string {
+	if err == nil {
+		return ""
+	}
+	return err.Error()
+}
+
+// StatusText words the link to the hub: online; offline since 10:42; 17
+// events waiting.
+func StatusText(l i18n.Lang, st sync.Status, now time.Time) string {
+	args := map[string]string{"pending": fmt.Sprint(st.Pending), "since": st.OfflineSince.Format(time.RFC3339)}
+	switch {
+	case st.Online && st.Pending == 0:
+		return i18n.T(l, "sync.online", args)
+	case st.Online:
+		return i18n.T(l, "sync.online_pending", args)
+	case st.OfflineSince.IsZero():
+		return i18n.T(l, "sync.never", args)
+	}
+	return i18n.T(l, "sync.offline", args)
+}
+
+// conflicts lists the day's duplicates and check-ins of cancelled bookings.
+func (e *env) conflicts(args []string) error {
+	if _, err := e.parse(args); err != nil {
+		return err
+	}
+	d, err := e.open()
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	day := e.day
+	if day == "" {
+		day = d.Today()
+	}
+	cs, err := d.Conflicts(e.ctx, day)
+	if err != nil {
+		return err
+	}
+	if e.json {
+		if cs == nil {
+			return e.printJSON([]any{})
+		}
+		return e.printJSON(cs)
+	}
+	for _, c := range cs {
+		fmt.Fprintf(e.out, "%s  %s  %s  %v\n", c.Booking.SlotStart.Format("15:04"), c.Booking.Name,
+			i18n.T(e.lang, "conflict."+c.Kind, nil), c.Events)
+	}
+	return nil
+}

@@ -1,0 +1,242 @@
+package hubcli
+
+import (
+	"context"
+	"crypto/ed25519"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/ghiseu/ghiseu/scanner/qr"
+	"github.com/ghiseu/ghiseu/store"
+	"github.com/ghiseu/ghiseu/store/calendar"
+	"github.com/ghiseu/ghiseu/store/hub"
+)
+
+// hubCmd is one hub command, with the hub opened from --db and --key.
+// Called with a nil hub, it only registers its flags on fs.
+type hubCmd func(ctx context.Context, h *hub.Hub, fs *flag.FlagSet, pos []string, out io.Writer) error
+
+// withHub parses the common flags and the command's own, opens the hub
+// (making the signing key first when makeKey and it is missing) and runs cmd.
+func withHub(ctx context.Context, args []string, out io.Writer, cmd hubCmd, makeKey bool) error {
+	fs := flag.NewFlagSet("ghiseu-hub", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	dbPath := fs.String("db", "hub.db", "the hub's database")
+	keyPath := fs.String("key", "", "the signing key file")
+	cmd(ctx, nil, fs, nil, nil) // registers the command's flags
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return err
+		}
+		if fs.NArg() == 0 {
+			break
+		}
+		pos, args = append(pos, fs.Arg(0)), fs.Args()[1:]
+	}
+	db, err := store.Open(ctx, *dbPath)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	h := &hub.Hub{DB: db, KeyID: 1, PackDays: 7}
+	if *keyPath != "" {
+		if h.Key, err = loadOrMakeKey(*keyPath, makeKey); err != nil {
+			return err
+		}
+	}
+	return cmd(ctx, h, fs, pos, out)
+}
+
+func loadOrMakeKey(path string, make bool) (ed25519.PrivateKey, error) {
+	key, err := ReadKey(path)
+	if err == nil || !make || !errors.Is(err, os.ErrNotExist) {
+		return key, err
+	}
+	_, key, err = ed25519.GenerateKey(rand.Reader)
+	if err != nil {
+		return nil, err
+	}
+	return key, os.WriteFile(path, []byte(hex.EncodeToString(key.Seed())+"\n"), 0o600)
+}
+
+func str(fs *flag.FlagSet, name string) string { return fs.Lookup(name).Value.String() }
+
+func needKey(h *hub.Hub) error {
+	if h.Key == nil {
+		return errors.New("--key is required")
+	}
+	return nil
+}
+
+func initHub(ctx context.Context, h *hub.Hub, fs *flag.FlagSet, pos []string, out io.Writer) error {
+	if h == nil {
+		fs.String("calendar", "", "the office calendar (JSON); SPCLEP Dumbrăvița by default")
+		return nil
+	}
+	if err := needKey(h); err != nil {
+		return err
+	}
+	cal := calendar.Default()
+	if path := str(fs, "calendar"); path != "" {
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		if cal, err = calendar.Parse(data); err != nil {
+			return err
+		}
+	}
+	if err := hub.Init(ctx, h.DB, cal, h.Key, h.KeyID, time.Now()); err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "hub for %s (%s) ready\n", cal.Office, cal.OfficeName)
+	return nil
+}
+
+func serve(ctx context.Context, h *hub.Hub, fs *flag.FlagSet, pos []string, out io.Writer) error {
+	if h == nil {
+		fs.String("addr", ":8080", "address to listen on")
+		return nil
+	}
+	if err := needKey(h); err != nil {
+		return err
+	}
+	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	slog.Info("hub serving", "addr", str(fs, "addr"), "db", h.DB.Path())
+	return h.Serve(ctx, str(fs, "addr"))
+}
+
+func enroll(ctx context.Context, h *hub.Hub, fs *flag.FlagSet, pos []string, out io.Writer) error {
+	if h == nil {
+		fs.String("counter", "", "the counter's number")
+		return nil
+	}
+	token, err := h.Enroll(ctx, str(fs, "counter"))
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(out, token)
+	return nil
+}
+
+func revoke(ctx context.Context, h *hub.Hub, fs *flag.FlagSet, pos []string, out io.Writer) error {
+	if h == nil {
+		fs.String("counter", "", "the counter's number")
+		return nil
+	}
+	return h.Revoke(ctx, str(fs, "counter"))
+}
+
+func book(ctx context.Context, h *hub.Hub, fs *flag.FlagSet, pos []string, out io.Writer) error {
+	if h == nil {
+		for name, help := range map[string]string{"name": "the person's full name", "birth": "birth date YYYY-MM-DD",
+			"reason": "reason for issuance (expiry, lost, child_under_14, ...)", "slot": "slot start, RFC 3339",
+			"kind": "intake or pickup", "ready": "pickups: date of the card-ready notice"} {
+			fs.String(name, "", help)
+		}
+		return nil
+	}
+	slot, err := time.Parse(time.RFC3339, str(fs, "slot"))
+	if err != nil {
+		return fmt.Errorf("--slot: %w", err)
+	}
+	kind := store.Kind(str(fs, "kind"))
+	if kind == "" {
+		kind = store.Intake
+	}
+	token, expires, err := h.Request(ctx, hub.BookingRequest{Name: str(fs, "name"), BirthDate: str(fs, "birth"),
+		Reason: str(fs, "reason"), Kind: kind, Slot: slot, ReadyOn: str(fs, "ready")})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "%s\t(confirm before %s)\n", token, expires.Format(time.RFC3339))
+	return nil
+}
+
+func confirm(ctx context.Context, h *hub.Hub, fs *flag.FlagSet, pos []string, out io.Writer) error {
+	if h == nil {
+		fs.String("png", "", "write the code's QR image here")
+		return nil
+	}
+	if err := needKey(h); err != nil {
+		return err
+	}
+	if len(pos) != 1 {
+		return errors.New("give the confirmation TOKEN")
+	}
+	b, err := h.Confirm(ctx, pos[0])
+	if err != nil {
+		return err
+	}
+	if path := str(fs, "png"); path != "" {
+		f, err := os.Create(path)
+		if err != nil {
+			return err
+		}
+		if err := qr.WritePNG(f, b.Code, 400); err != nil {
+			f.Close()
+			return err
+		}
+		if err := f.Close(); err != nil {
+			return err
+		}
+	}
+	fmt.Fprintf(out, "%s\t%s\n", b.ID, b.Code)
+	return nil
+}
+
+func cancel(ctx context.Context, h *hub.Hub, fs *flag.FlagSet, pos []string, out io.Writer) error {
+	if h == nil {
+		fs.String("booking", "", "the booking's ID")
+		return nil
+	}
+	return h.Cancel(ctx, str(fs, "booking"))
+}
+
+func demo(ctx context.Context, h *hub.Hub, fs *flag.FlagSet, pos []string, out io.Writer) error {
+	if h == nil {
+		fs.Int("days", 5, "how many days ahead")
+		return nil
+	}
+	if err := needKey(h); err != nil {
+		return err
+	}
+	var days int
+	fmt.Sscan(str(fs, "days"), &days)
+	n, err := h.Demo(ctx, days, 0.7, uint64(time.Now().UnixNano()))
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "%d demo bookings\n", n)
+	return nil
+}
+
+func writePack(ctx context.Context, h *hub.Hub, fs *flag.FlagSet, pos []string, out io.Writer) error {
+	if h == nil {
+		fs.String("out", "pack.zip", "the pack file to write")
+		return nil
+	}
+	if err := needKey(h); err != nil {
+		return err
+	}
+	f, err := os.Create(str(fs, "out"))
+	if err != nil {
+		return err
+	}
+	if err := h.WritePack(ctx, f); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
+}

@@ -1,0 +1,141 @@
+package hub
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/ghiseu/ghiseu/scanner/rescode"
+	"github.com/ghiseu/ghiseu/store"
+	"github.com/ghiseu/ghiseu/store/rules"
+)
+
+// BookingRequest is what a citizen asks for on the booking portal.
+type BookingRequest struct {
+	Name      string     `json:"name"`
+	BirthDate string     `json:"birth_date"` // YYYY-MM-DD
+	Reason    string     `json:"reason"`
+	Kind      store.Kind `json:"kind"`
+	Slot      time.Time  `json:"slot"`
+	ReadyOn   string     `json:"ready_on,omitempty"` // pickups: the "card ready" notice
+}
+
+// Why a request is refused (besides calendar.ErrPast and the others of
+// calendar.Bookable).
+var (
+	ErrPersonHasBooking = errors.New("this person already holds a booking")
+	ErrSlotTaken        = errors.New("the slot is taken")
+	ErrBadRequest       = errors.New("incomplete request")
+	ErrLapsed           = errors.New("the request was not confirmed in time and has lapsed")
+)
+
+// Request takes a booking request by the rules of DOMAIN.md: only a free
+// slot of the office's calendar, in the future and within the booking
+// window, not on a closed day, one booking per person. It returns the
+// confirmation token the e-mail carries and when it lapses.
+func (h *Hub) Request(ctx context.Context, r BookingRequest) (string, time.Time, error) {
+	cal, _, err := h.DB.Office(ctx)
+	if err != nil {
+		return "", time.Time{}, err
+	}
+	if _, err := time.Parse(time.DateOnly, r.BirthDate); err != nil || r.Name == "" || !knownReason(r.Reason) ||
+		(r.Kind != store.Intake && r.Kind != store.Pickup) {
+		return "", time.Time{}, ErrBadRequest
+	}
+	now := h.now()
+	if err := cal.Bookable(r.Slot, r.Kind == store.Pickup, now); err != nil {
+		return "", time.Time{}, err
+	}
+	who := person(r.Name, r.BirthDate)
+	personal, inSlot, err := h.DB.Holds(ctx, who, r.Slot, r.Kind, now)
+	switch {
+	case err != nil:
+		return "", time.Time{}, err
+	case personal > 0:
+		return "", time.Time{}, ErrPersonHasBooking
+	case inSlot >= max(cal.Capacity, 1):
+		return "", time.Time{}, ErrSlotTaken
+	}
+	raw, _ := json.Marshal(r)
+	var b [16]byte
+	rand.Read(b[:])
+	token := hex.EncodeToString(b[:])
+	expires := now.Add(time.Duration(cal.ConfirmTimeout))
+	err = h.DB.PutRequest(ctx, store.Request{Token: token, Booking: string(raw), Person: who,
+		SlotStart: r.Slot, Kind: r.Kind, Expires: expires})
+	return token, expires, err
+}
+
+func knownReason(r string) bool {
+	for _, k := range rules.Reasons() {
+		if k == r {
+			return true
+		}
+	}
+	return false
+}
+
+// Confirm turns a request into a booking, if it has not lapsed, and issues
+// its signed code.
+func (h *Hub) Confirm(ctx context.Context, token string) (store.Booking, error) {
+	req, err := h.DB.TakeRequest(ctx, token)
+	if errors.Is(err, store.ErrNotFound) {
+		return store.Booking{}, ErrLapsed
+	}
+	if err != nil {
+		return store.Booking{}, err
+	}
+	if !h.now().Before(req.Expires) {
+		return store.Booking{}, ErrLapsed
+	}
+	var r BookingRequest
+	if err := json.Unmarshal([]byte(req.Booking), &r); err != nil {
+		return store.Booking{}, err
+	}
+	return h.add(ctx, r, req.Person)
+}
+
+// add stores a confirmed booking with its code.
+func (h *Hub) add(ctx context.Context, r BookingRequest, who string) (store.Booking, error) {
+	cal, _, err := h.DB.Office(ctx)
+	if err != nil {
+		return store.Booking{}, err
+	}
+	id, err := h.DB.NextBookingID(ctx)
+	if err != nil {
+		return store.Booking{}, err
+	}
+	minutes := cal.SlotMinutes
+	kind := rescode.Intake
+	if r.Kind == store.Pickup {
+		minutes, kind = cal.PickupMinute, rescode.Pickup
+	}
+	code, err := rescode.Issue(h.Key, rescode.Claims{KeyID: h.KeyID, BookingID: id, Office: cal.Office,
+		SlotStart: r.Slot, SlotMinutes: minutes, Kind: kind})
+	if err != nil {
+		return store.Booking{}, err
+	}
+	b := store.Booking{ID: strconv.FormatUint(id, 10), Office: cal.Office, Day: cal.Day(r.Slot),
+		SlotStart: r.Slot.In(cal.Location()), SlotMinutes: minutes, Kind: r.Kind, Name: r.Name, Reason: r.Reason,
+		BirthDate: r.BirthDate, ReadyOn: r.ReadyOn, Status: store.Confirmed, Code: code}
+	if err := h.DB.PutBookings(ctx, []store.Booking{b}); err != nil {
+		return b, err
+	}
+	if err := h.DB.SetPerson(ctx, b.ID, who); err != nil {
+		return b, err
+	}
+	return b, h.DB.Bump(ctx)
+}
+
+// Cancel cancels a booking; the counters learn it with the next pack.
+func (h *Hub) Cancel(ctx context.Context, id string) error {
+	if err := h.DB.SetStatus(ctx, id, store.Cancelled); err != nil {
+		return fmt.Errorf("cancel booking %s: %w", id, err)
+	}
+	return h.DB.Bump(ctx)
+}

@@ -1,0 +1,173 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/ghiseu/ghiseu/scanner/rescode"
+)
+
+// PutCounter enrolls a counter (or gives it a new token), un-revoking it.
+func (db *DB) PutCounter(ctx context.Context, id, tokenHash string, now time.Time) error {
+	_, err := db.sql.ExecContext(ctx, `INSERT INTO counters (id, token_hash, created_at) VALUES (?, ?, ?)
+		ON CONFLICT (id) DO UPDATE SET token_hash = excluded.token_hash, revoked = 0`, id, tokenHash, now.Unix())
+	if err != nil {
+		return fmt.Errorf("enroll counter %s: %w", id, err)
+	}
+	return nil
+}
+
+// RevokeCounter stops a counter's token from working.
+func (db *DB) RevokeCounter(ctx context.Context, id string) error {
+	res, err := db.sql.ExecContext(ctx, `UPDATE counters SET revoked = 1 WHERE id = ?`, id)
+	if err != nil {
+		return fmt.Errorf("revoke counter %s: %w", id, err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return fmt.Errorf("revoke counter %s: %w", id, ErrNotFound)
+	}
+	return nil
+}
+
+// CounterByToken finds the counter a token hash belongs to.
+func (db *DB) CounterByToken(ctx context.Context, tokenHash string) (id string, revoked bool, err error) {
+	err = db.sql.QueryRowContext(ctx, `SELECT id, revoked FROM counters WHERE token_hash = ?`, tokenHash).Scan(&id, &revoked)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", false, ErrNotFound
+	}
+	return id, revoked, err
+}
+
+// Request is a booking waiting for the citizen's confirmation by e-mail.
+type Request struct {
+	Token     string
+	Booking   string // JSON of the booking to create
+	Person    string
+	SlotStart time.Time
+	Kind      Kind
+	Expires   time.Time
+}
+
+// PutRequest stores a pending booking request.
+func (db *DB) PutRequest(ctx context.Context, r Request) error {
+	_, err := db.sql.ExecContext(ctx, `INSERT INTO requests (token, booking, person, slot_start, kind, expires_at)
+		VALUES (?, ?, ?, ?, ?, ?)`, r.Token, r.Booking, r.Person, r.SlotStart.Unix(), r.Kind, r.Expires.Unix())
+	return err
+}
+
+// TakeRequest removes and returns a pending request.
+func (db *DB) TakeRequest(ctx context.Context, token string) (Request, error) {
+	var r Request
+	var start, expires int64
+	err := db.tx(ctx, func(t *sql.Tx) error {
+		err := t.QueryRowContext(ctx, `SELECT token, booking, person, slot_start, kind, expires_at FROM requests WHERE token = ?`,
+			token).Scan(&r.Token, &r.Booking, &r.Person, &start, &r.Kind, &expires)
+		if errors.Is(err, sql.ErrNoRows) {
+			return ErrNotFound
+		}
+		if err != nil {
+			return err
+		}
+		_, err = t.ExecContext(ctx, `DELETE FROM requests WHERE token = ?`, token)
+		return err
+	})
+	r.SlotStart, r.Expires = time.Unix(start, 0), time.Unix(expires, 0)
+	return r, err
+}
+
+// Holds counts what stands in the way of a new booking at now: the person's
+// bookings and live requests with a slot still ahead, and the bookings and
+// live requests of that kind in the same slot.
+func (db *DB) Holds(ctx context.Context, person string, slot time.Time, kind Kind, now time.Time) (personal, inSlot int, err error) {
+	err = db.sql.QueryRowContext(ctx, `SELECT
+		(SELECT count(*) FROM bookings WHERE person = ? AND status = 'confirmed' AND slot_start > ?) +
+		(SELECT count(*) FROM requests WHERE person = ? AND expires_at > ?),
+		(SELECT count(*) FROM bookings WHERE slot_start = ? AND kind = ? AND status = 'confirmed') +
+		(SELECT count(*) FROM requests WHERE slot_start = ? AND kind = ? AND expires_at > ?)`,
+		person, now.Unix(), person, now.Unix(), slot.Unix(), kind, slot.Unix(), kind, now.Unix()).Scan(&personal, &inSlot)
+	return personal, inSlot, err
+}
+
+// NextBookingID is one more than the highest numeric booking ID.
+func (db *DB) NextBookingID(ctx context.Context) (uint64, error) {
+	var max sql.NullInt64
+	if err := db.sql.QueryRowContext(ctx, `SELECT max(CAST(id AS INTEGER)) FROM bookings`).Scan(&max); err != nil {
+		return 0, err
+	}
+	return uint64(max.Int64) + 1, nil
+}
+
+// SetPerson records whose a booking is (a hash, see store/hub).
+func (db *DB) SetPerson(ctx context.Context, bookingID, person string) error {
+	_, err := db.sql.ExecContext(ctx, `UPDATE bookings SET person = ? WHERE id = ?`, person, bookingID)
+	return err
+}
+
+// SetStatus changes a booking's status in the booking system.
+func (db *DB) SetStatus(ctx context.Context, bookingID string, s Status) error {
+	res, err := db.sql.ExecContext(ctx, `UPDATE bookings SET status = ? WHERE id = ?`, s, bookingID)
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return fmt.Errorf("booking %s: %w", bookingID, ErrNotFound)
+	}
+	return nil
+}
+
+// BookingsBetween streams the bookings whose day is in [from, to].
+func (db *DB) BookingsBetween(ctx context.Context, office, from, to string, fn func(Booking) error) error {
+	rows, err := db.sql.QueryContext(ctx, `SELECT `+bookingColumns+` FROM bookings
+		WHERE office = ? AND day BETWEEN ? AND ? ORDER BY slot_start, id`, office, from, to)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		b, err := scanBooking(rows)
+		if err != nil {
+			return err
+		}
+		if err := fn(b); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
+// Version counts changes to the bookings; packs carry it as their sequence.
+func (db *DB) Version(ctx context.Context) (int64, error) {
+	v, err := db.Setting(ctx, "bookings_version")
+	if err != nil || v == "" {
+		return 0, err
+	}
+	return strconv.ParseInt(v, 10, 64)
+}
+
+// Bump increments the bookings' version.
+func (db *DB) Bump(ctx context.Context) error {
+	_, err := db.sql.ExecContext(ctx, `INSERT INTO settings (key, value) VALUES ('bookings_version', '1')
+		ON CONFLICT (key) DO UPDATE SET value = CAST(value AS INTEGER) + 1`)
+	return err
+}
+
+// LeaveDemo prepares a demo database for a real office: the demo's keys,
+// office and untouched bookings go; recorded events stay.
+func (db *DB) LeaveDemo(ctx context.Context, keys rescode.Keyring) error {
+	return db.tx(ctx, func(t *sql.Tx) error {
+		for _, q := range []string{
+			`DELETE FROM bookings WHERE id NOT IN (SELECT booking_id FROM events)`,
+			`DELETE FROM keys`,
+			`DELETE FROM settings WHERE key IN ('calendar', 'fees', 'pack_sequence', 'demo')`,
+		} {
+			if _, err := t.ExecContext(ctx, q); err != nil {
+				return err
+			}
+		}
+		return putKeysTx(ctx, t, keys)
+	})
+}
