@@ -28,7 +28,9 @@ func (db *DB) PutBookings(ctx context.Context, bs []Booking) error {
 }
 
 const upsertBooking = `INSERT INTO bookings (` + bookingColumns + `)
-	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULLIF(?, ''))
+	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULLIF(?, ''))` + upsertTail
+
+const upsertTail = `
 	ON CONFLICT (id) DO UPDATE SET office = excluded.office, day = excluded.day,
 		slot_start = excluded.slot_start, slot_minutes = excluded.slot_minutes,
 		kind = excluded.kind, name = excluded.name, reason = excluded.reason,

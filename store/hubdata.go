@@ -84,7 +84,7 @@ func (db *DB) TakeRequest(ctx context.Context, token string) (Request, error) {
 // live requests of that kind in the same slot.
 func (db *DB) Holds(ctx context.Context, person string, slot time.Time, kind Kind, now time.Time) (personal, inSlot int, err error) {
 	err = db.sql.QueryRowContext(ctx, `SELECT
-		(SELECT count(*) FROM bookings WHERE person = ? AND status = 'confirmed' AND slot_start > ?) +
+		(SELECT count(*) FROM bookings WHERE person = ? AND person != '' AND status = 'confirmed' AND slot_start > ?) +
 		(SELECT count(*) FROM requests WHERE person = ? AND expires_at > ?),
 		(SELECT count(*) FROM bookings WHERE slot_start = ? AND kind = ? AND status = 'confirmed') +
 		(SELECT count(*) FROM requests WHERE slot_start = ? AND kind = ? AND expires_at > ?)`,

@@ -76,12 +76,33 @@ var migrations = []string{
 	// 4: several counters and a hub. Events learn when the hub received
 	// them and whether the hub has acknowledged them (the outbox); the hub
 	// knows its counters by token hash, and pending booking requests; a
-	// booking knows its person (a hash) so one person holds one booking.
+	// booking knows its person (a hash, hub only) so one person holds one
+	// booking. Bookings are clustered on their ID (WITHOUT ROWID), one
+	// B-tree less to grow when a pack brings a million of them.
 	`ALTER TABLE events ADD COLUMN received_at INTEGER; -- Unix ms, hub clock
 	ALTER TABLE events ADD COLUMN synced INTEGER NOT NULL DEFAULT 0;
 	CREATE INDEX events_outbox ON events (synced, seq);
-	ALTER TABLE bookings ADD COLUMN person TEXT NOT NULL DEFAULT '';
-	CREATE INDEX bookings_person ON bookings (person);
+	CREATE TABLE bookings_v4 (
+		id           TEXT PRIMARY KEY,
+		office       TEXT NOT NULL,
+		day          TEXT NOT NULL,
+		slot_start   INTEGER NOT NULL,
+		slot_minutes INTEGER NOT NULL CHECK (slot_minutes > 0),
+		kind         TEXT NOT NULL CHECK (kind IN ('intake', 'pickup')),
+		name         TEXT NOT NULL,
+		reason       TEXT NOT NULL,
+		status       TEXT NOT NULL DEFAULT 'confirmed',
+		birth_date   TEXT NOT NULL DEFAULT '',
+		ready_on     TEXT NOT NULL DEFAULT '',
+		code         TEXT,
+		person       TEXT NOT NULL DEFAULT ''
+	) WITHOUT ROWID;
+	INSERT INTO bookings_v4 (id, office, day, slot_start, slot_minutes, kind, name, reason, status, birth_date, ready_on, code)
+		SELECT id, office, day, slot_start, slot_minutes, kind, name, reason, status, birth_date, ready_on, code FROM bookings;
+	DROP TABLE bookings;
+	ALTER TABLE bookings_v4 RENAME TO bookings;
+	CREATE INDEX bookings_day ON bookings (office, day, slot_start);
+	CREATE INDEX bookings_person ON bookings (person) WHERE person != '';
 	CREATE TABLE counters (
 		id         TEXT PRIMARY KEY,
 		token_hash TEXT NOT NULL UNIQUE,

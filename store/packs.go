@@ -26,7 +26,13 @@ type PackContents struct {
 	// Bookings calls put for every booking, in the same transaction; an
 	// error from it or from put undoes the whole install.
 	Bookings func(put func(Booking) error) error
+	// Large says the pack holds many bookings: the day index is rebuilt
+	// once at the end instead of grown row by row.
+	Large bool
 }
+
+// createDayIndex is migration 4's day index, rebuilt after a large import.
+const createDayIndex = `CREATE INDEX bookings_day ON bookings (office, day, slot_start)`
 
 // PackSequence is the sequence number of the last installed pack, 0 if none.
 func (db *DB) PackSequence(ctx context.Context) (int64, error) {
@@ -43,18 +49,29 @@ func (db *DB) PackSequence(ctx context.Context) (int64, error) {
 // demo office stops being one.
 func (db *DB) InstallPack(ctx context.Context, p PackContents) error {
 	return db.tx(ctx, func(t *sql.Tx) error {
+		// A large pack grows its B-trees at scattered places: give this
+		// connection a page cache that holds most of them (64 MiB at most).
+		if _, err := t.ExecContext(ctx, `PRAGMA cache_size = -65536`); err != nil {
+			return err
+		}
+		defer t.ExecContext(ctx, `PRAGMA cache_size = -2000`)
+		if p.Large {
+			if _, err := t.ExecContext(ctx, `DROP INDEX bookings_day`); err != nil {
+				return err
+			}
+		}
 		st, err := t.PrepareContext(ctx, upsertBooking)
 		if err != nil {
 			return err
 		}
 		defer st.Close()
-		n := 0
-		err = p.Bookings(func(b Booking) error {
-			n++
-			return putBooking(ctx, st, b)
-		})
-		if err != nil {
+		if err := p.Bookings(func(b Booking) error { return putBooking(ctx, st, b) }); err != nil {
 			return err
+		}
+		if p.Large {
+			if _, err := t.ExecContext(ctx, createDayIndex); err != nil {
+				return err
+			}
 		}
 		for status, ids := range map[Status][]string{Cancelled: p.Cancelled, Replaced: p.Revoked} {
 			for _, id := range ids {

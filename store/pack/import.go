@@ -21,6 +21,10 @@ import (
 // Limits for a pack: a national 30-day window of a million bookings fits.
 var Limits = archive.Limits{Entries: 8, EntrySize: 1 << 30, TotalSize: 2 << 30}
 
+// largePack is the size of bookings.jsonl (about 40,000 bookings) above
+// which the day index is rebuilt rather than grown.
+const largePack = 10 << 20
+
 // Refusal is why a pack was not imported. Key names the reason (the
 // translation key is "pack."+Key) and Args its details.
 type Refusal struct {
@@ -90,6 +94,7 @@ func Import(ctx context.Context, db *store.DB, path string, progress Progress) (
 	c.Bookings = func(put func(store.Booking) error) error {
 		return eachBooking(files[FileBookings].Path, m, progress, put)
 	}
+	c.Large = files[FileBookings].Size > largePack
 	if err := db.InstallPack(ctx, c); err != nil {
 		var r *Refusal
 		if errors.As(err, &r) {
@@ -246,36 +251,64 @@ func readRefs(path, name string) ([]string, error) {
 	return ids, nil
 }
 
-// eachBooking streams bookings.jsonl, checking every line.
+// eachBooking streams bookings.jsonl, checking every line. Lines are parsed
+// on another goroutine (another core) while put stores the previous ones.
 func eachBooking(path string, m Manifest, progress Progress, put func(store.Booking) error) error {
 	from, _ := time.Parse(time.DateOnly, m.From)
 	to, _ := time.Parse(time.DateOnly, m.To)
 	to = to.AddDate(0, 0, 2) // the last day, in any time zone
-	n := 0
-	err := eachLine(path, progress, func(line []byte) error {
-		n++
-		var p Booking
-		if err := json.Unmarshal(line, &p); err != nil {
-			return err
+	batches := make(chan []store.Booking, 4)
+	stop := make(chan struct{})
+	parsed := make(chan error, 1)
+	go func() {
+		defer close(batches)
+		n := 0
+		batch := make([]store.Booking, 0, 1024)
+		err := eachLine(path, progress, func(line []byte) error {
+			n++
+			var p Booking
+			if err := json.Unmarshal(line, &p); err != nil {
+				return err
+			}
+			b := store.Booking{ID: p.ID, Office: m.Office, SlotStart: p.SlotStart, SlotMinutes: p.SlotMinutes,
+				Kind: store.Kind(p.Kind), Name: p.Name, Reason: p.Reason, BirthDate: p.BirthDate,
+				ReadyOn: p.ReadyOn, Status: store.Status(p.Status), Day: p.SlotStart.Format(time.DateOnly)}
+			if err := check(b, from, to); err != nil {
+				return err
+			}
+			if batch = append(batch, b); len(batch) == cap(batch) {
+				select {
+				case batches <- batch:
+				case <-stop:
+					return errStopped
+				}
+				batch = make([]store.Booking, 0, 1024)
+			}
+			return nil
+		})
+		if err == nil && len(batch) > 0 {
+			batches <- batch
 		}
-		b := store.Booking{ID: p.ID, Office: m.Office, SlotStart: p.SlotStart, SlotMinutes: p.SlotMinutes,
-			Kind: store.Kind(p.Kind), Name: p.Name, Reason: p.Reason, BirthDate: p.BirthDate,
-			ReadyOn: p.ReadyOn, Status: store.Status(p.Status)}
-		if err := check(b, from, to); err != nil {
-			return err
+		if err != nil && !errors.Is(err, errStopped) {
+			err = refuse("bad_booking", err, "file", FileBookings, "line", fmt.Sprint(n))
 		}
-		b.Day = p.SlotStart.Format(time.DateOnly) // slot_start carries the office's offset
-		return put(b)
-	})
-	if err != nil {
-		var r *Refusal
-		if errors.As(err, &r) {
-			return r
+		parsed <- err
+	}()
+	for batch := range batches {
+		for _, b := range batch {
+			if err := put(b); err != nil {
+				close(stop)
+				for range batches {
+				}
+				<-parsed
+				return err
+			}
 		}
-		return refuse("bad_booking", err, "file", FileBookings, "line", fmt.Sprint(n))
 	}
-	return nil
+	return <-parsed
 }
+
+var errStopped = errors.New("stopped")
 
 func check(b store.Booking, from, to time.Time) error {
 	switch {

@@ -1,0 +1,25 @@
+// Command ghiseu-bench measures Ghișeu and prints tables:
+//
+//	ghiseu-bench import            day-pack imports: 100 bookings and a million
+//	ghiseu-bench decode --corpus D QR decoding on a photo corpus
+package main
+
+import (
+	"fmt"
+	"os"
+)
+
+func main() {
+	commands := map[string]func([]string) error{
+		"import":     benchImport,
+		"import-one": importOne,
+	}
+	if len(os.Args) < 2 || commands[os.Args[1]] == nil {
+		fmt.Fprintln(os.Stderr, "usage: ghiseu-bench import [--sizes 100,1000000]")
+		os.Exit(2)
+	}
+	if err := commands[os.Args[1]](os.Args[2:]); err != nil {
+		fmt.Fprintln(os.Stderr, "ghiseu-bench:", err)
+		os.Exit(1)
+	}
+}
