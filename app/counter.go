@@ -18,6 +18,7 @@ import (
 	"github.com/ghiseu/ghiseu/store"
 	"github.com/ghiseu/ghiseu/store/desk"
 	"github.com/ghiseu/ghiseu/store/rules"
+	"github.com/ghiseu/ghiseu/store/sync"
 	"github.com/ghiseu/ghiseu/store/verdict"
 )
 
@@ -40,6 +41,8 @@ type Counter struct {
 	accept    *widget.Button
 	day       *dayList
 	clock     *widget.Label
+	syncLabel *widget.Label
+	syncer    *sync.Syncer
 
 	shown    cardContent      // what the card shows, to repaint it in another language
 	current  *verdict.Verdict // the last scan's verdict, for the action buttons
@@ -90,8 +93,13 @@ func (c *Counter) bindShortcuts() {
 		fyne.KeyP: c.HandOver,
 		fyne.KeyR: c.askOverride,
 		fyne.KeyF: func() { c.win.Canvas().Focus(c.day.search) },
-		fyne.KeyD: c.showDemoCodes,
+		fyne.KeyD: func() {
+			if c.desk.Demo {
+				c.showDemoCodes()
+			}
+		},
 		fyne.KeyL: c.toggleLanguage,
+		fyne.KeyI: c.askImport,
 	} {
 		bind(&desktop.CustomShortcut{KeyName: key, Modifier: fyne.KeyModifierControl}, f)
 	}
@@ -131,9 +139,17 @@ func (c *Counter) header() fyne.CanvasObject {
 		c.clock = widget.NewLabelWithStyle("", fyne.TextAlignTrailing, fyne.TextStyle{Bold: true, Monospace: true})
 	}
 	c.tickClock()
-	demo := widget.NewButton(c.t("ui.demo.codes", nil), c.showDemoCodes)
-	lang := widget.NewButton(c.t("ui.language", nil)+" (Ctrl+L)", c.toggleLanguage)
-	return container.NewBorder(nil, nil, container.NewHBox(office, who), container.NewHBox(demo, lang, c.clock))
+	if c.syncLabel == nil {
+		c.syncLabel = widget.NewLabel("")
+	}
+	c.showSync()
+	buttons := container.NewHBox(widget.NewButton(c.t("ui.import", nil), c.askImport))
+	if c.desk.Demo {
+		buttons.Add(widget.NewButton(c.t("ui.demo.codes", nil), c.showDemoCodes))
+	}
+	buttons.Add(widget.NewButton(c.t("ui.language", nil)+" (Ctrl+L)", c.toggleLanguage))
+	buttons.Add(c.clock)
+	return container.NewBorder(nil, nil, container.NewHBox(office, who, c.syncLabel), buttons)
 }
 
 // tickClock shows the office's date and time.
@@ -155,6 +171,7 @@ func (c *Counter) RunClock(ctx context.Context) {
 		case now := <-t.C:
 			fyne.Do(func() {
 				c.tickClock()
+				c.showSync()
 				if now.Second() == 0 {
 					c.markNoShows()
 				}

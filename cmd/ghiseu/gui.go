@@ -16,6 +16,7 @@ import (
 	"github.com/ghiseu/ghiseu/assets"
 	"github.com/ghiseu/ghiseu/cmd/internal/cli"
 	"github.com/ghiseu/ghiseu/store/desk"
+	"github.com/ghiseu/ghiseu/store/sync"
 )
 
 // runGUI opens the counter window and returns when it is closed.
@@ -25,6 +26,8 @@ func runGUI(args []string) int {
 	counter := fs.String("counter", "", "this counter's number (remembered)")
 	clerk := fs.String("clerk", "", "the clerk's name (default: the system user)")
 	clock := fs.String("clock", "", "start the clock at this time (as --at on the command line), for tests and demos")
+	hub := fs.String("hub", "", "the office hub's address (remembered)")
+	token := fs.String("token", "", "this counter's token from ghiseu-hub enroll (remembered)")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
@@ -56,6 +59,16 @@ func runGUI(args []string) int {
 	ctx, stop := context.WithCancel(context.Background())
 	defer stop()
 	go c.RunClock(ctx)
+	url, tok, err := sync.Link(ctx, d.DB, *hub, *token)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "ghiseu:", err)
+		return 1
+	}
+	if url != "" && tok != "" {
+		s := &sync.Syncer{DB: d.DB, T: &sync.HTTP{Base: url, Token: tok}, Now: d.Time}
+		c.AttachSync(s)
+		go s.Run(ctx, 5*time.Second)
+	}
 	w.Resize(fyne.NewSize(1366, 768))
 	w.SetMaster()
 	w.ShowAndRun()

@@ -32,6 +32,7 @@ type Desk struct {
 	Counter string
 	Clerk   string
 	Now     func() time.Time // the clock; time.Now when nil
+	Demo    bool             // the demo office
 }
 
 func (d *Desk) now() time.Time {

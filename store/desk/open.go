@@ -67,6 +67,10 @@ func (d *Desk) load(ctx context.Context) error {
 	if d.Cal, d.Fees, err = d.DB.Office(ctx); err != nil {
 		return err
 	}
+	if isDemo, err = d.DB.Setting(ctx, demo.KeyDemo); err != nil {
+		return err
+	}
+	d.Demo = isDemo == "1"
 	d.Keys, err = d.DB.Keyring(ctx)
 	return err
 }

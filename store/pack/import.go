@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/ghiseu/ghiseu/assets/i18n"
 	"github.com/ghiseu/ghiseu/scanner/rescode"
 	"github.com/ghiseu/ghiseu/store"
 	"github.com/ghiseu/ghiseu/store/archive"
@@ -363,4 +364,13 @@ func eachLine(path string, progress Progress, fn func([]byte) error) error {
 		return err
 	}
 	return nil
+}
+
+// Explain words an import error for the clerk, in l.
+func Explain(l i18n.Lang, err error) string {
+	var r *Refusal
+	if errors.As(err, &r) {
+		return i18n.T(l, "pack.refused", map[string]string{"why": i18n.T(l, "pack."+r.Key, r.Args)})
+	}
+	return i18n.T(l, "pack.refused", map[string]string{"why": err.Error()})
 }

@@ -15,6 +15,7 @@ import (
 	gosync "sync"
 	"time"
 
+	"github.com/ghiseu/ghiseu/assets/i18n"
 	"github.com/ghiseu/ghiseu/scanner/rescode"
 	"github.com/ghiseu/ghiseu/store"
 	"github.com/ghiseu/ghiseu/store/pack"
@@ -210,4 +211,43 @@ func (s *Syncer) pack(ctx context.Context) (bool, error) {
 		return false, fmt.Errorf("import the hub's pack: %w", err)
 	}
 	return true, s.DB.SetSetting(ctx, keyPackTag, newTag)
+}
+
+// Text words the status for the clerk, with times in loc: online; offline
+// since 10:42; 17 events waiting.
+func (s Status) Text(l i18n.Lang, loc *time.Location) string {
+	args := map[string]string{"pending": fmt.Sprint(s.Pending), "since": s.OfflineSince.In(loc).Format(time.RFC3339)}
+	switch {
+	case s.Online && s.Pending == 0:
+		return i18n.T(l, "sync.online", args)
+	case s.Online:
+		return i18n.T(l, "sync.online_pending", args)
+	case s.OfflineSince.IsZero():
+		return i18n.T(l, "sync.never", args)
+	}
+	return i18n.T(l, "sync.offline", args)
+}
+
+// Settings keys of the link to the hub.
+const (
+	keyHubURL   = "hub_url"
+	keyHubToken = "hub_token"
+)
+
+// Link reads the hub's address and this counter's token, first storing
+// the ones given (when not empty), so that they are set once.
+func Link(ctx context.Context, db *store.DB, url, token string) (string, string, error) {
+	for key, v := range map[string]string{keyHubURL: url, keyHubToken: token} {
+		if v != "" {
+			if err := db.SetSetting(ctx, key, v); err != nil {
+				return "", "", err
+			}
+		}
+	}
+	url, err := db.Setting(ctx, keyHubURL)
+	if err != nil {
+		return "", "", err
+	}
+	token, err = db.Setting(ctx, keyHubToken)
+	return url, token, err
 }

@@ -29,7 +29,7 @@ func (e *env) importPack(args []string) error {
 	m, err := pack.Import(e.ctx, d.DB, pos[0], nil)
 	if err != nil {
 		e.code = ExitRefused
-		return errors.New(PackError(e.lang, err))
+		return errors.New(pack.Explain(e.lang, err))
 	}
 	if e.json {
 		return e.printJSON(m)
@@ -38,21 +38,6 @@ func (e *env) importPack(args []string) error {
 		"sequence": fmt.Sprint(m.Sequence), "from": m.From, "to": m.To}))
 	return nil
 }
-
-// PackError words a pack refusal for the clerk.
-func PackError(l i18n.Lang, err error) string {
-	var r *pack.Refusal
-	if errors.As(err, &r) {
-		return i18n.T(l, "pack.refused", map[string]string{"why": i18n.T(l, "pack."+r.Key, r.Args)})
-	}
-	return i18n.T(l, "pack.refused", map[string]string{"why": err.Error()})
-}
-
-// Settings keys of the hub link.
-const (
-	keyHubURL   = "hub_url"
-	keyHubToken = "hub_token"
-)
 
 // sync runs one round with the hub, or keeps syncing with --loop.
 func (e *env) sync(args []string) error {
@@ -64,15 +49,10 @@ func (e *env) sync(args []string) error {
 		return err
 	}
 	defer db.Close()
-	for key, v := range map[string]string{keyHubURL: e.hub, keyHubToken: e.token} {
-		if v != "" {
-			if err := db.SetSetting(e.ctx, key, v); err != nil {
-				return err
-			}
-		}
+	url, token, err := sync.Link(e.ctx, db, e.hub, e.token)
+	if err != nil {
+		return err
 	}
-	url, _ := db.Setting(e.ctx, keyHubURL)
-	token, _ := db.Setting(e.ctx, keyHubToken)
 	if url == "" || token == "" {
 		return usageError{errors.New("give --hub URL and --token T once")}
 	}
@@ -90,7 +70,7 @@ func (e *env) sync(args []string) error {
 			return err
 		}
 	} else {
-		fmt.Fprintln(e.out, StatusText(e.lang, st, time.Now()))
+		fmt.Fprintln(e.out, st.Text(e.lang, time.Local))
 	}
 	if err != nil {
 		e.code = ExitRefused
@@ -103,21 +83,6 @@ func errString(err error) string {
 		return ""
 	}
 	return err.Error()
-}
-
-// StatusText words the link to the hub: online; offline since 10:42; 17
-// events waiting.
-func StatusText(l i18n.Lang, st sync.Status, now time.Time) string {
-	args := map[string]string{"pending": fmt.Sprint(st.Pending), "since": st.OfflineSince.Format(time.RFC3339)}
-	switch {
-	case st.Online && st.Pending == 0:
-		return i18n.T(l, "sync.online", args)
-	case st.Online:
-		return i18n.T(l, "sync.online_pending", args)
-	case st.OfflineSince.IsZero():
-		return i18n.T(l, "sync.never", args)
-	}
-	return i18n.T(l, "sync.offline", args)
 }
 
 // conflicts lists the day's duplicates and check-ins of cancelled bookings.
