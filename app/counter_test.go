@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -12,7 +13,10 @@ import (
 	"fyne.io/fyne/v2/test"
 
 	"github.com/ghiseu/ghiseu/store"
+	"github.com/ghiseu/ghiseu/store/demo"
 	"github.com/ghiseu/ghiseu/store/desk"
+	"github.com/ghiseu/ghiseu/store/pack"
+	"github.com/ghiseu/ghiseu/store/rules"
 )
 
 // fixture is a counter window on a demo office at 10:12 on 23 Nov 2026,
@@ -249,5 +253,56 @@ func TestHelpAndOverride(t *testing.T) {
 	f.c.Override("fără programare, locuri libere")
 	if f.c.card.title.Text != "Primit de funcționar" || f.state("Popescu Andrei") != store.Present {
 		t.Fatalf("after the override: %q, %s", f.c.card.title.Text, f.state("Popescu Andrei"))
+	}
+}
+
+// demoPack writes a day pack signed with the demo key, as a booking system
+// trusted by the demo office would, with one booking of 23 Nov 2026.
+func demoPack(t *testing.T, seq int64, name string) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "pack.zip")
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cal := demo.Calendar()
+	start := time.Date(2026, 11, 23, 12, 50, 0, 0, cal.Location())
+	err = pack.Write(f, demo.SigningKey(), demo.KeyID, pack.Contents{
+		Manifest: pack.Manifest{Office: cal.Office, From: "2026-11-23", To: "2026-11-29", Sequence: seq},
+		Office:   pack.Office{Calendar: cal, Fees: rules.DefaultFees},
+		Keys:     demo.Keyring(),
+		Bookings: func(y func(pack.Booking) error) error {
+			return y(pack.Booking{ID: "900001", SlotStart: start, SlotMinutes: 20, Kind: "intake", Name: name, Reason: "expiry"})
+		},
+	})
+	f.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+func waitFor(t *testing.T, ok func() bool) {
+	t.Helper()
+	for end := time.Now().Add(5 * time.Second); time.Now().Before(end); time.Sleep(20 * time.Millisecond) {
+		if ok() {
+			return
+		}
+	}
+	t.Fatal("timed out")
+}
+
+func TestImportPack(t *testing.T) {
+	f := newFixture(t)
+	f.c.Import(demoPack(t, 5, "Grigorescu Ana"))
+	waitFor(t, func() bool { return f.c.card.title.Text == "Pachet importat" })
+	if f.state("Grigorescu Ana") != store.Expected || f.c.desk.Demo {
+		t.Fatalf("after the import: %s, demo %v", f.state("Grigorescu Ana"), f.c.desk.Demo)
+	}
+	bad := demoPack(t, 4, "Altcineva")
+	f.c.Import(bad)
+	waitFor(t, func() bool { return f.c.card.title.Text == "Pachetul nu a fost importat" })
+	if !strings.Contains(f.c.card.detail.Text, "mai vechi decât cel instalat") {
+		t.Fatalf("refusal: %q", f.c.card.detail.Text)
 	}
 }
