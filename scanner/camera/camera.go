@@ -1,0 +1,180 @@
+// Package camera runs a camera's frames through the QR decoder: it never
+// decodes a stale frame (frames that arrive while the decoder is busy are
+// dropped), hands what it reads to the same path the handheld scanner
+// uses, ignores a code seen again within a few seconds, offers a few
+// preview frames a second with the code's outline, reports the camera's
+// state and reopens a camera that went away.
+package camera
+
+import (
+	"context"
+	"image"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/ghiseu/ghiseu/scanner/decode"
+)
+
+// Source is where frames come from: a webcam, or a folder of images.
+type Source interface {
+	Next(ctx context.Context) (*image.Gray, error)
+	Close() error
+}
+
+// State is the camera's state as the clerk sees it.
+type State int
+
+// Camera states.
+const (
+	Off      State = iota // no camera chosen
+	Starting              // opening
+	Running               // frames arrive
+	Lost                  // could not open, or stopped giving frames: retrying
+)
+
+// Pipeline joins a source to the decoder.
+type Pipeline struct {
+	Open      func() (Source, error)           // opens (and reopens) the source
+	OnCode    func(text string)                // a code was read
+	OnPreview func(*image.Gray, []image.Point) // a frame for the preview, and the last code's outline
+	OnState   func(State, error)               // the camera's state changed
+	Repeat    time.Duration                    // ignore the same code again within this; 3 s when zero
+	Preview   time.Duration                    // time between preview frames; 250 ms when zero
+	Retry     time.Duration                    // time between reopen attempts; 2 s when zero
+	Now       func() time.Time                 // the clock; time.Now when nil
+
+	lastText string
+	lastAt   time.Time
+}
+
+func (p *Pipeline) now() time.Time {
+	if p.Now == nil {
+		return time.Now()
+	}
+	return p.Now()
+}
+
+func (p *Pipeline) state(s State, err error) {
+	if p.OnState != nil {
+		p.OnState(s, err)
+	}
+}
+
+// Run opens the source and decodes its frames until ctx ends, reopening
+// the source after it fails.
+func (p *Pipeline) Run(ctx context.Context) {
+	retry := p.Retry
+	if retry == 0 {
+		retry = 2 * time.Second
+	}
+	for ctx.Err() == nil {
+		p.state(Starting, nil)
+		src, err := p.Open()
+		if err == nil {
+			err = p.stream(ctx, src)
+			src.Close()
+		}
+		if ctx.Err() != nil {
+			break
+		}
+		slog.Warn("camera lost", "err", err)
+		p.state(Lost, err)
+		select {
+		case <-ctx.Done():
+		case <-time.After(retry):
+		}
+	}
+	p.state(Off, nil)
+}
+
+// stream decodes frames of src until it fails or ctx ends. One goroutine
+// captures and keeps only the latest frame; this one decodes it.
+func (p *Pipeline) stream(ctx context.Context, src Source) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var (
+		mu     sync.Mutex
+		latest *image.Gray
+		failed error
+	)
+	ready := make(chan struct{}, 1)
+	go func() {
+		for {
+			g, err := src.Next(ctx)
+			mu.Lock()
+			if err != nil {
+				failed = err
+			} else {
+				latest = g // an undecoded older frame is dropped
+			}
+			mu.Unlock()
+			select {
+			case ready <- struct{}{}:
+			default:
+			}
+			if err != nil {
+				return
+			}
+		}
+	}()
+	dec := decode.New()
+	running := false
+	var shown time.Time
+	var outline []image.Point
+	for {
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-ready:
+		}
+		mu.Lock()
+		g, err := latest, failed
+		latest = nil
+		mu.Unlock()
+		if err != nil {
+			return err
+		}
+		if g == nil {
+			continue
+		}
+		if !running {
+			running = true
+			p.state(Running, nil)
+		}
+		if r, ok := dec.Frame(g); ok {
+			outline = r.Points
+			p.found(r.Text)
+		}
+		if p.OnPreview != nil && p.now().Sub(shown) >= p.previewEvery() {
+			shown = p.now()
+			p.OnPreview(g, outline)
+			outline = nil
+		}
+	}
+}
+
+func (p *Pipeline) previewEvery() time.Duration {
+	if p.Preview == 0 {
+		return 250 * time.Millisecond
+	}
+	return p.Preview
+}
+
+// found passes a code on unless it is the one just seen.
+func (p *Pipeline) found(text string) {
+	repeat := p.Repeat
+	if repeat == 0 {
+		repeat = 3 * time.Second
+	}
+	now := p.now()
+	if text == p.lastText && now.Sub(p.lastAt) < repeat {
+		p.lastAt = now
+		return
+	}
+	p.lastText, p.lastAt = text, now
+	if p.OnCode != nil {
+		p.OnCode(text)
+	}
+}
+

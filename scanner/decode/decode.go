@@ -1,0 +1,190 @@
+// Package decode reads QR codes from grey images with gozxing, retrying
+// what gozxing alone misses: mirrored images, codes with no quiet zone,
+// inverted (light on dark) codes, codes too small or too large for its
+// detector, uneven lighting. A still image gets every strategy in turn; a
+// camera gets one extra strategy per frame, so a frame with no code in it
+// stays cheap (see Decoder.Frame).
+package decode
+
+import (
+	"image"
+	"image/draw"
+
+	"github.com/makiuchi-d/gozxing"
+	"github.com/makiuchi-d/gozxing/qrcode"
+	xdraw "golang.org/x/image/draw"
+)
+
+// Result is a code read from an image.
+type Result struct {
+	Text string
+	// Points are where the finder patterns (and the alignment pattern, if
+	// found) are, in the coordinates of the image given: for an outline.
+	Points []image.Point
+	// Strategy names the strategy that read it.
+	Strategy string
+}
+
+// Strategy is one way of looking at an image.
+type Strategy struct {
+	Name string
+	// prepare makes the image to decode and maps its points back.
+	prepare func(g *image.Gray) (*image.Gray, func(x, y float64) image.Point)
+	invert  bool // decode the inverse of the prepared image
+	mirror  bool // decode it mirrored
+	global  bool // GlobalHistogramBinarizer instead of HybridBinarizer
+}
+
+func same(g *image.Gray) (*image.Gray, func(x, y float64) image.Point) {
+	return g, func(x, y float64) image.Point { return image.Pt(int(x), int(y)) }
+}
+
+// Strategies are tried in this order: the first is the plain one, the rest
+// are ordered by how many more photos of the zxing-cpp test corpus each
+// reads that the ones before it miss.
+var Strategies = []Strategy{
+	{Name: "plain", prepare: same},
+	{Name: "mirror", prepare: same, mirror: true},
+	{Name: "pad-global", prepare: padded(1.0 / 8), global: true},
+	{Name: "invert", prepare: same, invert: true},
+	{Name: "double", prepare: scaled(2)},
+	{Name: "half", prepare: scaled(0.5)},
+	{Name: "global", prepare: same, global: true},
+	{Name: "half-global", prepare: scaled(0.5), global: true},
+	{Name: "invert-pad", prepare: padded(1.0 / 8), invert: true},
+}
+
+// scaled resizes the image by f: a code too small for the detector gets
+// bigger, a high-resolution one loses its noise.
+func scaled(f float64) func(*image.Gray) (*image.Gray, func(x, y float64) image.Point) {
+	return func(g *image.Gray) (*image.Gray, func(x, y float64) image.Point) {
+		b := g.Bounds()
+		w, h := max(1, int(float64(b.Dx())*f)), max(1, int(float64(b.Dy())*f))
+		if f > 1 && w*h > 1600*1200 {
+			return g, nil // enlarging pays only for small pictures, and costs dearly on big ones
+		}
+		var o *image.Gray
+		if f == 0.5 {
+			o = halve(g)
+		} else {
+			o = image.NewGray(image.Rect(0, 0, w, h))
+			xdraw.ApproxBiLinear.Scale(o, o.Rect, g, b, draw.Src, nil)
+		}
+		return o, func(x, y float64) image.Point { return image.Pt(b.Min.X+int(x/f), b.Min.Y+int(y/f)) }
+	}
+}
+
+// padded adds a white border of the given fraction of the image's size:
+// a code printed or shown with no quiet zone around it.
+func padded(frac float64) func(*image.Gray) (*image.Gray, func(x, y float64) image.Point) {
+	return func(g *image.Gray) (*image.Gray, func(x, y float64) image.Point) {
+		b := g.Bounds()
+		p := max(8, int(float64(max(b.Dx(), b.Dy()))*frac))
+		o := image.NewGray(image.Rect(0, 0, b.Dx()+2*p, b.Dy()+2*p))
+		for i := range o.Pix {
+			o.Pix[i] = 255
+		}
+		for y := 0; y < b.Dy(); y++ {
+			row := g.Pix[(y+b.Min.Y-g.Rect.Min.Y)*g.Stride+b.Min.X-g.Rect.Min.X:]
+			copy(o.Pix[(y+p)*o.Stride+p:(y+p)*o.Stride+p+b.Dx()], row[:b.Dx()])
+		}
+		return o, func(x, y float64) image.Point { return image.Pt(b.Min.X+int(x)-p, b.Min.Y+int(y)-p) }
+	}
+}
+
+// halve averages 2×2 blocks: a quick half-size image.
+func halve(g *image.Gray) *image.Gray {
+	w, h := g.Rect.Dx()/2, g.Rect.Dy()/2
+	o := image.NewGray(image.Rect(0, 0, max(w, 1), max(h, 1)))
+	for y := 0; y < h; y++ {
+		r0 := g.Pix[2*y*g.Stride:]
+		r1 := g.Pix[(2*y+1)*g.Stride:]
+		out := o.Pix[y*o.Stride:]
+		for x := 0; x < w; x++ {
+			out[x] = uint8((int(r0[2*x]) + int(r0[2*x+1]) + int(r1[2*x]) + int(r1[2*x+1]) + 2) / 4)
+		}
+	}
+	return o
+}
+
+// Decoder reads codes. It is not safe for concurrent use.
+type Decoder struct {
+	reader gozxing.Reader
+	hints  map[gozxing.DecodeHintType]any
+	next   int // the next extra strategy for Frame
+}
+
+// New makes a Decoder.
+func New() *Decoder {
+	return &Decoder{reader: qrcode.NewQRCodeReader(),
+		hints: map[gozxing.DecodeHintType]any{gozxing.DecodeHintType_TRY_HARDER: true}}
+}
+
+// Still reads a still image, trying every strategy until one reads it.
+func (d *Decoder) Still(g *image.Gray) (Result, bool) {
+	for _, s := range Strategies {
+		if r, ok := d.Try(g, s); ok {
+			return r, true
+		}
+	}
+	return Result{}, false
+}
+
+// Frame reads a camera frame with the plain strategy and one other, taking
+// the others in turn from frame to frame.
+func (d *Decoder) Frame(g *image.Gray) (Result, bool) {
+	if r, ok := d.Try(g, Strategies[0]); ok {
+		return r, true
+	}
+	s := Strategies[1+d.next%(len(Strategies)-1)]
+	d.next++
+	return d.Try(g, s)
+}
+
+// Try reads g with one strategy.
+func (d *Decoder) Try(g *image.Gray, s Strategy) (Result, bool) {
+	img, back := s.prepare(g)
+	if back == nil {
+		return Result{}, false
+	}
+	src, mapX := source(img, s.mirror)
+	if s.invert {
+		src = src.Invert()
+	}
+	var bin gozxing.Binarizer = gozxing.NewHybridBinarizer(src)
+	if s.global {
+		bin = gozxing.NewGlobalHistgramBinarizer(src)
+	}
+	bmp, err := gozxing.NewBinaryBitmap(bin)
+	if err != nil {
+		return Result{}, false
+	}
+	res, err := d.reader.Decode(bmp, d.hints)
+	if err != nil {
+		return Result{}, false
+	}
+	r := Result{Text: res.GetText(), Strategy: s.Name}
+	for _, p := range res.GetResultPoints() {
+		r.Points = append(r.Points, back(mapX(p.GetX()), p.GetY()))
+	}
+	return r, true
+}
+
+// source wraps the grey pixels without copying them when the rows are
+// contiguous. Mirrored, it copies them: gozxing reverses the rows of the
+// buffer it is given in place, and the caller's frame must stay as it is.
+func source(g *image.Gray, mirror bool) (gozxing.LuminanceSource, func(float64) float64) {
+	w, h := g.Rect.Dx(), g.Rect.Dy()
+	pix := g.Pix
+	if g.Stride != w || mirror {
+		pix = make([]byte, w*h)
+		for y := 0; y < h; y++ {
+			copy(pix[y*w:], g.Pix[y*g.Stride:y*g.Stride+w])
+		}
+	}
+	src, _ := gozxing.NewPlanarYUVLuminanceSource(pix, w, h, 0, 0, w, h, mirror)
+	if mirror {
+		return src, func(x float64) float64 { return float64(w-1) - x }
+	}
+	return src, func(x float64) float64 { return x }
+}
