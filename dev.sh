@@ -42,6 +42,8 @@ test)
   [ -z "$unformatted" ] || { echo "not gofmt-formatted: $unformatted" >&2; exit 1; }
   go vet ./...
   go test -count=1 ./...
+  # the packages with goroutines, once more under the race detector
+  go test -count=1 -race ./app/ ./scanner/camera/ ./store/sync/ ./store/desk/
   ;;
 *)
   echo "usage: ./dev.sh run [flags] | ./dev.sh test" >&2

@@ -43,6 +43,10 @@ type Counter struct {
 	clock     *widget.Label
 	syncLabel *widget.Label
 	syncer    *sync.Syncer
+	camera    *cameraPanel
+
+	// do runs a function on the GUI thread, from another goroutine.
+	do func(func())
 
 	shown    cardContent      // what the card shows, to repaint it in another language
 	current  *verdict.Verdict // the last scan's verdict, for the action buttons
@@ -51,7 +55,7 @@ type Counter struct {
 
 // NewCounter builds the counter screen into w.
 func NewCounter(a fyne.App, w fyne.Window, d *desk.Desk) *Counter {
-	c := &Counter{app: a, win: w, desk: d, lang: i18n.Parse(a.Preferences().StringWithFallback(PrefLanguage, string(i18n.Romanian)))}
+	c := &Counter{app: a, win: w, desk: d, do: fyne.Do, lang: i18n.Parse(a.Preferences().StringWithFallback(PrefLanguage, string(i18n.Romanian)))}
 	a.Settings().SetTheme(newTheme())
 	c.keys = newKeyRouter(c.Scan)
 	c.shortcuts = map[string]func(){}
@@ -123,7 +127,12 @@ func (c *Counter) build() {
 			container.NewBorder(nil, nil, nil, check, c.manual)),
 		nil, nil, c.card.root)
 	c.day = newDayList(c)
-	split := container.NewHSplit(container.NewPadded(left), container.NewPadded(c.day.root))
+	if c.camera == nil {
+		c.camera = newCameraPanel()
+		c.camera.root.Hide() // until a camera is started
+	}
+	right := container.NewBorder(nil, c.camera.root, nil, nil, c.day.root)
+	split := container.NewHSplit(container.NewPadded(left), container.NewPadded(right))
 	split.Offset = 0.55
 	c.win.SetContent(container.NewBorder(c.header(), nil, nil, nil, split))
 	c.win.Canvas().Focus(c.manual)
@@ -161,7 +170,7 @@ func (c *Counter) tickClock() {
 // RunClock keeps the header clock and the day list current, and records
 // no-shows as slots pass, until ctx ends.
 func (c *Counter) RunClock(ctx context.Context) {
-	fyne.Do(c.markNoShows)
+	c.do(c.markNoShows)
 	t := time.NewTicker(time.Second)
 	defer t.Stop()
 	for {
@@ -169,7 +178,7 @@ func (c *Counter) RunClock(ctx context.Context) {
 		case <-ctx.Done():
 			return
 		case now := <-t.C:
-			fyne.Do(func() {
+			c.do(func() {
 				c.tickClock()
 				c.showSync()
 				if now.Second() == 0 {

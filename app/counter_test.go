@@ -2,9 +2,11 @@ package app
 
 import (
 	"context"
+	"image/png"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -12,6 +14,10 @@ import (
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/test"
 
+	"github.com/ghiseu/ghiseu/scanner/camera"
+	"github.com/ghiseu/ghiseu/scanner/frames"
+	"github.com/ghiseu/ghiseu/scanner/qr"
+	"github.com/ghiseu/ghiseu/scanner/webcam"
 	"github.com/ghiseu/ghiseu/store"
 	"github.com/ghiseu/ghiseu/store/demo"
 	"github.com/ghiseu/ghiseu/store/desk"
@@ -22,6 +28,7 @@ import (
 // fixture is a counter window on a demo office at 10:12 on 23 Nov 2026,
 // with a fake clock for the keyboard so bursts and typing can be replayed.
 type fixture struct {
+	mu      sync.Mutex // held while the counter's goroutines touch the window
 	t       *testing.T
 	c       *Counter
 	d       *desk.Desk
@@ -46,6 +53,11 @@ func newFixture(t *testing.T) *fixture {
 	w := test.NewWindow(nil)
 	w.Resize(fyne.NewSize(1366, 768))
 	f.c = NewCounter(a, w, d)
+	f.c.do = func(fn func()) {
+		f.mu.Lock()
+		defer f.mu.Unlock()
+		fn()
+	}
 	f.c.keys.now = func() time.Time { return f.keyTime }
 	f.c.keys.after = func(_ time.Duration, fn func()) { f.pending = fn }
 	return f
@@ -282,27 +294,80 @@ func demoPack(t *testing.T, seq int64, name string) string {
 	return path
 }
 
-func waitFor(t *testing.T, ok func() bool) {
-	t.Helper()
+// waitFor waits until ok holds, looking at the window only while the
+// counter's goroutines are not changing it.
+func (f *fixture) waitFor(ok func() bool) {
+	f.t.Helper()
 	for end := time.Now().Add(5 * time.Second); time.Now().Before(end); time.Sleep(20 * time.Millisecond) {
-		if ok() {
+		f.mu.Lock()
+		done := ok()
+		f.mu.Unlock()
+		if done {
 			return
 		}
 	}
-	t.Fatal("timed out")
+	f.t.Fatal("timed out")
 }
 
 func TestImportPack(t *testing.T) {
 	f := newFixture(t)
 	f.c.Import(demoPack(t, 5, "Grigorescu Ana"))
-	waitFor(t, func() bool { return f.c.card.title.Text == "Pachet importat" })
+	f.waitFor(func() bool { return f.c.card.title.Text == "Pachet importat" })
 	if f.state("Grigorescu Ana") != store.Expected || f.c.desk.Demo {
 		t.Fatalf("after the import: %s, demo %v", f.state("Grigorescu Ana"), f.c.desk.Demo)
 	}
 	bad := demoPack(t, 4, "Altcineva")
+	f.mu.Lock()
 	f.c.Import(bad)
-	waitFor(t, func() bool { return f.c.card.title.Text == "Pachetul nu a fost importat" })
+	f.mu.Unlock()
+	f.waitFor(func() bool { return f.c.card.title.Text == "Pachetul nu a fost importat" })
 	if !strings.Contains(f.c.card.detail.Text, "mai vechi decât cel instalat") {
 		t.Fatalf("refusal: %q", f.c.card.detail.Text)
 	}
+}
+
+func TestCameraFromFolder(t *testing.T) {
+	f := newFixture(t)
+	dir := t.TempDir()
+	img, err := qr.Encode(f.code("Bălan Ana"), 360)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fh, _ := os.Create(filepath.Join(dir, "frame.png"))
+	png.Encode(fh, img)
+	fh.Close()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	f.c.StartCamera(ctx, func() (camera.Source, error) { return frames.Open(dir, 20) })
+	f.waitFor(func() bool { return f.state("Bălan Ana") == store.Present })
+	f.waitFor(func() bool { return f.c.camera.state.Text == "Camera citește coduri" })
+	time.Sleep(300 * time.Millisecond) // the same code, frame after frame
+	if es, _ := f.d.DB.Events(context.Background(), f.bookingID("Bălan Ana")); len(es) != 1 {
+		t.Fatalf("%d events for a code held in front of the camera, want 1", len(es))
+	}
+	f.waitFor(func() bool { return f.c.card.title.Text == "Programare validă" })
+}
+
+func TestCameraLost(t *testing.T) {
+	f := newFixture(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	f.c.StartCamera(ctx, func() (camera.Source, error) { return nil, webcam.ErrBusy })
+	f.waitFor(func() bool { return strings.Contains(f.c.camera.state.Text, "camera busy in another program") })
+	f.mu.Lock()
+	f.keys(f.c.manual, f.code("Bălan Ana"), 4*time.Millisecond, true)
+	f.mu.Unlock()
+	if f.state("Bălan Ana") != store.Present {
+		t.Fatal("the handheld scanner stopped working with the camera lost")
+	}
+}
+
+func (f *fixture) bookingID(name string) string {
+	rows, _ := f.d.Day(context.Background(), f.d.Today())
+	for _, r := range rows {
+		if r.Name == name {
+			return r.ID
+		}
+	}
+	return ""
 }

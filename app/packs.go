@@ -18,7 +18,7 @@ import (
 // sync.Syncer.Run): a slow hub never holds up the window.
 func (c *Counter) AttachSync(s *sync.Syncer) {
 	c.syncer = s
-	s.OnChange = func() { fyne.Do(c.reloadOffice) }
+	s.OnChange = func() { c.do(c.reloadOffice) }
 	c.showSync()
 }
 
@@ -79,10 +79,10 @@ func (c *Counter) Import(path string) {
 		m, err := pack.Import(context.Background(), c.desk.DB, path, func(done, total int64) {
 			if time.Since(last) > 100*time.Millisecond || done == total {
 				last = time.Now()
-				fyne.Do(func() { bar.SetValue(float64(done) / float64(max(total, 1))) })
+				c.do(func() { bar.SetValue(float64(done) / float64(max(total, 1))) })
 			}
 		})
-		fyne.Do(func() {
+		c.do(func() {
 			progress.Hide()
 			if err != nil {
 				c.current = nil

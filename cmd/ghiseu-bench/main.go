@@ -13,9 +13,10 @@ func main() {
 	commands := map[string]func([]string) error{
 		"import":     benchImport,
 		"import-one": importOne,
+		"decode":     benchDecode,
 	}
 	if len(os.Args) < 2 || commands[os.Args[1]] == nil {
-		fmt.Fprintln(os.Stderr, "usage: ghiseu-bench import [--sizes 100,1000000]")
+		fmt.Fprintln(os.Stderr, "usage: ghiseu-bench import [--sizes 100,1000000] | decode --corpus DIR [-v]")
 		os.Exit(2)
 	}
 	if err := commands[os.Args[1]](os.Args[2:]); err != nil {

@@ -15,6 +15,9 @@ import (
 	"github.com/ghiseu/ghiseu/app"
 	"github.com/ghiseu/ghiseu/assets"
 	"github.com/ghiseu/ghiseu/cmd/internal/cli"
+	"github.com/ghiseu/ghiseu/scanner/camera"
+	"github.com/ghiseu/ghiseu/scanner/frames"
+	"github.com/ghiseu/ghiseu/scanner/webcam"
 	"github.com/ghiseu/ghiseu/store/desk"
 	"github.com/ghiseu/ghiseu/store/sync"
 )
@@ -28,6 +31,8 @@ func runGUI(args []string) int {
 	clock := fs.String("clock", "", "start the clock at this time (as --at on the command line), for tests and demos")
 	hub := fs.String("hub", "", "the office hub's address (remembered)")
 	token := fs.String("token", "", "this counter's token from ghiseu-hub enroll (remembered)")
+	cam := fs.String("camera", "", `the webcam, e.g. /dev/video0 (remembered; "none" for none)`)
+	framesDir := fs.String("frames", "", "play the images of this folder as camera frames (for tests and demos)")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
@@ -68,6 +73,15 @@ func runGUI(args []string) int {
 		s := &sync.Syncer{DB: d.DB, T: &sync.HTTP{Base: url, Token: tok}, Now: d.Time}
 		c.AttachSync(s)
 		go s.Run(ctx, 5*time.Second)
+	}
+	if *cam != "" {
+		prefs.SetString("camera", *cam)
+	}
+	switch device := prefs.String("camera"); {
+	case *framesDir != "":
+		c.StartCamera(ctx, func() (camera.Source, error) { return frames.Open(*framesDir, 5) })
+	case device != "" && device != "none":
+		c.StartCamera(ctx, func() (camera.Source, error) { return webcam.Open(device, webcam.Size{W: 1280, H: 720}) })
 	}
 	w.Resize(fyne.NewSize(1366, 768))
 	w.SetMaster()

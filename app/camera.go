@@ -1,0 +1,89 @@
+package app
+
+import (
+	"context"
+	"image"
+	"image/color"
+	"image/draw"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/ghiseu/ghiseu/scanner/camera"
+)
+
+// cameraPanel shows the camera's preview, with the outline of the last
+// code read, and its state.
+type cameraPanel struct {
+	img   *canvas.Image
+	state *widget.Label
+	root  fyne.CanvasObject
+}
+
+func newCameraPanel() *cameraPanel {
+	p := &cameraPanel{img: canvas.NewImageFromImage(image.NewGray(image.Rect(0, 0, 16, 9))),
+		state: widget.NewLabel("")}
+	p.img.FillMode = canvas.ImageFillContain
+	p.img.SetMinSize(fyne.NewSize(320, 180))
+	p.root = container.NewBorder(nil, p.state, nil, nil, p.img)
+	return p
+}
+
+// StartCamera runs the camera pipeline on frames from open until ctx ends:
+// codes it reads go the way of a handheld scanner's.
+func (c *Counter) StartCamera(ctx context.Context, open func() (camera.Source, error)) {
+	c.camera.root.Show()
+	p := &camera.Pipeline{
+		Open:   open,
+		OnCode:  func(text string) { c.do(func() { c.Scan(text) }) },
+		OnPreview: func(g *image.Gray, outline []image.Point) {
+			img := preview(g, outline)
+			c.do(func() {
+				c.camera.img.Image = img
+				c.camera.img.Refresh()
+			})
+		},
+		OnState: func(s camera.State, err error) {
+			c.do(func() { c.showCamera(s, err) })
+		},
+	}
+	go p.Run(ctx)
+}
+
+// showCamera words the camera's state.
+func (c *Counter) showCamera(s camera.State, err error) {
+	key := map[camera.State]string{camera.Off: "ui.camera.off", camera.Starting: "ui.camera.starting",
+		camera.Running: "ui.camera.running", camera.Lost: "ui.camera.lost"}[s]
+	args := map[string]string{}
+	if err != nil {
+		args["err"] = err.Error()
+	}
+	c.camera.state.SetText(c.t(key, args))
+	c.camera.state.Importance = widget.MediumImportance
+	if s == camera.Lost {
+		c.camera.state.Importance = widget.DangerImportance
+	}
+	c.camera.state.Refresh()
+}
+
+// preview makes a small colour copy of the frame with the code's outline.
+func preview(g *image.Gray, outline []image.Point) image.Image {
+	const w = 480
+	b := g.Bounds()
+	step := max(1, b.Dx()/w)
+	out := image.NewRGBA(image.Rect(0, 0, b.Dx()/step, b.Dy()/step))
+	for y := 0; y < out.Rect.Dy(); y++ {
+		for x := 0; x < out.Rect.Dx(); x++ {
+			v := g.Pix[(y*step)*g.Stride+x*step]
+			out.Pix[y*out.Stride+4*x], out.Pix[y*out.Stride+4*x+1], out.Pix[y*out.Stride+4*x+2], out.Pix[y*out.Stride+4*x+3] = v, v, v, 255
+		}
+	}
+	green := image.NewUniform(color.RGBA{0x20, 0xd0, 0x40, 0xff})
+	for _, p := range outline {
+		c := image.Pt(p.X/step, p.Y/step)
+		draw.Draw(out, image.Rect(c.X-4, c.Y-4, c.X+4, c.Y+4), green, image.Point{}, draw.Src)
+	}
+	return out
+}

@@ -1,0 +1,205 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"image"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/ghiseu/ghiseu/scanner/decode"
+	"github.com/ghiseu/ghiseu/scanner/frames"
+	"github.com/ghiseu/ghiseu/scanner/qr"
+)
+
+// sample is one corpus image and the text it holds.
+type sample struct {
+	path, want string
+	part       bool // a Structured Append part: any non-empty piece of want counts
+}
+
+// benchDecode reads a corpus laid out like shared/corpus/qr (set/group/
+// name.ext beside name.txt) at the four rotations and prints, per set and
+// in total: images, read, misread, missed, mean and p99 milliseconds. Then
+// it times whole 1280×720 frames with and without a code.
+func benchDecode(args []string) error {
+	fs := flag.NewFlagSet("decode", flag.ContinueOnError)
+	corpus := fs.String("corpus", "", "the corpus folder (holding one folder per set)")
+	verbose := fs.Bool("v", false, "list the images missed or misread at rotation 0")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if *corpus == "" {
+		return fmt.Errorf("--corpus is required")
+	}
+	sets, err := filepath.Glob(filepath.Join(*corpus, "*"))
+	if err != nil {
+		return err
+	}
+	tw := tabwriter.NewWriter(os.Stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "set\trotation\timages\tread\tmisread\tmissed\tmean ms\tp99 ms\t")
+	for _, set := range sets {
+		if st, err := os.Stat(set); err != nil || !st.IsDir() {
+			continue
+		}
+		samples, err := load(set)
+		if err != nil {
+			return err
+		}
+		var all []time.Duration
+		totals := [3]int{}
+		for rot := 0; rot < 4; rot++ {
+			read, misread, times, missed := run(samples, rot)
+			all = append(all, times...)
+			totals[0], totals[1], totals[2] = totals[0]+read, totals[1]+misread, totals[2]+len(samples)-read-misread
+			fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%d\t%d\t%.1f\t%.1f\t\n", filepath.Base(set), rot*90, len(samples),
+				read, misread, len(samples)-read-misread, mean(times), p99(times))
+			if *verbose && rot == 0 {
+				fmt.Fprintf(os.Stderr, "%s missed or misread: %s\n", filepath.Base(set), strings.Join(missed, " "))
+			}
+		}
+		fmt.Fprintf(tw, "%s\tall\t%d\t%d\t%d\t%d\t%.1f\t%.1f\t\n", filepath.Base(set), 4*len(samples),
+			totals[0], totals[1], totals[2], mean(all), p99(all))
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	return benchFrames()
+}
+
+func load(set string) ([]sample, error) {
+	var out []sample
+	err := filepath.Walk(set, func(path string, info os.FileInfo, err error) error {
+		if err != nil || info.IsDir() {
+			return err
+		}
+		ext := strings.ToLower(filepath.Ext(path))
+		if ext != ".png" && ext != ".jpg" && ext != ".jpeg" && ext != ".webp" {
+			return nil
+		}
+		base := strings.TrimSuffix(path, filepath.Ext(path))
+		s := sample{path: path}
+		want, err := os.ReadFile(base + ".txt")
+		if err != nil && len(base) > 3 && base[len(base)-3] == '-' { // Structured Append: 01-02 of 01
+			want, err = os.ReadFile(base[:len(base)-3] + ".txt")
+			s.part = true
+		}
+		if err != nil {
+			return nil // no expected text: not a sample
+		}
+		s.want = string(want)
+		out = append(out, s)
+		return nil
+	})
+	sort.Slice(out, func(i, j int) bool { return out[i].path < out[j].path })
+	return out, err
+}
+
+func run(samples []sample, rot int) (read, misread int, times []time.Duration, missed []string) {
+	d := decode.New()
+	for _, s := range samples {
+		g, err := frames.Load(s.path)
+		if err != nil {
+			missed = append(missed, filepath.Base(s.path)+"(unreadable)")
+			continue
+		}
+		for k := 0; k < rot; k++ {
+			g = rotate(g)
+		}
+		t0 := time.Now()
+		r, ok := d.Still(g)
+		times = append(times, time.Since(t0))
+		switch {
+		case !ok:
+			missed = append(missed, relative(s.path))
+		case r.Text == s.want || s.part && r.Text != "" && strings.Contains(s.want, r.Text):
+			read++
+		default:
+			misread++
+			missed = append(missed, relative(s.path)+"(misread)")
+		}
+	}
+	return read, misread, times, missed
+}
+
+func relative(p string) string { return filepath.Base(filepath.Dir(p)) + "/" + filepath.Base(p) }
+
+// rotate turns an image a quarter turn clockwise.
+func rotate(g *image.Gray) *image.Gray {
+	b := g.Bounds()
+	o := image.NewGray(image.Rect(0, 0, b.Dy(), b.Dx()))
+	for y := 0; y < b.Dy(); y++ {
+		for x := 0; x < b.Dx(); x++ {
+			o.Pix[x*o.Stride+(b.Dy()-1-y)] = g.Pix[(y)*g.Stride+x]
+		}
+	}
+	return o
+}
+
+func mean(ts []time.Duration) float64 {
+	if len(ts) == 0 {
+		return 0
+	}
+	var sum time.Duration
+	for _, t := range ts {
+		sum += t
+	}
+	return float64(sum) / float64(len(ts)) / 1e6
+}
+
+func p99(ts []time.Duration) float64 {
+	if len(ts) == 0 {
+		return 0
+	}
+	s := append([]time.Duration(nil), ts...)
+	sort.Slice(s, func(i, j int) bool { return s[i] < s[j] })
+	return float64(s[(len(s)*99)/100]) / 1e6
+}
+
+// benchFrames times the camera path on 1280×720 frames: 300 frames with a
+// code and 300 without, each decoded as a live frame (the plain strategy
+// and one more, in turn).
+func benchFrames() error {
+	code, err := qr.Encode("GH151H111112UD927F185A8JHL157M9KAE9IBLSHJJ96C5JM32EKRSJGBR88NU5JBGVC6VX2F7XXFJQ44IR4U3X3UAPE5LWW7SLRX9HDNEG3NLLVKTEJX6GC8XMW2VXI8GCPPKFSQV8UTGLB9B6HUL14Q", 330)
+	if err != nil {
+		return err
+	}
+	with := image.NewGray(image.Rect(0, 0, 1280, 720))
+	without := image.NewGray(image.Rect(0, 0, 1280, 720))
+	for i := range with.Pix {
+		x, y := i%1280, i/1280
+		v := uint8(110 + (x*7+y*13)%60) // a textured background
+		with.Pix[i], without.Pix[i] = v, v
+	}
+	for y := 0; y < 330; y++ {
+		for x := 0; x < 330; x++ {
+			r, _, _, _ := code.At(x, y).RGBA()
+			with.Pix[(200+y)*1280+500+x] = uint8(r >> 8)
+		}
+	}
+	tw := tabwriter.NewWriter(os.Stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "\n1280×720 frame\tframes\tread\tmean ms\tp99 ms\tmax ms\t")
+	for _, tc := range []struct {
+		name string
+		g    *image.Gray
+	}{{"with a code", with}, {"without a code", without}} {
+		d := decode.New()
+		var times []time.Duration
+		read := 0
+		for i := 0; i < 300; i++ {
+			t0 := time.Now()
+			if _, ok := d.Frame(tc.g); ok {
+				read++
+			}
+			times = append(times, time.Since(t0))
+		}
+		sort.Slice(times, func(i, j int) bool { return times[i] < times[j] })
+		fmt.Fprintf(tw, "%s\t%d\t%d\t%.1f\t%.1f\t%.1f\t\n", tc.name, len(times), read, mean(times), p99(times),
+			float64(times[len(times)-1])/1e6)
+	}
+	return tw.Flush()
+}
