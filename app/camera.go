@@ -37,7 +37,7 @@ func (c *Counter) StartCamera(ctx context.Context, open func() (camera.Source, e
 	c.camera.root.Show()
 	p := &camera.Pipeline{
 		Open:   open,
-		OnCode:  func(text string) { c.do(func() { c.Scan(text) }) },
+		OnCode: func(text string) { c.do(func() { c.Scan(text) }) },
 		OnPreview: func(g *image.Gray, outline []image.Point) {
 			img := preview(g, outline)
 			c.do(func() {

@@ -177,4 +177,3 @@ func (p *Pipeline) found(text string) {
 		p.OnCode(text)
 	}
 }
-
