@@ -52,6 +52,24 @@ var Strategies = []Strategy{
 	{Name: "global", prepare: same, global: true},
 	{Name: "half-global", prepare: scaled(0.5), global: true},
 	{Name: "invert-pad", prepare: padded(1.0 / 8), invert: true},
+	{Name: "sharpen", prepare: sharpened},
+	{Name: "x1.5", prepare: scaled(1.5)},
+}
+
+// sharpened steepens edges (a 3×3 Laplacian): blurred photos.
+func sharpened(g *image.Gray) (*image.Gray, func(x, y float64) image.Point) {
+	o := image.NewGray(g.Rect)
+	w, h := g.Rect.Dx(), g.Rect.Dy()
+	copy(o.Pix, g.Pix)
+	for y := 1; y < h-1; y++ {
+		row, up, down := g.Pix[y*g.Stride:], g.Pix[(y-1)*g.Stride:], g.Pix[(y+1)*g.Stride:]
+		out := o.Pix[y*o.Stride:]
+		for x := 1; x < w-1; x++ {
+			v := 5*int(row[x]) - int(up[x]) - int(down[x]) - int(row[x-1]) - int(row[x+1])
+			out[x] = uint8(max(0, min(255, v)))
+		}
+	}
+	return same(o)
 }
 
 // scaled resizes the image by f: a code too small for the detector gets
@@ -64,9 +82,13 @@ func scaled(f float64) func(*image.Gray) (*image.Gray, func(x, y float64) image.
 			return g, nil // enlarging pays only for small pictures, and costs dearly on big ones
 		}
 		var o *image.Gray
-		if f == 0.5 {
+		switch {
+		case f == 0.5:
 			o = halve(g)
-		} else {
+		case f > 1:
+			o = image.NewGray(image.Rect(0, 0, w, h))
+			xdraw.CatmullRom.Scale(o, o.Rect, g, b, draw.Src, nil)
+		default:
 			o = image.NewGray(image.Rect(0, 0, w, h))
 			xdraw.ApproxBiLinear.Scale(o, o.Rect, g, b, draw.Src, nil)
 		}
