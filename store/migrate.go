@@ -117,6 +117,29 @@ var migrations = []string{
 		kind       TEXT NOT NULL,
 		expires_at INTEGER NOT NULL
 	);`,
+
+	// 5: the counter's queue: a clerk calls a waiting person, then marks
+	// them served. SQLite cannot change a CHECK, so the log is copied into
+	// a table that allows the new types, keeping every event and its seq.
+	`CREATE TABLE events_v5 (
+		seq         INTEGER PRIMARY KEY AUTOINCREMENT,
+		id          TEXT NOT NULL UNIQUE,
+		booking_id  TEXT NOT NULL,
+		type        TEXT NOT NULL CHECK (type IN ('arrived', 'no_show', 'picked_up', 'undone', 'called', 'served')),
+		at          INTEGER NOT NULL,
+		counter     TEXT NOT NULL,
+		clerk       TEXT NOT NULL,
+		undoes      TEXT,
+		note        TEXT NOT NULL DEFAULT '',
+		received_at INTEGER,
+		synced      INTEGER NOT NULL DEFAULT 0
+	);
+	INSERT INTO events_v5 (seq, id, booking_id, type, at, counter, clerk, undoes, note, received_at, synced)
+		SELECT seq, id, booking_id, type, at, counter, clerk, undoes, note, received_at, synced FROM events;
+	DROP TABLE events;
+	ALTER TABLE events_v5 RENAME TO events;
+	CREATE INDEX events_booking ON events (booking_id, seq);
+	CREATE INDEX events_outbox ON events (synced, seq);`,
 }
 
 // migrate applies the migrations the database has not seen, up to version

@@ -55,6 +55,8 @@ const (
 	NoShow   EventType = "no_show"
 	PickedUp EventType = "picked_up"
 	Undone   EventType = "undone"
+	Called   EventType = "called" // a clerk called the waiting person to the counter
+	Served   EventType = "served" // the clerk finished with them
 )
 
 // Event is one entry of the append-only log.
@@ -79,10 +81,16 @@ type State string
 // Booking states.
 const (
 	Expected  State = "expected"
-	Present   State = "arrived"
+	Present   State = "arrived" // arrived, waiting to be called
 	Absent    State = "no_show"
 	Collected State = "picked_up"
+	InService State = "called" // called to a counter, being served
+	Done      State = "served"
 )
+
+// Came reports whether the person came: arrived, called, served or
+// picked up.
+func (s State) Came() bool { return s == Present || s == InService || s == Done || s == Collected }
 
 // Derived is a booking's state together with the event that put it there.
 type Derived struct {
@@ -96,9 +104,28 @@ type Derived struct {
 // Duplicate reports whether the person was checked in more than once.
 func (d Derived) Duplicate() bool { return d.Arrivals > 1 }
 
-// precedence orders the event types: a pickup outranks an arrival, which
-// outranks a no-show (a no-show reversed by an arrival is an arrival).
-var precedence = map[EventType]int{NoShow: 1, Arrived: 2, PickedUp: 3}
+// precedence orders the event types along a visit: no-show, arrived,
+// called, served, picked up. A later step outranks an earlier one (and a
+// no-show reversed by an arrival is an arrival).
+var precedence = map[EventType]int{NoShow: 1, Arrived: 2, Called: 3, Served: 4, PickedUp: 5}
+
+// Effective is what stands of a booking's events: every event that is not
+// an undo and was not undone.
+func Effective(events []Event) []Event {
+	undone := map[string]bool{}
+	for _, e := range events {
+		if e.Type == Undone {
+			undone[e.Undoes] = true
+		}
+	}
+	var out []Event
+	for _, e := range events {
+		if e.Type != Undone && !undone[e.ID] {
+			out = append(out, e)
+		}
+	}
+	return out
+}
 
 // Derive folds a booking's events into its state. An undo removes the event
 // it names; of the rest the highest-ranking type decides, and of that type
@@ -137,6 +164,10 @@ func stateAfter(t EventType) State {
 		return Absent
 	case PickedUp:
 		return Collected
+	case Called:
+		return InService
+	case Served:
+		return Done
 	}
 	return Expected
 }

@@ -269,3 +269,33 @@ func TestSyncBookkeeping(t *testing.T) {
 		t.Fatalf("events %+v", es)
 	}
 }
+
+func TestPurge(t *testing.T) {
+	ctx := context.Background()
+	db := openTemp(t)
+	old, kept, unsent := sampleBooking("old", ""), sampleBooking("kept", ""), sampleBooking("unsent", "")
+	old.Day, unsent.Day = "2026-08-01", "2026-08-01"
+	db.PutBookings(ctx, []Booking{old, kept, unsent})
+	db.Append(ctx, Event{ID: "e1", BookingID: "old", Type: Arrived, At: time.Now(), Counter: "1"})
+	db.Append(ctx, Event{ID: "e2", BookingID: "unsent", Type: Arrived, At: time.Now(), Counter: "1"})
+	db.MarkSynced(ctx, []string{"e1"})
+	db.SetSetting(ctx, "hub_trusted", "1")
+	n, err := db.Purge(ctx, "2026-09-01")
+	if err != nil || n != 1 {
+		t.Fatalf("purged %d, %v; want 1", n, err)
+	}
+	if _, err := db.BookingByID(ctx, "old"); !errors.Is(err, ErrNotFound) {
+		t.Fatal("the old booking is still there")
+	}
+	if es, _ := db.Events(ctx, "old"); len(es) != 0 {
+		t.Fatal("the old booking's events are still there")
+	}
+	for _, id := range []string{"kept", "unsent"} {
+		if _, err := db.BookingByID(ctx, id); err != nil {
+			t.Fatalf("%s was purged", id)
+		}
+	}
+	if days, _ := db.Retention(ctx); days != DefaultRetention {
+		t.Fatalf("retention %d", days)
+	}
+}

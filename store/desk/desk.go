@@ -243,7 +243,7 @@ func (d *Desk) Conflicts(ctx context.Context, day string) ([]Conflict, error) {
 		switch {
 		case r.Duplicate():
 			kind = "duplicate_arrival"
-		case (r.Status == store.Cancelled || r.Status == store.Replaced) && (r.State == store.Present || r.State == store.Collected):
+		case (r.Status == store.Cancelled || r.Status == store.Replaced) && r.State.Came():
 			kind = "cancelled_but_arrived"
 		default:
 			continue
@@ -261,4 +261,17 @@ func (d *Desk) Conflicts(ctx context.Context, day string) ([]Conflict, error) {
 		out = append(out, c)
 	}
 	return out, nil
+}
+
+// PurgeOld deletes the days older than the retention setting.
+func (d *Desk) PurgeOld(ctx context.Context) (int, error) {
+	days, err := d.DB.Retention(ctx)
+	if err != nil {
+		return 0, err
+	}
+	n, err := d.DB.Purge(ctx, d.Cal.Day(d.now().AddDate(0, 0, -days)))
+	if n > 0 {
+		slog.Info("old days purged", "bookings", n, "retention_days", days)
+	}
+	return n, err
 }

@@ -120,7 +120,7 @@ func validate(e store.Event, counter string) error {
 		return fmt.Errorf("event %s: undoes %q", e.ID, e.Undoes)
 	}
 	switch e.Type {
-	case store.Arrived, store.NoShow, store.PickedUp, store.Undone:
+	case store.Arrived, store.NoShow, store.PickedUp, store.Undone, store.Called, store.Served:
 		return nil
 	}
 	return fmt.Errorf("event %s: type %q", e.ID, e.Type)

@@ -149,7 +149,7 @@ func Judge(c Context, cl rescode.Claims, local *store.Booking, d store.Derived) 
 		return v.is(Cancelled)
 	case b.Status == store.Replaced || !cl.SlotStart.Equal(b.SlotStart) || b.Office != cl.Office:
 		return v.is(Replaced) // the booking moved: this code is an old one
-	case d.State == store.Present:
+	case d.State == store.Present || d.State == store.InService || d.State == store.Done:
 		return v.after(c, d.Last, AlreadyArrived)
 	case d.State == store.Collected:
 		return v.after(c, d.Last, AlreadyPickedUp)

@@ -39,6 +39,8 @@ var Commands = map[string]func(*env, []string) error{
 	"import":    (*env).importPack,
 	"sync":      (*env).sync,
 	"conflicts": (*env).conflicts,
+	"report":    (*env).report,
+	"purge":     (*env).purge,
 }
 
 // IsCommand reports whether name is a subcommand of the command line.
@@ -46,20 +48,23 @@ func IsCommand(name string) bool { _, ok := Commands[name]; return ok }
 
 // env is one run of the command line.
 type env struct {
-	ctx     context.Context
-	out     io.Writer
-	lang    i18n.Lang
-	json    bool
-	db      string
-	at      string
-	counter string
-	clerk   string
-	day     string
-	reason  string
-	hub     string
-	token   string
-	loop    time.Duration
-	code    int
+	ctx      context.Context
+	out      io.Writer
+	lang     i18n.Lang
+	json     bool
+	db       string
+	at       string
+	counter  string
+	clerk    string
+	day      string
+	reason   string
+	hub      string
+	token    string
+	loop     time.Duration
+	format   string
+	outFile  string
+	keepDays int
+	code     int
 }
 
 // usageError marks errors in the arguments.
@@ -87,7 +92,7 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	return e.code
 }
 
-const usage = `ghiseu [check CODE | checkin CODE | accept CODE --reason TEXT | list | demo | import FILE | sync [--hub URL --token T] [--loop 5s] | conflicts] [--json] [--db PATH] [--at TIME] [--lang ro|en] [--counter N] [--clerk NAME] [--day YYYY-MM-DD]`
+const usage = `ghiseu [check CODE | checkin CODE | accept CODE --reason TEXT | list | demo | import FILE | sync [--hub URL --token T] [--loop 5s] | conflicts | report [--format csv|html] [--out F] | purge [--keep-days N]] [--json] [--db PATH] [--at TIME] [--lang ro|en] [--counter N] [--clerk NAME] [--day YYYY-MM-DD]`
 
 // parse reads the flags, which may come before or after the positional
 // arguments, and returns the positional ones.
@@ -104,6 +109,9 @@ func (e *env) parse(args []string) ([]string, error) {
 	fs.StringVar(&e.hub, "hub", "", "sync: the hub's address (remembered)")
 	fs.StringVar(&e.token, "token", "", "sync: this counter's token (remembered)")
 	fs.DurationVar(&e.loop, "loop", 0, "sync: keep syncing at this interval")
+	fs.StringVar(&e.format, "format", "", "report: csv, html or text")
+	fs.StringVar(&e.outFile, "out", "", "report: write to this file")
+	fs.IntVar(&e.keepDays, "keep-days", 0, "purge: keep this many days (remembered)")
 	lang := fs.String("lang", string(e.lang), "language: ro or en")
 	var pos []string
 	for {

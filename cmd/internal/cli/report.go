@@ -1,0 +1,77 @@
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"os"
+
+	"github.com/ghiseu/ghiseu/store/report"
+)
+
+// report prints or writes a day's report.
+func (e *env) report(args []string) error {
+	if _, err := e.parse(args); err != nil {
+		return err
+	}
+	d, err := e.open()
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	day := e.day
+	if day == "" {
+		day = d.Today()
+	}
+	r, err := report.Build(e.ctx, d, day)
+	if err != nil {
+		return err
+	}
+	out := e.out
+	if e.outFile != "" {
+		f, err := os.Create(e.outFile)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		out = f
+	}
+	switch {
+	case e.json:
+		e.out = out
+		return e.printJSON(r)
+	case e.format == "csv":
+		return r.CSV(out)
+	case e.format == "html":
+		return r.HTML(out, e.lang, d.Cal.OfficeName)
+	case e.format == "" || e.format == "text":
+		r.Text(out)
+		return nil
+	}
+	return usageError{fmt.Errorf("--format %q: csv, html or text", e.format)}
+}
+
+// purge deletes the days older than the retention (--keep-days sets it).
+func (e *env) purge(args []string) error {
+	if _, err := e.parse(args); err != nil {
+		return err
+	}
+	d, err := e.open()
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	if e.keepDays != 0 {
+		if e.keepDays < 1 {
+			return usageError{errors.New("--keep-days must be at least 1")}
+		}
+		if err := d.DB.SetRetention(e.ctx, e.keepDays); err != nil {
+			return err
+		}
+	}
+	n, err := d.PurgeOld(e.ctx)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.out, "%d\n", n)
+	return nil
+}

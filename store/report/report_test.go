@@ -1,0 +1,95 @@
+package report
+
+import (
+	"bytes"
+	"context"
+	"encoding/csv"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/ghiseu/ghiseu/assets/i18n"
+	"github.com/ghiseu/ghiseu/store"
+	"github.com/ghiseu/ghiseu/store/desk"
+)
+
+func TestDayReport(t *testing.T) {
+	ctx := context.Background()
+	loc, _ := time.LoadLocation("Europe/Bucharest")
+	clock := time.Date(2026, 11, 23, 8, 25, 0, 0, loc)
+	d, err := desk.Open(ctx, desk.Config{DBPath: filepath.Join(t.TempDir(), "g.db"), Counter: "1", Clerk: "ana",
+		Now: func() time.Time { return clock }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	rows, _ := d.Day(ctx, "2026-11-23")
+	code := map[string]string{}
+	for _, r := range rows {
+		code[r.Name] = r.Code
+	}
+	at := func(hh, mm int) { clock = time.Date(2026, 11, 23, hh, mm, 0, 0, loc) }
+	c2 := *d
+	c2.Counter, c2.Clerk = "2", "dan"
+
+	at(8, 25)
+	d.CheckIn(ctx, code["Popescu Andrei"]) // 08:30 intake
+	d.CheckIn(ctx, code["Lupu Sorin"])     // 08:30 pickup
+	at(8, 31)
+	d.CallNext(ctx) // Popescu (earlier arrival, same slot) after 6 minutes
+	at(8, 51)
+	d.Serve(ctx) // served in 20 minutes
+	at(8, 52)
+	c2.CallNext(ctx) // Lupu after 27 minutes, at counter 2
+	at(9, 2)
+	c2.Serve(ctx) // 10 minutes
+	if _, err := c2.Record(ctx, rows[0].ID, store.PickedUp); err != nil {
+		t.Fatal(err)
+	}
+	at(8, 49)
+	d.CheckIn(ctx, code["Ionescu Maria-Ștefania"]) // 08:50, arrives, never called
+	at(13, 30)
+	if _, err := d.MarkNoShows(ctx); err != nil {
+		t.Fatal(err)
+	}
+
+	r, err := Build(ctx, d, "2026-11-23")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// 17 demo bookings today, one of them cancelled.
+	want := Totals{Bookings: 16, Arrivals: 3, NoShows: 13, Pickups: 1, Served: 2,
+		AvgWait: 16*time.Minute + 30*time.Second, AvgService: 15 * time.Minute}
+	got := r.Totals
+	got.waits, got.services = nil, nil
+	if got.Bookings != want.Bookings || got.Arrivals != want.Arrivals || got.NoShows != want.NoShows ||
+		got.Pickups != want.Pickups || got.Served != want.Served || got.AvgWait != want.AvgWait || got.AvgService != want.AvgService {
+		t.Fatalf("totals %+v\nwant   %+v", got, want)
+	}
+	if len(r.Counters) != 2 || r.Counters[0].Name != "1" || r.Counters[0].Arrivals != 3 || r.Counters[1].Served != 1 ||
+		r.Counters[1].Pickups != 1 || r.Counters[1].AvgService != 10*time.Minute {
+		t.Fatalf("counters %+v", r.Counters)
+	}
+	if len(r.Clerks) != 2 || r.Clerks[0].Name != "ana" || r.Clerks[1].Name != "dan" {
+		t.Fatalf("clerks %+v", r.Clerks)
+	}
+
+	var buf bytes.Buffer
+	if err := r.CSV(&buf); err != nil {
+		t.Fatal(err)
+	}
+	recs, err := csv.NewReader(&buf).ReadAll()
+	if err != nil || len(recs) != 1+1+2+2 || recs[1][2] != "day" || recs[1][5] != "3" || recs[1][9] != "16.5" {
+		t.Fatalf("CSV %v, %v", recs, err)
+	}
+	buf.Reset()
+	if err := r.HTML(&buf, i18n.Romanian, "SPCLEP Dumbrăvița"); err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range []string{"Raportul zilei", "SPCLEP Dumbrăvița", "Pe funcționari", "<td>16.5</td>"} {
+		if !strings.Contains(buf.String(), s) {
+			t.Errorf("the HTML page lacks %q", s)
+		}
+	}
+}

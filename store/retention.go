@@ -1,0 +1,50 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"strconv"
+)
+
+// keyRetention is how many days of bookings and events a database keeps.
+const keyRetention = "retention_days"
+
+// DefaultRetention is the number of days kept when none is set.
+const DefaultRetention = 90
+
+// Retention is the number of days kept.
+func (db *DB) Retention(ctx context.Context) (int, error) {
+	v, err := db.Setting(ctx, keyRetention)
+	if err != nil || v == "" {
+		return DefaultRetention, err
+	}
+	return strconv.Atoi(v)
+}
+
+// SetRetention sets the number of days kept.
+func (db *DB) SetRetention(ctx context.Context, days int) error {
+	return db.SetSetting(ctx, keyRetention, strconv.Itoa(days))
+}
+
+// Purge deletes the bookings of days before the given one (YYYY-MM-DD) and
+// their events: personal data is kept no longer than needed. A booking
+// with an event the hub has not acknowledged yet is kept until it has.
+// It returns how many bookings were deleted.
+func (db *DB) Purge(ctx context.Context, before string) (int, error) {
+	var n int64
+	err := db.tx(ctx, func(t *sql.Tx) error {
+		const old = `SELECT id FROM bookings WHERE day < ? AND id NOT IN
+			(SELECT booking_id FROM events WHERE synced = 0 AND EXISTS
+				(SELECT 1 FROM settings WHERE key = 'hub_trusted' AND value = '1'))`
+		if _, err := t.ExecContext(ctx, `DELETE FROM events WHERE booking_id IN (`+old+`)`, before); err != nil {
+			return err
+		}
+		res, err := t.ExecContext(ctx, `DELETE FROM bookings WHERE id IN (`+old+`)`, before)
+		if err != nil {
+			return err
+		}
+		n, err = res.RowsAffected()
+		return err
+	})
+	return int(n), err
+}
