@@ -5,6 +5,7 @@ import (
 	"errors"
 	"path/filepath"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 
@@ -297,5 +298,28 @@ func TestPurge(t *testing.T) {
 	}
 	if days, _ := db.Retention(ctx); days != DefaultRetention {
 		t.Fatalf("retention %d", days)
+	}
+}
+
+func TestSupervisorPassword(t *testing.T) {
+	ctx := context.Background()
+	db := openTemp(t)
+	if _, err := db.CheckSupervisor(ctx, "anything"); !errors.Is(err, ErrNoPassword) {
+		t.Fatalf("no password set: %v", err)
+	}
+	if err := db.SetSupervisorPassword(ctx, "short"); err == nil {
+		t.Fatal("a 5-character password was accepted")
+	}
+	if err := db.SetSupervisorPassword(ctx, "Șefa-de-birou-2026"); err != nil {
+		t.Fatal(err)
+	}
+	stored, _ := db.Setting(ctx, "supervisor_password")
+	if strings.Contains(stored, "Șefa") || !strings.HasPrefix(stored, "pbkdf2-sha256$600000$") {
+		t.Fatalf("stored %q", stored)
+	}
+	for pw, want := range map[string]bool{"Șefa-de-birou-2026": true, "sefa-de-birou-2026": false, "": false} {
+		if ok, err := db.CheckSupervisor(ctx, pw); ok != want || err != nil {
+			t.Errorf("CheckSupervisor(%q) = %v, %v", pw, ok, err)
+		}
 	}
 }

@@ -41,6 +41,8 @@ var Commands = map[string]func(*env, []string) error{
 	"conflicts": (*env).conflicts,
 	"report":    (*env).report,
 	"purge":     (*env).purge,
+	// supervisor-password reads the new password from standard input.
+	"supervisor-password": (*env).supervisorPassword,
 }
 
 // IsCommand reports whether name is a subcommand of the command line.
@@ -49,6 +51,7 @@ func IsCommand(name string) bool { _, ok := Commands[name]; return ok }
 // env is one run of the command line.
 type env struct {
 	ctx      context.Context
+	in       io.Reader
 	out      io.Writer
 	lang     i18n.Lang
 	json     bool
@@ -73,7 +76,7 @@ type usageError struct{ error }
 // Run runs one command (args without the program name) and returns the exit
 // code. Messages for people go to stderr in the chosen language.
 func Run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	e := &env{ctx: ctx, out: stdout, lang: i18n.Parse(os.Getenv("GHISEU_LANG"))}
+	e := &env{ctx: ctx, in: os.Stdin, out: stdout, lang: i18n.Parse(os.Getenv("GHISEU_LANG"))}
 	slog.SetDefault(slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn})))
 	if len(args) == 0 || !IsCommand(args[0]) {
 		fmt.Fprintln(stderr, i18n.T(e.lang, "cli.error.usage", map[string]string{"err": usage}))

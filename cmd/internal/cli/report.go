@@ -1,9 +1,11 @@
 package cli
 
 import (
+	"bufio"
 	"errors"
 	"fmt"
 	"os"
+	"strings"
 
 	"github.com/ghiseu/ghiseu/store/report"
 )
@@ -73,5 +75,26 @@ func (e *env) purge(args []string) error {
 		return err
 	}
 	fmt.Fprintf(e.out, "%d\n", n)
+	return nil
+}
+
+// supervisorPassword sets the supervisor password, read from standard input.
+func (e *env) supervisorPassword(args []string) error {
+	if _, err := e.parse(args); err != nil {
+		return err
+	}
+	db, err := e.openStore()
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	line, err := bufio.NewReader(e.in).ReadString('\n')
+	if err != nil && line == "" {
+		return usageError{errors.New("give the password on standard input")}
+	}
+	if err := db.SetSupervisorPassword(e.ctx, strings.TrimRight(line, "\r\n")); err != nil {
+		return usageError{err}
+	}
+	fmt.Fprintln(e.out, "ok")
 	return nil
 }
