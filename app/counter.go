@@ -56,13 +56,16 @@ type Counter struct {
 // NewCounter builds the counter screen into w.
 func NewCounter(a fyne.App, w fyne.Window, d *desk.Desk) *Counter {
 	c := &Counter{app: a, win: w, desk: d, do: fyne.Do, lang: i18n.Parse(a.Preferences().StringWithFallback(PrefLanguage, string(i18n.Romanian)))}
-	a.Settings().SetTheme(newTheme())
+	a.Settings().SetTheme(newTheme(a.Preferences().Bool(PrefContrast)))
 	c.keys = newKeyRouter(c.Scan)
 	c.shortcuts = map[string]func(){}
 	c.bindShortcuts()
 	c.build()
 	c.idle()
 	c.routeKeys(w)
+	if d.Clerk == "" {
+		c.askSignIn()
+	}
 	return c
 }
 
@@ -75,6 +78,10 @@ func (c *Counter) routeKeys(w fyne.Window) {
 		c.keys.rune(c.manual, r)
 	})
 	w.Canvas().SetOnTypedKey(func(ev *fyne.KeyEvent) {
+		if f, ok := c.shortcuts[string(ev.Name)]; ok {
+			f()
+			return
+		}
 		if ev.Name == fyne.KeyReturn || ev.Name == fyne.KeyEnter {
 			c.keys.enter(nil)
 		}
@@ -93,7 +100,15 @@ func (c *Counter) bindShortcuts() {
 		c.win.Canvas().AddShortcut(s, func(fyne.Shortcut) { f() })
 	}
 	bind(&fyne.ShortcutUndo{}, c.Undo)
+	// Function keys come as plain keys: the fields and the window look
+	// them up by name.
+	c.shortcuts[string(fyne.KeyF2)] = c.askSignIn
+	c.shortcuts[string(fyne.KeyF11)] = c.toggleFullScreen
 	for key, f := range map[fyne.KeyName]func(){
+		fyne.KeyN: c.CallNext,
+		fyne.KeyE: c.Serve,
+		fyne.KeyU: c.askSupervisor,
+		fyne.KeyH: c.toggleContrast,
 		fyne.KeyP: c.HandOver,
 		fyne.KeyR: c.askOverride,
 		fyne.KeyF: func() { c.win.Canvas().Focus(c.day.search) },
@@ -122,8 +137,12 @@ func (c *Counter) build() {
 	c.accept = widget.NewButton(c.t("ui.accept", nil), c.askOverride)
 	c.accept.Importance = widget.WarningImportance
 
+	call := widget.NewButton(c.t("ui.call_next", nil), c.CallNext)
+	call.Importance = widget.HighImportance
+	serve := widget.NewButton(c.t("ui.serve", nil), c.Serve)
 	left := container.NewBorder(nil,
-		container.NewVBox(container.NewGridWithColumns(3, undo, c.accept, c.handover),
+		container.NewVBox(container.NewGridWithColumns(2, call, serve),
+			container.NewGridWithColumns(3, undo, c.accept, c.handover),
 			container.NewBorder(nil, nil, nil, check, c.manual)),
 		nil, nil, c.card.root)
 	c.day = newDayList(c)
@@ -134,7 +153,7 @@ func (c *Counter) build() {
 	right := container.NewBorder(nil, c.camera.root, nil, nil, c.day.root)
 	split := container.NewHSplit(container.NewPadded(left), container.NewPadded(right))
 	split.Offset = 0.55
-	c.win.SetContent(container.NewBorder(c.header(), nil, nil, nil, split))
+	c.win.SetContent(container.NewBorder(c.header(), c.footer(), nil, nil, split))
 	c.win.Canvas().Focus(c.manual)
 	c.card.Show(c.shown)
 	c.updateButtons()
@@ -152,13 +171,22 @@ func (c *Counter) header() fyne.CanvasObject {
 		c.syncLabel = widget.NewLabel("")
 	}
 	c.showSync()
-	buttons := container.NewHBox(widget.NewButton(c.t("ui.import", nil), c.askImport))
+	buttons := container.NewHBox(widget.NewButton(c.t("ui.supervisor", nil), c.askSupervisor),
+		widget.NewButton(c.t("ui.import", nil), c.askImport))
 	if c.desk.Demo {
 		buttons.Add(widget.NewButton(c.t("ui.demo.codes", nil), c.showDemoCodes))
 	}
 	buttons.Add(widget.NewButton(c.t("ui.language", nil)+" (Ctrl+L)", c.toggleLanguage))
 	buttons.Add(c.clock)
 	return container.NewBorder(nil, nil, container.NewHBox(office, who, c.syncLabel), buttons)
+}
+
+// footer holds the actions of the start of a shift and of the screen.
+func (c *Counter) footer() fyne.CanvasObject {
+	return container.NewHBox(
+		widget.NewButton(c.t("ui.signin.button", nil), c.askSignIn),
+		widget.NewButton(c.t("ui.fullscreen", nil), c.toggleFullScreen),
+		widget.NewButton(c.t("ui.contrast", nil), c.toggleContrast))
 }
 
 // tickClock shows the office's date and time.
@@ -223,6 +251,9 @@ func (c *Counter) idle() {
 // verdict. The arrival is on disk before the verdict is shown.
 func (c *Counter) Scan(code string) {
 	defer c.win.Canvas().Focus(c.manual)
+	if !c.signedIn() {
+		return
+	}
 	v, err := c.desk.CheckIn(context.Background(), code)
 	if err != nil {
 		c.fail(err)

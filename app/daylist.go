@@ -95,6 +95,8 @@ var stateImportance = map[store.State]widget.Importance{
 	store.Present:   widget.SuccessImportance,
 	store.Absent:    widget.WarningImportance,
 	store.Collected: widget.HighImportance,
+	store.InService: widget.HighImportance,
+	store.Done:      widget.LowImportance,
 }
 
 // reload reads today's bookings again.

@@ -99,6 +99,10 @@ func (e *scanEntry) TypedRune(r rune) { e.keys.rune(e, r) }
 
 // TypedKey ends a scan on Enter and otherwise behaves as a normal field.
 func (e *scanEntry) TypedKey(ev *fyne.KeyEvent) {
+	if f, ok := e.shortcuts[string(ev.Name)]; ok { // F2, F11
+		f()
+		return
+	}
 	switch {
 	case ev.Name == fyne.KeyReturn || ev.Name == fyne.KeyEnter:
 		if !e.keys.enter(e) {

@@ -26,12 +26,38 @@ var cardColours = map[verdict.Colour][2]color.Color{
 }
 
 // ghiseuTheme is the app's theme: Fyne's default, plus the verdict card's
-// large text sizes.
-type ghiseuTheme struct{ fyne.Theme }
+// large text sizes; in high contrast, black and white with yellow accents
+// and larger text.
+type ghiseuTheme struct {
+	fyne.Theme
+	contrast bool
+}
 
-func newTheme() fyne.Theme { return ghiseuTheme{theme.DefaultTheme()} }
+func newTheme(contrast bool) fyne.Theme { return ghiseuTheme{theme.DefaultTheme(), contrast} }
+
+var contrastColours = map[fyne.ThemeColorName]color.Color{
+	theme.ColorNameBackground:      color.Black,
+	theme.ColorNameForeground:      color.White,
+	theme.ColorNamePrimary:         color.NRGBA{0xff, 0xd4, 0x00, 0xff},
+	theme.ColorNameButton:          color.NRGBA{0x30, 0x30, 0x30, 0xff},
+	theme.ColorNameInputBackground: color.NRGBA{0x18, 0x18, 0x18, 0xff},
+	theme.ColorNameInputBorder:     color.White,
+	theme.ColorNamePlaceHolder:     color.NRGBA{0xd0, 0xd0, 0xd0, 0xff},
+	theme.ColorNameSeparator:       color.White,
+	theme.ColorNameFocus:           color.NRGBA{0xff, 0xd4, 0x00, 0xff},
+}
+
+func (t ghiseuTheme) Color(n fyne.ThemeColorName, v fyne.ThemeVariant) color.Color {
+	if c, ok := contrastColours[n]; ok && t.contrast {
+		return c
+	}
+	return t.Theme.Color(n, v)
+}
 
 func (t ghiseuTheme) Size(n fyne.ThemeSizeName) float32 {
+	if t.contrast && n == theme.SizeNameText {
+		return 18
+	}
 	switch n {
 	case sizeVerdictTitle:
 		return 40
@@ -46,7 +72,7 @@ func (t ghiseuTheme) Size(n fyne.ThemeSizeName) float32 {
 }
 
 func cardThemeFor(c verdict.Colour) cardTheme {
-	return cardTheme{Theme: newTheme(), fg: cardColours[c][1]}
+	return cardTheme{Theme: fyne.CurrentApp().Settings().Theme(), fg: cardColours[c][1]}
 }
 
 // cardTheme is the theme inside a verdict card: the card's text colour and

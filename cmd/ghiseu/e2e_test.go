@@ -149,6 +149,10 @@ func TestEndToEndScanUnderXvfb(t *testing.T) {
 		return gui
 	}
 	gui := start()
+	// The shift starts: the clerk types her name (slowly, as a person does).
+	x.run("xdotool", "type", "--delay", "120", "Ana")
+	x.run("xdotool", "key", "Return")
+	time.Sleep(500 * time.Millisecond)
 
 	const name = "Popescu Andrei"
 	var code string
@@ -191,7 +195,7 @@ func TestEndToEndScanUnderXvfb(t *testing.T) {
 	if s := stateOf(list(t, bin, env), name); s != "arrived" {
 		t.Fatalf("after kill -9: %s is %q", name, s)
 	}
-	start()
+	start() // remembers the clerk from the shift's sign-in
 	if s := stateOf(list(t, bin, env), name); s != "arrived" {
 		t.Fatalf("after restart: %s is %q", name, s)
 	}

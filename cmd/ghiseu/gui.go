@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
-	"os/user"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -27,7 +26,7 @@ func runGUI(args []string) int {
 	fs := flag.NewFlagSet("ghiseu", flag.ContinueOnError)
 	db := fs.String("db", "", "database file (default: the XDG data directory)")
 	counter := fs.String("counter", "", "this counter's number (remembered)")
-	clerk := fs.String("clerk", "", "the clerk's name (default: the system user)")
+	clerk := fs.String("clerk", "", "the clerk's name (default: asked at the start of the shift)")
 	clock := fs.String("clock", "", "start the clock at this time (as --at on the command line), for tests and demos")
 	hub := fs.String("hub", "", "the office hub's address (remembered)")
 	token := fs.String("token", "", "this counter's token from ghiseu-hub enroll (remembered)")
@@ -42,9 +41,6 @@ func runGUI(args []string) int {
 	if *counter != "" {
 		prefs.SetString("counter", *counter)
 	}
-	if *clerk == "" {
-		*clerk = systemUser()
-	}
 	d, err := desk.Open(context.Background(), desk.Config{DBPath: *db, Counter: prefs.StringWithFallback("counter", "1"), Clerk: *clerk})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "ghiseu:", err)
@@ -58,6 +54,9 @@ func runGUI(args []string) int {
 		}
 	}
 	slog.Info("counter started", "db", d.DB.Path(), "office", d.Cal.Office, "counter", d.Counter)
+	if _, err := d.PurgeOld(context.Background()); err != nil {
+		slog.Error("purge of old days failed", "err", err)
+	}
 
 	w := a.NewWindow("Ghișeu · " + d.Cal.OfficeName)
 	c := app.NewCounter(a, w, d)
@@ -99,11 +98,4 @@ func startClockAt(d *desk.Desk, at string) error {
 	launched := time.Now()
 	d.Now = func() time.Time { return start.Add(time.Since(launched)) }
 	return d.Reload(context.Background())
-}
-
-func systemUser() string {
-	if u, err := user.Current(); err == nil {
-		return u.Username
-	}
-	return "?"
 }

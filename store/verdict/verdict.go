@@ -37,6 +37,8 @@ const (
 	NotACode        Name = "not_a_code"        // not a Ghișeu reservation code
 	Forged          Name = "forged"            // looks like a code but does not verify
 	Overridden      Name = "accepted_by_clerk" // taken anyway by the clerk, with a reason
+	CalledIn        Name = "called"            // the clerk called the next person in the queue
+	ServedDone      Name = "served"            // the clerk finished with them
 )
 
 // Colour is how the verdict card is painted.
@@ -50,7 +52,7 @@ const (
 )
 
 var colours = map[Name]Colour{
-	Valid: Green, Ready: Green, Overridden: Green,
+	Valid: Green, Ready: Green, Overridden: Green, CalledIn: Green, ServedDone: Green,
 	NotInList: Amber, Early: Amber, Late: Amber, AlreadyArrived: Amber, NoShowRecorded: Amber,
 	WrongDay: Red, WrongOffice: Red, AlreadyPickedUp: Red, NotReady: Red, Cancelled: Red,
 	Replaced: Red, NotACode: Red, Forged: Red,
@@ -218,4 +220,17 @@ func (v Verdict) Overridden(c Context, e store.Event) Verdict {
 	v.State = store.Present
 	v.Details = map[string]string{"at": c.Stamp(e.At), "note": e.Note}
 	return v.is(Overridden)
+}
+
+// Queue is the card for a person called from the queue (CalledIn, with how
+// long they waited) or marked served (ServedDone), with the clerk's
+// checklist.
+func Queue(c Context, n Name, b store.Booking, waited time.Duration) Verdict {
+	b.SlotStart = b.SlotStart.In(c.Cal.Location())
+	h := rules.For(b.Reason, birth(b), c.Now.In(c.Cal.Location()), c.Fees)
+	v := Verdict{Booking: &b, Help: &h, Details: map[string]string{"minutes": strconv.Itoa(int(waited.Minutes()))}}
+	if n == ServedDone {
+		v.Help = nil
+	}
+	return v.is(n)
 }

@@ -111,6 +111,8 @@ func TestJudge(t *testing.T) {
 		covered[Refuse(fmt.Errorf("parse: %w", err)).Name] = true
 	}
 	covered[Overridden] = true // TestOverridden
+	covered[Queue(testCtx, CalledIn, *booked(23, 10, 10).local, 7*time.Minute).Name] = true
+	covered[Queue(testCtx, ServedDone, *booked(23, 10, 10).local, 0).Name] = true
 	for _, n := range Names() {
 		if !covered[n] {
 			t.Errorf("verdict %s is not covered by a test", n)
@@ -172,5 +174,16 @@ func TestMessages(t *testing.T) {
 	p := Judge(testCtx, booked(23, 10, 10, pickup("2026-11-18")).claims, booked(23, 10, 10, pickup("2026-11-18")).local, store.Derived{State: store.Expected})
 	if help := strings.Join(p.Message(i18n.English).Help, "|"); !strings.Contains(help, "PIN") || !strings.Contains(help, "parent") {
 		t.Fatalf("pickup of a child's card: help %q", help)
+	}
+}
+
+func TestQueueCards(t *testing.T) {
+	v := Queue(testCtx, CalledIn, *booked(23, 10, 10).local, 7*time.Minute+40*time.Second)
+	m := v.Message(i18n.Romanian)
+	if v.Colour != Green || m.Title != "Chemat la ghișeu" || m.Detail != "A așteptat 7 min." || len(m.Help) == 0 {
+		t.Fatalf("called: %+v", m)
+	}
+	if m := Queue(testCtx, ServedDone, *booked(23, 10, 10).local, 0).Message(i18n.English); m.Title != "Served" || len(m.Help) != 0 {
+		t.Fatalf("served: %+v", m)
 	}
 }

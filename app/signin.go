@@ -1,0 +1,50 @@
+package app
+
+import (
+	"strings"
+
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/ghiseu/ghiseu/store/verdict"
+)
+
+// askSignIn asks who works at the counter for this shift. Every event
+// records who did it; until someone signs in, scans are not recorded.
+func (c *Counter) askSignIn() {
+	name := newScanEntry(c.keys, c.shortcuts)
+	name.SetPlaceHolder(c.t("ui.signin.name", nil))
+	var d dialog.Dialog
+	submit := func() {
+		n := strings.TrimSpace(name.Text)
+		if n == "" {
+			return
+		}
+		d.Hide()
+		c.desk.Clerk = n
+		c.app.Preferences().SetString("clerk", n)
+		c.build()
+	}
+	name.OnSubmitted = func(string) { submit() }
+	d = dialog.NewForm(c.t("ui.signin.title", nil), c.t("ui.signin.ok", nil), c.t("ui.accept.cancel", nil),
+		[]*widget.FormItem{widget.NewFormItem(c.t("ui.signin.name", nil), name)},
+		func(ok bool) {
+			if ok {
+				submit()
+			}
+			c.win.Canvas().Focus(c.manual)
+		}, c.win)
+	d.Resize(d.MinSize().AddWidthHeight(240, 0))
+	d.Show()
+	c.win.Canvas().Focus(name)
+}
+
+// signedIn reports whether a clerk has signed in, and says so when not.
+func (c *Counter) signedIn() bool {
+	if c.desk.Clerk != "" {
+		return true
+	}
+	c.current = nil
+	c.show(cardContent{Colour: verdict.Amber, Title: c.t("ui.signin.first", nil)})
+	return false
+}
