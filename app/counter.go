@@ -303,6 +303,10 @@ func (c *Counter) Undo() {
 		c.show(cardContent{Colour: verdict.Amber, Title: c.t("ui.undo.nothing", nil)})
 		return
 	}
+	if errors.Is(err, desk.ErrUndoTooLate) {
+		c.show(cardContent{Colour: verdict.Amber, Title: c.t("ui.undo.too_late", nil)})
+		return
+	}
 	if err != nil {
 		c.fail(err)
 		return

@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"image/color"
 	"image/png"
 	"os"
 	"path/filepath"
@@ -13,6 +14,8 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
 
 	"github.com/ghiseu/ghiseu/scanner/camera"
 	"github.com/ghiseu/ghiseu/scanner/frames"
@@ -370,4 +373,107 @@ func (f *fixture) bookingID(name string) string {
 		}
 	}
 	return ""
+}
+
+// typeSlowly types text into the focused field as a person does.
+func (f *fixture) typeSlowly(text string, enter bool) {
+	focused, ok := f.c.win.Canvas().Focused().(*scanEntry)
+	if !ok {
+		f.t.Fatalf("the focus is on %T, not a text field", f.c.win.Canvas().Focused())
+	}
+	f.keys(focused, text, 200*time.Millisecond, enter)
+}
+
+func TestSignInFirst(t *testing.T) {
+	f := newFixture(t)
+	f.c.desk.Clerk = ""
+	f.keys(f.c.manual, f.code("Bălan Ana"), 4*time.Millisecond, true)
+	if f.state("Bălan Ana") != store.Expected || !strings.Contains(f.c.card.title.Text, "Începeți tura") {
+		t.Fatalf("a scan before anyone signed in: %s, %q", f.state("Bălan Ana"), f.c.card.title.Text)
+	}
+	f.c.askSignIn()
+	f.typeSlowly("Ion Pop", true)
+	if f.c.desk.Clerk != "Ion Pop" {
+		t.Fatalf("clerk %q after signing in", f.c.desk.Clerk)
+	}
+	f.keys(f.c.manual, f.code("Bălan Ana"), 4*time.Millisecond, true)
+	es, _ := f.d.DB.Events(context.Background(), f.bookingID("Bălan Ana"))
+	if len(es) != 1 || es[0].Clerk != "Ion Pop" {
+		t.Fatalf("events %+v: the arrival must name the clerk", es)
+	}
+}
+
+func TestQueueWorkflow(t *testing.T) {
+	f := newFixture(t)
+	f.shortcut(fyne.KeyE)
+	if f.c.card.title.Text != "Nu ați chemat pe nimeni" {
+		t.Fatalf("served with nobody called: %q", f.c.card.title.Text)
+	}
+	f.shortcut(fyne.KeyN)
+	if f.c.card.title.Text != "Nu așteaptă nimeni" {
+		t.Fatalf("call next with nobody waiting: %q", f.c.card.title.Text)
+	}
+	f.keys(f.c.manual, f.code("Bălan Ana"), 4*time.Millisecond, true)
+	f.now = f.now.Add(7 * time.Minute)
+	f.shortcut(fyne.KeyN)
+	if f.c.card.title.Text != "Chemat la ghișeu" || f.c.card.who.Text != "Bălan Ana" || f.c.card.detail.Text != "A așteptat 7 min." {
+		t.Fatalf("called: %q %q %q", f.c.card.title.Text, f.c.card.who.Text, f.c.card.detail.Text)
+	}
+	if f.state("Bălan Ana") != store.InService {
+		t.Fatalf("state %s", f.state("Bălan Ana"))
+	}
+	f.shortcut(fyne.KeyE)
+	if f.c.card.title.Text != "Servit" || f.state("Bălan Ana") != store.Done {
+		t.Fatalf("served: %q, %s", f.c.card.title.Text, f.state("Bălan Ana"))
+	}
+}
+
+func TestSupervisorWindow(t *testing.T) {
+	f := newFixture(t)
+	if err := f.d.DB.SetSupervisorPassword(context.Background(), "sefa-birou-2026"); err != nil {
+		t.Fatal(err)
+	}
+	f.keys(f.c.manual, f.code("Bălan Ana"), 4*time.Millisecond, true)
+	windows := len(f.c.app.Driver().AllWindows())
+	f.shortcut(fyne.KeyU)
+	pw, ok := f.c.win.Canvas().Focused().(*widget.Entry)
+	if !ok {
+		t.Fatalf("the password field has no focus: %T", f.c.win.Canvas().Focused())
+	}
+	test.Type(pw, "wrong")
+	pw.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	if f.c.card.title.Text != "Parolă greșită" || len(f.c.app.Driver().AllWindows()) != windows {
+		t.Fatalf("a wrong password: %q, %d windows", f.c.card.title.Text, len(f.c.app.Driver().AllWindows()))
+	}
+	f.shortcut(fyne.KeyU)
+	pw = f.c.win.Canvas().Focused().(*widget.Entry)
+	test.Type(pw, "sefa-birou-2026")
+	pw.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	if len(f.c.app.Driver().AllWindows()) != windows+1 {
+		t.Fatal("the supervisor window did not open")
+	}
+	v := f.c.OpenSupervisor()
+	defer v.win.Close()
+	if len(v.counts.Objects) != 6 || !strings.Contains(v.queue.Text, "Bălan Ana") || !strings.Contains(v.desks.Text, "Ghișeul 3 · maria") {
+		t.Fatalf("supervisor view: %d tiles, queue %q, counters %q", len(v.counts.Objects), v.queue.Text, v.desks.Text)
+	}
+	if len(v.hours.Objects) == 0 {
+		t.Fatal("no hours in the chart")
+	}
+}
+
+func TestHighContrast(t *testing.T) {
+	f := newFixture(t)
+	f.shortcut(fyne.KeyH)
+	th := f.c.app.Settings().Theme()
+	if th.Color(theme.ColorNameBackground, theme.VariantDark) != color.Black || th.Size(theme.SizeNameText) != 18 {
+		t.Fatal("the high-contrast theme is not on")
+	}
+	if !f.c.app.Preferences().Bool(PrefContrast) {
+		t.Fatal("the choice is not remembered")
+	}
+	f.shortcut(fyne.KeyH)
+	if f.c.app.Settings().Theme().Color(theme.ColorNameBackground, theme.VariantDark) == color.Black {
+		t.Fatal("the high-contrast theme did not switch off")
+	}
 }

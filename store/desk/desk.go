@@ -132,11 +132,18 @@ func (d *Desk) Record(ctx context.Context, bookingID string, t store.EventType) 
 	return *e, nil
 }
 
-// ErrNothingToUndo says that this counter has no action left to undo.
-var ErrNothingToUndo = errors.New("nothing to undo")
+// Why an undo is refused.
+var (
+	ErrNothingToUndo = errors.New("nothing to undo")
+	ErrUndoTooLate   = errors.New("the last action is too old to undo")
+)
 
-// Undo cancels this counter's latest action that is not yet undone by
-// logging an undo event; nothing is deleted. It returns the undone event.
+// UndoWindow is how long after an action it can be undone.
+const UndoWindow = 5 * time.Minute
+
+// Undo cancels this counter's latest action that is not yet undone, if it
+// is at most UndoWindow old, by logging an undo event; nothing is deleted.
+// It returns the undone event.
 func (d *Desk) Undo(ctx context.Context) (store.Event, error) {
 	last, err := d.DB.LastEvent(ctx, d.Counter)
 	if errors.Is(err, store.ErrNotFound) {
@@ -144,6 +151,9 @@ func (d *Desk) Undo(ctx context.Context) (store.Event, error) {
 	}
 	if err != nil {
 		return store.Event{}, fmt.Errorf("undo: %w", err)
+	}
+	if d.now().Sub(last.At) > UndoWindow {
+		return last, ErrUndoTooLate
 	}
 	u := d.event(last.BookingID, store.Undone, d.now())
 	u.Undoes = last.ID

@@ -163,6 +163,14 @@ func TestUndoAndPickup(t *testing.T) {
 	if len(es) != 4 {
 		t.Fatalf("the log has %d events, want 4: undo must append, never delete", len(es))
 	}
+	if _, err := d.CheckIn(ctx, codes[1]); err != nil {
+		t.Fatal(err)
+	}
+	later := d.now().Add(UndoWindow + time.Second)
+	d.Now = func() time.Time { return later }
+	if _, err := d.Undo(ctx); !errors.Is(err, ErrUndoTooLate) {
+		t.Fatalf("undo after %v: %v", UndoWindow, err)
+	}
 }
 
 func TestConcurrentScansRecordOneArrival(t *testing.T) {
