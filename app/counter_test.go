@@ -477,3 +477,40 @@ func TestHighContrast(t *testing.T) {
 		t.Fatal("the high-contrast theme did not switch off")
 	}
 }
+
+func TestSettingsAndReport(t *testing.T) {
+	f := newFixture(t)
+	f.keys(f.c.manual, f.code("Bălan Ana"), 4*time.Millisecond, true)
+	form := &settingsForm{counter: entry("7"), hub: entry(""), token: entry(""), early: entry("5"), late: entry("25"),
+		noShow: entry("30"), retention: entry("60"), camera: widget.NewSelect([]string{"—"}, nil), lang: widget.NewSelect([]string{"ro", "en"}, nil)}
+	form.camera.SetSelected("—")
+	form.lang.SetSelected("en")
+	if err := f.c.saveSettings(form); err != nil {
+		t.Fatal(err)
+	}
+	if f.c.desk.Counter != "7" || time.Duration(f.c.desk.Cal.LateGrace) != 25*time.Minute || f.c.lang != "en" {
+		t.Fatalf("after saving: counter %s, late grace %v, lang %s", f.c.desk.Counter, time.Duration(f.c.desk.Cal.LateGrace), f.c.lang)
+	}
+	if keep, _ := f.d.DB.Retention(context.Background()); keep != 60 {
+		t.Fatalf("retention %d", keep)
+	}
+	// Popescu's 08:30 slot is now late only after 08:55.
+	f.at(8, 50)
+	f.keys(f.c.manual, f.code("Popescu Andrei"), 4*time.Millisecond, true)
+	if f.state("Popescu Andrei") != store.Present {
+		t.Fatalf("with 25 minutes of late grace, 08:50 is on time: %q", f.c.card.title.Text)
+	}
+	form.early.SetText("lots")
+	if err := f.c.saveSettings(form); err == nil {
+		t.Fatal("a non-number of minutes was saved")
+	}
+	path, err := f.c.saveReport()
+	if err != nil {
+		t.Fatal(err)
+	}
+	html, _ := os.ReadFile(path)
+	csvText, _ := os.ReadFile(strings.TrimSuffix(path, ".html") + ".csv")
+	if !strings.Contains(string(html), "Day report") || !strings.Contains(string(csvText), "TM-DUMBRAVITA,2026-11-23,day,,16,2,") {
+		t.Fatalf("report files:\n%s\n%s", html, csvText)
+	}
+}

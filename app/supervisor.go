@@ -77,7 +77,17 @@ func (c *Counter) OpenSupervisor() *supervisorView {
 	left := container.NewVBox(section("ui.supervisor.queue", v.queue), section("ui.supervisor.noshows", v.absent))
 	right := container.NewVBox(section("ui.supervisor.counters", container.NewVBox(v.desks, v.sync)),
 		section("ui.supervisor.hours", v.hours), section("ui.supervisor.conflicts", v.issues))
-	v.win.SetContent(container.NewBorder(container.NewPadded(v.counts), nil, nil, nil,
+	actions := container.NewHBox(
+		widget.NewButton(c.t("ui.supervisor.report", nil), func() {
+			path, err := c.saveReport()
+			if err != nil {
+				dialog.ShowError(err, v.win)
+				return
+			}
+			dialog.ShowInformation(c.t("ui.supervisor.report", nil), c.t("ui.supervisor.report_saved", map[string]string{"path": path}), v.win)
+		}),
+		widget.NewButton(c.t("settings.title", nil), func() { c.showSettings(v.win) }))
+	v.win.SetContent(container.NewBorder(container.NewPadded(v.counts), actions, nil, nil,
 		container.NewHSplit(container.NewVScroll(left), container.NewVScroll(right))))
 	v.win.Resize(fyne.NewSize(1280, 720))
 	v.refresh()

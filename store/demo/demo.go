@@ -8,6 +8,7 @@ import (
 	"crypto/ed25519"
 	"crypto/sha256"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strconv"
 	"time"
@@ -116,14 +117,17 @@ func (p person) booking(cal calendar.Calendar, day time.Time, i int) (store.Book
 
 // Install makes db serve the demo office and gives it the demo bookings of
 // now's day. Installing again changes nothing: the bookings and codes of a
-// day are always the same, and recorded events are never touched.
-func Install(ctx context.Context, db *store.DB, now time.Time) error {
+// day are always the same, recorded events are never touched, and office
+// settings already there (a supervisor's changes) stay unless reset.
+func Install(ctx context.Context, db *store.DB, now time.Time, reset bool) error {
 	bs, err := Day(now)
 	if err != nil {
 		return err
 	}
-	if err := db.SetOffice(ctx, Calendar(), rules.DefaultFees); err != nil {
-		return fmt.Errorf("install demo office: %w", err)
+	if _, _, err := db.Office(ctx); reset || errors.Is(err, store.ErrNotFound) {
+		if err := db.SetOffice(ctx, Calendar(), rules.DefaultFees); err != nil {
+			return fmt.Errorf("install demo office: %w", err)
+		}
 	}
 	if err := db.PutKeys(ctx, Keyring()); err != nil {
 		return fmt.Errorf("install demo office: %w", err)

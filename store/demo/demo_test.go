@@ -63,7 +63,7 @@ func TestInstallIsStable(t *testing.T) {
 	}
 	defer db.Close()
 	now := time.Now()
-	if err := Install(ctx, db, now); err != nil {
+	if err := Install(ctx, db, now, false); err != nil {
 		t.Fatal(err)
 	}
 	cal, _, err := db.Office(ctx)
@@ -77,7 +77,7 @@ func TestInstallIsStable(t *testing.T) {
 	if err != nil || len(first) == 0 {
 		t.Fatalf("no demo bookings today: %v", err)
 	}
-	if err := Install(ctx, db, now); err != nil {
+	if err := Install(ctx, db, now, false); err != nil {
 		t.Fatal(err)
 	}
 	again, _ := db.DayBookings(ctx, cal.Office, cal.Day(now))

@@ -60,7 +60,7 @@ func (d *Desk) load(ctx context.Context) error {
 		return ErrNoOffice
 	}
 	if errors.Is(err, store.ErrNotFound) || isDemo == "1" {
-		if err := demo.Install(ctx, d.DB, d.now()); err != nil {
+		if err := demo.Install(ctx, d.DB, d.now(), false); err != nil {
 			return err
 		}
 	}
@@ -82,7 +82,7 @@ func (d *Desk) Reload(ctx context.Context) error { return d.load(ctx) }
 // ResetDemo makes this database a demo office again, with today's demo
 // bookings. Events already recorded stay in the log.
 func (d *Desk) ResetDemo(ctx context.Context) error {
-	if err := demo.Install(ctx, d.DB, d.now()); err != nil {
+	if err := demo.Install(ctx, d.DB, d.now(), true); err != nil {
 		return err
 	}
 	return d.load(ctx)

@@ -1,0 +1,158 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/ghiseu/ghiseu/assets/i18n"
+	"github.com/ghiseu/ghiseu/scanner/webcam"
+	"github.com/ghiseu/ghiseu/store/calendar"
+	"github.com/ghiseu/ghiseu/store/report"
+	"github.com/ghiseu/ghiseu/store/sync"
+)
+
+// settingsForm is the supervisor's settings: this counter, its camera, the
+// hub, the grace windows, how long days are kept, the language.
+type settingsForm struct {
+	counter, hub, token, early, late, noShow, retention *widget.Entry
+	camera, lang                                        *widget.Select
+}
+
+// showSettings opens the settings in parent (the supervisor's window).
+func (c *Counter) showSettings(parent fyne.Window) {
+	ctx := context.Background()
+	url, token, _ := sync.Link(ctx, c.desk.DB, "", "")
+	keep, _ := c.desk.DB.Retention(ctx)
+	f := &settingsForm{counter: entry(c.desk.Counter), hub: entry(url), token: entry(token),
+		early: entry(minutes(c.desk.Cal.EarlyGrace)), late: entry(minutes(c.desk.Cal.LateGrace)),
+		noShow: entry(minutes(c.desk.Cal.NoShowAfter)), retention: entry(strconv.Itoa(keep))}
+	f.token.Password = true
+	cams := []string{"—"}
+	devices, _ := webcam.List()
+	for _, d := range devices {
+		cams = append(cams, d.Path)
+	}
+	f.camera = widget.NewSelect(cams, nil)
+	f.camera.SetSelected(c.app.Preferences().StringWithFallback("camera", "—"))
+	f.lang = widget.NewSelect([]string{"ro", "en"}, nil)
+	f.lang.SetSelected(string(c.lang))
+	items := []*widget.FormItem{
+		widget.NewFormItem(c.t("settings.counter", nil), f.counter),
+		widget.NewFormItem(c.t("settings.camera", nil), f.camera),
+		widget.NewFormItem(c.t("settings.hub", nil), f.hub),
+		widget.NewFormItem(c.t("settings.token", nil), f.token),
+		widget.NewFormItem(c.t("settings.early", nil), f.early),
+		widget.NewFormItem(c.t("settings.late", nil), f.late),
+		widget.NewFormItem(c.t("settings.no_show", nil), f.noShow),
+		widget.NewFormItem(c.t("settings.retention", nil), f.retention),
+		widget.NewFormItem(c.t("settings.language", nil), f.lang),
+	}
+	d := dialog.NewForm(c.t("settings.title", nil), c.t("settings.save", nil), c.t("ui.accept.cancel", nil), items,
+		func(ok bool) {
+			if !ok {
+				return
+			}
+			if err := c.saveSettings(f); err != nil {
+				dialog.ShowError(err, parent)
+				return
+			}
+			dialog.ShowInformation(c.t("settings.title", nil), c.t("settings.saved", nil), parent)
+		}, parent)
+	d.Resize(fyne.NewSize(640, 560))
+	d.Show()
+}
+
+func entry(s string) *widget.Entry {
+	e := widget.NewEntry()
+	e.SetText(s)
+	return e
+}
+
+func minutes(d calendar.Duration) string { return strconv.Itoa(int(time.Duration(d).Minutes())) }
+
+// saveSettings checks and stores the form. The camera and the hub link
+// take effect at the next start.
+func (c *Counter) saveSettings(f *settingsForm) error {
+	ctx := context.Background()
+	var grace [3]int
+	for i, e := range []*widget.Entry{f.early, f.late, f.noShow} {
+		n, err := strconv.Atoi(e.Text)
+		if err != nil || n < 0 || n > 120 {
+			return fmt.Errorf("%s: %s", c.t("settings.minutes", nil), e.Text)
+		}
+		grace[i] = n
+	}
+	keep, err := strconv.Atoi(f.retention.Text)
+	if err != nil || keep < 1 {
+		return fmt.Errorf("%s: %s", c.t("settings.retention", nil), f.retention.Text)
+	}
+	if f.counter.Text == "" {
+		return fmt.Errorf("%s", c.t("settings.counter", nil))
+	}
+	cal := c.desk.Cal
+	cal.EarlyGrace = calendar.Duration(time.Duration(grace[0]) * time.Minute)
+	cal.LateGrace = calendar.Duration(time.Duration(grace[1]) * time.Minute)
+	cal.NoShowAfter = calendar.Duration(time.Duration(grace[2]) * time.Minute)
+	if err := c.desk.DB.SetOffice(ctx, cal, c.desk.Fees); err != nil {
+		return err
+	}
+	if err := c.desk.DB.SetRetention(ctx, keep); err != nil {
+		return err
+	}
+	if _, _, err := sync.Link(ctx, c.desk.DB, f.hub.Text, f.token.Text); err != nil {
+		return err
+	}
+	prefs := c.app.Preferences()
+	prefs.SetString("counter", f.counter.Text)
+	prefs.SetString("camera", map[bool]string{true: "none", false: f.camera.Selected}[f.camera.Selected == "—"])
+	c.desk.Counter = f.counter.Text
+	if err := c.desk.Reload(ctx); err != nil {
+		return err
+	}
+	if lang := i18n.Parse(f.lang.Selected); lang != c.lang {
+		c.lang = lang
+		prefs.SetString(PrefLanguage, string(lang))
+	}
+	c.build()
+	return nil
+}
+
+// saveReport writes the day's report as CSV and HTML beside the database,
+// in reports/, and returns the HTML file's path.
+func (c *Counter) saveReport() (string, error) {
+	ctx := context.Background()
+	r, err := report.Build(ctx, c.desk, c.desk.Today())
+	if err != nil {
+		return "", err
+	}
+	dir := filepath.Join(filepath.Dir(c.desk.DB.Path()), "reports")
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return "", err
+	}
+	base := filepath.Join(dir, fmt.Sprintf("ghiseu-%s-%s", r.Office, r.Day))
+	for ext, write := range map[string]func(f *os.File) error{
+		".csv":  func(f *os.File) error { return r.CSV(f) },
+		".html": func(f *os.File) error { return r.HTML(f, c.lang, c.desk.Cal.OfficeName) },
+	} {
+		f, err := os.Create(base + ext)
+		if err != nil {
+			return "", err
+		}
+		if err := write(f); err != nil {
+			f.Close()
+			return "", err
+		}
+		if err := f.Close(); err != nil {
+			return "", err
+		}
+	}
+	return base + ".html", nil
+}
