@@ -2,6 +2,7 @@
 # Ghișeu's developer entry point, for a fresh Debian 12 machine with Go and git:
 #   ./dev.sh run  [app flags]   install what is missing, build, open the counter on the demo office
 #   ./dev.sh test               install what is missing, run the whole test suite
+#   ./dev.sh screenshots        regenerate docs/screenshots from the real window under Xvfb
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -45,8 +46,13 @@ test)
   # the packages with goroutines, once more under the race detector
   go test -count=1 -race ./app/ ./scanner/camera/ ./store/sync/ ./store/desk/
   ;;
+screenshots)
+  install_packages
+  export LANG=en_US.UTF-8
+  GHISEU_SHOTS="$PWD/docs/screenshots" go test -count=1 -run 'EndToEnd|Shift' ./cmd/ghiseu/
+  ;;
 *)
-  echo "usage: ./dev.sh run [flags] | ./dev.sh test" >&2
+  echo "usage: ./dev.sh run [flags] | ./dev.sh test | ./dev.sh screenshots" >&2
   exit 2
   ;;
 esac

@@ -83,6 +83,10 @@ func (d *dayList) updateRow(i widget.ListItemID, o fyne.CanvasObject) {
 	name.SetText(r.Name)
 	state.SetText(d.c.t("state."+string(r.State), nil))
 	state.Importance = stateImportance[r.State]
+	if r.Status == store.Cancelled || r.Status == store.Replaced {
+		state.SetText(d.c.t("status."+string(r.Status), nil))
+		state.Importance = widget.DangerImportance
+	}
 	if r.Duplicate() {
 		state.SetText(d.c.t("ui.day.duplicate", map[string]string{"state": state.Text, "n": strconv.Itoa(r.Arrivals)}))
 		state.Importance = widget.DangerImportance
