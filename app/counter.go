@@ -106,6 +106,7 @@ func (c *Counter) bindShortcuts() {
 	c.shortcuts[string(fyne.KeyF11)] = c.toggleFullScreen
 	for key, f := range map[fyne.KeyName]func(){
 		fyne.KeyN: c.CallNext,
+		fyne.KeyW: c.askWalkIn,
 		fyne.KeyE: c.Serve,
 		fyne.KeyU: c.askSupervisor,
 		fyne.KeyH: c.toggleContrast,
@@ -140,8 +141,9 @@ func (c *Counter) build() {
 	call := widget.NewButton(c.t("ui.call_next", nil), c.CallNext)
 	call.Importance = widget.HighImportance
 	serve := widget.NewButton(c.t("ui.serve", nil), c.Serve)
+	walkIn := widget.NewButton(c.t("ui.walkin", nil), c.askWalkIn)
 	left := container.NewBorder(nil,
-		container.NewVBox(container.NewGridWithColumns(2, call, serve),
+		container.NewVBox(container.NewGridWithColumns(3, call, serve, walkIn),
 			container.NewGridWithColumns(3, undo, c.accept, c.handover),
 			container.NewBorder(nil, nil, nil, check, c.manual)),
 		nil, nil, c.card.root)

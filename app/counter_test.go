@@ -514,3 +514,34 @@ func TestSettingsAndReport(t *testing.T) {
 		t.Fatalf("report files:\n%s\n%s", html, csvText)
 	}
 }
+
+func TestWalkInDialog(t *testing.T) {
+	f := newFixture(t) // the demo office takes walk-ins all morning
+	f.shortcut(fyne.KeyW)
+	f.typeSlowly("Grigore Vieru", false)
+	f.c.WalkIn("Grigore Vieru", "lost")
+	if f.c.card.title.Text != "Primit fără programare" || f.state("Grigore Vieru") != store.Present {
+		t.Fatalf("walk-in: %q, %s", f.c.card.title.Text, f.state("Grigore Vieru"))
+	}
+	f.c.WalkIn("", "lost")
+	if f.c.card.title.Text != "Primirea fără programare cere numele și un motiv cunoscut." {
+		t.Fatalf("a walk-in without a name: %q", f.c.card.title.Text)
+	}
+}
+
+func TestScanSurvivesAHiccup(t *testing.T) {
+	f := newFixture(t)
+	code := f.code("Bălan Ana")
+	// The first three keys arrive, then the PC stalls for 150 ms: the
+	// router's timer releases them into the field; the rest of the burst
+	// follows.
+	f.keys(f.c.manual, code[:3], 4*time.Millisecond, false)
+	if f.c.manual.Text != code[:3] {
+		t.Fatalf("the released keys are %q", f.c.manual.Text)
+	}
+	f.keyTime = f.keyTime.Add(-time.Second + 150*time.Millisecond) // keys() waited a second; the stall was shorter
+	f.keys(f.c.manual, code[3:], 4*time.Millisecond, true)
+	if f.c.manual.Text != "" || f.state("Bălan Ana") != store.Present {
+		t.Fatalf("after the stalled scan: field %q, state %s, card %q", f.c.manual.Text, f.state("Bălan Ana"), f.c.card.title.Text)
+	}
+}

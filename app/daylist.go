@@ -79,7 +79,11 @@ func (d *dayList) updateRow(i widget.ListItemID, o fyne.CanvasObject) {
 	box := o.(*fyne.Container)
 	name, left, state := box.Objects[0].(*widget.Label), box.Objects[1].(*fyne.Container), box.Objects[2].(*widget.Label)
 	left.Objects[0].(*widget.Label).SetText(r.SlotStart.Format("15:04"))
-	left.Objects[1].(*fyne.Container).Objects[0].(*widget.Label).SetText(d.c.t("kind."+string(r.Kind), nil))
+	kind := d.c.t("kind."+string(r.Kind), nil)
+	if r.Status == store.WalkIn {
+		kind = d.c.t("status.walk_in", nil)
+	}
+	left.Objects[1].(*fyne.Container).Objects[0].(*widget.Label).SetText(kind)
 	name.SetText(r.Name)
 	state.SetText(d.c.t("state."+string(r.State), nil))
 	state.Importance = stateImportance[r.State]

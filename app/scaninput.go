@@ -1,6 +1,7 @@
 package app
 
 import (
+	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -37,7 +38,7 @@ func newKeyRouter(onScan func(string)) *keyRouter {
 func (k *keyRouter) rune(field *scanEntry, r rune) {
 	k.apply(k.det.Rune(r, k.now()))
 	k.target = field
-	k.after(k.det.MaxGap+10*time.Millisecond, k.tick)
+	k.after(k.det.Pause()+10*time.Millisecond, k.tick)
 }
 
 // enter takes the Enter key; it reports whether a person pressed it, in
@@ -77,6 +78,13 @@ func (k *keyRouter) do(a wedge.Action) {
 		}
 		for _, r := range a.Text {
 			k.target.Entry.TypedRune(r)
+		}
+	case wedge.Retract:
+		if k.target != nil {
+			if text, ok := strings.CutSuffix(k.target.Text, a.Text); ok {
+				k.target.SetText(text)
+				k.target.CursorColumn = len([]rune(text))
+			}
 		}
 	}
 }

@@ -171,3 +171,22 @@ func (db *DB) LeaveDemo(ctx context.Context, keys rescode.Keyring) error {
 		return putKeysTx(ctx, t, keys)
 	})
 }
+
+// WalkIns lists the walk-ins registered from day on (YYYY-MM-DD).
+func (db *DB) WalkIns(ctx context.Context, from string) ([]Booking, error) {
+	rows, err := db.sql.QueryContext(ctx, `SELECT `+bookingColumns+` FROM bookings
+		WHERE status = 'walk_in' AND day >= ? ORDER BY slot_start`, from)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Booking
+	for rows.Next() {
+		b, err := scanBooking(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, b)
+	}
+	return out, rows.Err()
+}

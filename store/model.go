@@ -22,6 +22,9 @@ const (
 	// Unlisted marks a booking known only from its signed code: the local
 	// list did not have it when it was scanned.
 	Unlisted Status = "unlisted"
+	// WalkIn marks a visit without a booking, registered by a clerk in the
+	// office's walk-in hours.
+	WalkIn Status = "walk_in"
 )
 
 // Booking is one appointment as the counter needs it: no more personal data

@@ -65,14 +65,10 @@ func (s *shift) start(hhmm string, shot string) {
 		// context; a second start settles it.
 		s.t.Log("the counter window did not appear; starting it again")
 	}
-	// Xvfb has no window manager to maximise the window: do it as one would.
-	search := exec.Command("xdotool", "search", "--name", "Ghișeu")
-	search.Env = s.env
-	out, _ := search.Output()
-	if ids := strings.Fields(string(out)); len(ids) > 0 {
-		wh := strings.Split(s.size, "x")
-		s.x.run("xdotool", "windowsize", ids[0], wh[0], wh[1])
-	}
+	time.Sleep(time.Second)
+	// Full-screen counter mode: the window fills the screen at any size
+	// (Xvfb has no window manager to maximise it).
+	s.key("F11")
 	time.Sleep(time.Second)
 	if shot != "" {
 		s.shot(shot)

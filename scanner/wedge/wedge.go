@@ -13,9 +13,13 @@ import (
 )
 
 // Defaults that suit the scanners we know: they type a key every 1-20 ms.
+// A busy PC may deliver a key late now and then: a burst already long
+// enough to be a scanner's survives a pause of up to DefaultHiccup, and a
+// few keys released just before a burst are taken back into it.
 const (
 	DefaultMaxGap = 40 * time.Millisecond
 	DefaultMinLen = 6
+	DefaultHiccup = 300 * time.Millisecond
 )
 
 // ActionKind says what to do with what the Detector saw.
@@ -23,9 +27,10 @@ type ActionKind int
 
 // The Detector's verdicts on a run of keys.
 const (
-	Type   ActionKind = iota // a person typed Text: give it to the focused field
-	Submit                   // a person pressed Enter
-	Scan                     // a scanner sent the code Text
+	Type    ActionKind = iota // a person typed Text: give it to the focused field
+	Submit                    // a person pressed Enter
+	Scan                      // a scanner sent the code Text
+	Retract                   // Text, given to the field as typing, was the start of a scan: take it back
 )
 
 // Action is one thing the Detector decided.
@@ -39,13 +44,28 @@ type Action struct {
 type Detector struct {
 	MaxGap time.Duration // the longest pause inside a scanner's burst
 	MinLen int           // the shortest code a scan can carry
+	Hiccup time.Duration // the longest pause inside a burst already MinLen long
 
-	held []rune
-	last time.Time
+	held  []rune
+	first time.Time // when the first held key came
+	last  time.Time
+
+	released   []rune    // the last keys released as typing, if they came fast
+	releasedAt time.Time // when the last of them came
 }
 
 // New makes a Detector with the default thresholds.
-func New() *Detector { return &Detector{MaxGap: DefaultMaxGap, MinLen: DefaultMinLen} }
+func New() *Detector {
+	return &Detector{MaxGap: DefaultMaxGap, MinLen: DefaultMinLen, Hiccup: DefaultHiccup}
+}
+
+// patience is how long held keys may wait for the next one.
+func (d *Detector) patience() time.Duration {
+	if len(d.held) >= d.MinLen {
+		return d.Hiccup
+	}
+	return d.MaxGap
+}
 
 // Pending reports whether keys are held back, so the caller knows to call
 // Tick after MaxGap.
@@ -54,6 +74,9 @@ func (d *Detector) Pending() bool { return len(d.held) > 0 }
 // Rune takes a typed character at time at.
 func (d *Detector) Rune(r rune, at time.Time) []Action {
 	out := d.Tick(at)
+	if len(d.held) == 0 {
+		d.first = at
+	}
 	d.held = append(d.held, r)
 	d.last = at
 	return out
@@ -64,28 +87,42 @@ func (d *Detector) Rune(r rune, at time.Time) []Action {
 func (d *Detector) Enter(at time.Time) []Action {
 	out := d.Tick(at)
 	if len(d.held) >= d.MinLen {
-		code := Clean(string(d.held))
-		d.held = d.held[:0]
-		return append(out, Action{Kind: Scan, Text: code})
+		text := string(d.held)
+		if len(d.released) > 0 && len(d.released) < d.MinLen && d.first.Sub(d.releasedAt) <= d.Hiccup {
+			// The burst's first keys were released during a hiccup.
+			out = append(out, Action{Kind: Retract, Text: string(d.released)})
+			text = string(d.released) + text
+		}
+		d.held, d.released = d.held[:0], nil
+		return append(out, Action{Kind: Scan, Text: Clean(text)})
 	}
 	out = append(out, d.release()...)
+	d.released = nil
 	return append(out, Action{Kind: Submit})
 }
 
 // Tick releases held keys as typing once the pause since the last key is too
 // long for a scanner. Call it when MaxGap has passed with no key.
 func (d *Detector) Tick(now time.Time) []Action {
-	if len(d.held) == 0 || now.Sub(d.last) <= d.MaxGap {
+	if len(d.held) == 0 || now.Sub(d.last) <= d.patience() {
 		return nil
 	}
 	return d.release()
 }
+
+// Pause is how long after the last key Tick may release held keys.
+func (d *Detector) Pause() time.Duration { return d.patience() }
 
 func (d *Detector) release() []Action {
 	if len(d.held) == 0 {
 		return nil
 	}
 	a := Action{Kind: Type, Text: string(d.held)}
+	if d.last.Sub(d.first) <= time.Duration(len(d.held))*d.MaxGap {
+		d.released, d.releasedAt = append([]rune(nil), d.held...), d.last // fast: may start a burst
+	} else {
+		d.released = nil
+	}
 	d.held = d.held[:0]
 	return []Action{a}
 }

@@ -99,3 +99,56 @@ func TestClean(t *testing.T) {
 		}
 	}
 }
+
+func TestHiccups(t *testing.T) {
+	t0 := time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)
+	code := "GHABCDEFGHJKLMNPQR"
+	// feed plays code at 5 ms a key with one pause of pause before key at.
+	feed := func(at int, pause time.Duration) []Action {
+		d := New()
+		var out []Action
+		now := t0
+		for i, r := range code {
+			now = now.Add(5 * time.Millisecond)
+			if i == at {
+				now = now.Add(pause)
+				out = append(out, d.Tick(now.Add(-time.Millisecond))...) // the timer fired during the pause
+			}
+			out = append(out, d.Rune(r, now)...)
+		}
+		return append(out, d.Enter(now.Add(5*time.Millisecond))...)
+	}
+	tests := []struct {
+		name  string
+		at    int
+		pause time.Duration
+		want  []Action
+	}{
+		{"late key after the burst is established", 10, 120 * time.Millisecond, []Action{{Scan, code}}},
+		{"late key near the start", 3, 120 * time.Millisecond,
+			[]Action{{Type, "GHA"}, {Retract, "GHA"}, {Scan, code}}},
+		{"a real pause is not a hiccup", 3, time.Second,
+			[]Action{{Type, "GHA"}, {Scan, code[3:]}}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := feed(tt.at, tt.pause); !reflect.DeepEqual(got, tt.want) {
+				t.Fatalf("got %v, want %v", got, tt.want)
+			}
+		})
+	}
+	// A person typing slowly and then pressing Enter is never taken back.
+	d := New()
+	now := t0
+	var out []Action
+	for _, r := range "Popescu" {
+		now = now.Add(150 * time.Millisecond)
+		out = append(out, d.Rune(r, now)...)
+	}
+	out = append(out, d.Tick(now.Add(time.Second))...)
+	for _, a := range out {
+		if a.Kind == Retract || a.Kind == Scan {
+			t.Fatalf("typing was taken for a scan: %v", out)
+		}
+	}
+}

@@ -39,13 +39,14 @@ func Keyring() rescode.Keyring {
 		From: time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC)}}
 }
 
-// Calendar is SPCLEP Dumbrăvița's, open every day for intake and pickups.
+// Calendar is SPCLEP Dumbrăvița's, open every day for intake, pickups and
+// walk-ins.
 func Calendar() calendar.Calendar {
 	c := calendar.Default()
 	morning := []calendar.Window{{Start: 8*60 + 30, End: 13 * 60}}
-	c.Intake, c.Pickup = calendar.Week{}, calendar.Week{}
+	c.Intake, c.Pickup, c.WalkIn = calendar.Week{}, calendar.Week{}, calendar.Week{}
 	for _, d := range []string{"mon", "tue", "wed", "thu", "fri", "sat", "sun"} {
-		c.Intake[d], c.Pickup[d] = morning, morning
+		c.Intake[d], c.Pickup[d], c.WalkIn[d] = morning, morning, morning
 	}
 	return c
 }

@@ -66,3 +66,30 @@ func TestQueue(t *testing.T) {
 		t.Fatal("undoing served did not put the person back in service")
 	}
 }
+
+func TestWalkIn(t *testing.T) {
+	ctx := context.Background()
+	d, _ := newDesk(t, filepath.Join(t.TempDir(), "g.db"))
+	if _, err := d.WalkIn(ctx, "Pop Ion", "lost"); !errors.Is(err, ErrNotWalkInTime) {
+		t.Fatalf("Monday 10:12 is not a walk-in window: %v", err)
+	}
+	thursday := time.Date(2026, 11, 26, 9, 0, 0, 0, bucharest) // Thu 08:30-10:00
+	d.Now = func() time.Time { return thursday }
+	for name, reason := range map[string]string{"": "lost", "Pop Ion": "vacation"} {
+		if _, err := d.WalkIn(ctx, name, reason); !errors.Is(err, ErrWalkInDetails) {
+			t.Fatalf("walk-in %q, %q: %v", name, reason, err)
+		}
+	}
+	v, err := d.WalkIn(ctx, "Pop Ion", "lost")
+	if err != nil || v.Name != verdict.WalkedIn || v.Recorded == nil || v.Help == nil {
+		t.Fatalf("walk-in: %+v, %v", v, err)
+	}
+	q, _ := d.Queue(ctx)
+	if len(q) != 1 || q[0].Name != "Pop Ion" || q[0].Status != store.WalkIn {
+		t.Fatalf("queue %+v", q)
+	}
+	ws, _ := d.DB.WalkIns(ctx, "2026-11-20")
+	if len(ws) != 1 || ws[0].ID != q[0].ID {
+		t.Fatalf("walk-ins to send: %+v", ws)
+	}
+}

@@ -24,6 +24,9 @@ const MaxBody = 1 << 20
 type Events struct {
 	Events []store.Event `json:"events"`
 	Next   int64         `json:"next,omitempty"` // GET: the cursor to ask from next
+	// WalkIns (POST) are visits without a booking that the counter
+	// registered; the hub keeps them and puts them in its packs.
+	WalkIns []store.Booking `json:"walk_ins,omitempty"`
 }
 
 // Acked answers POST /v1/events: the IDs the hub now holds.
@@ -101,7 +104,25 @@ func (h *Hub) servePack(w http.ResponseWriter, r *http.Request) {
 	w.Write(buf.Bytes())
 }
 
-var eventID = regexp.MustCompile(`^[A-Za-z0-9-]{1,64}$`)
+var (
+	eventID  = regexp.MustCompile(`^[A-Za-z0-9-]{1,64}$`)
+	walkInID = regexp.MustCompile(`^w-[0-9a-f]{16}$`)
+)
+
+// validWalkIn checks a walk-in a counter sends.
+func validWalkIn(b store.Booking, office string) error {
+	switch {
+	case !walkInID.MatchString(b.ID):
+		return fmt.Errorf("walk-in ID %q", b.ID)
+	case b.Office != office || b.Status != store.WalkIn || b.Kind != store.Intake:
+		return fmt.Errorf("walk-in %s: office, status or kind", b.ID)
+	case b.Name == "" || len(b.Name) > 100 || !knownReason(b.Reason):
+		return fmt.Errorf("walk-in %s: name or reason", b.ID)
+	case b.SlotMinutes <= 0 || b.SlotMinutes > 240 || b.SlotStart.Year() < 2020 || b.SlotStart.Year() > 2100:
+		return fmt.Errorf("walk-in %s: slot", b.ID)
+	}
+	return nil
+}
 
 // validate checks an event a counter sends.
 func validate(e store.Event, counter string) error {
@@ -139,6 +160,29 @@ func (h *Hub) acceptEvents(w http.ResponseWriter, r *http.Request) {
 		in.Events[i].Seq = 0
 		if err := validate(in.Events[i], counter); err != nil {
 			http.Error(w, "bad request: "+err.Error(), http.StatusBadRequest)
+			return
+		}
+	}
+	if len(in.WalkIns) > 0 {
+		cal, _, err := h.DB.Office(r.Context())
+		if err != nil {
+			h.fail(w, r, err)
+			return
+		}
+		for i := range in.WalkIns {
+			in.WalkIns[i].Code, in.WalkIns[i].BirthDate, in.WalkIns[i].ReadyOn = "", "", ""
+			in.WalkIns[i].Day = cal.Day(in.WalkIns[i].SlotStart)
+			if err := validWalkIn(in.WalkIns[i], cal.Office); err != nil {
+				http.Error(w, "bad request: "+err.Error(), http.StatusBadRequest)
+				return
+			}
+		}
+		if err := h.DB.PutBookings(r.Context(), in.WalkIns); err != nil {
+			h.fail(w, r, err)
+			return
+		}
+		if err := h.DB.Bump(r.Context()); err != nil {
+			h.fail(w, r, err)
 			return
 		}
 	}

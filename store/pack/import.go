@@ -323,7 +323,7 @@ func check(b store.Booking, from, to time.Time) error {
 		return errors.New("slot outside the pack's days")
 	}
 	switch b.Status {
-	case "", store.Confirmed, store.Cancelled, store.Replaced:
+	case "", store.Confirmed, store.Cancelled, store.Replaced, store.WalkIn:
 		return nil
 	}
 	return fmt.Errorf("status %q", b.Status)

@@ -88,8 +88,11 @@ func (h *HTTP) Pack(ctx context.Context, etag string, w io.Writer) (string, bool
 }
 
 // Push sends events.
-func (h *HTTP) Push(ctx context.Context, events []store.Event) ([]string, error) {
-	body, err := json.Marshal(hub.Events{Events: events})
+func (h *HTTP) Push(ctx context.Context, events []store.Event, walkIns []store.Booking) ([]string, error) {
+	if events == nil {
+		events = []store.Event{}
+	}
+	body, err := json.Marshal(hub.Events{Events: events, WalkIns: walkIns})
 	if err != nil {
 		return nil, err
 	}

@@ -28,8 +28,9 @@ type Transport interface {
 	// Pack writes the day pack to w unless its tag is etag; it returns the
 	// pack's tag and whether anything was written.
 	Pack(ctx context.Context, etag string, w io.Writer) (tag string, changed bool, err error)
-	// Push sends events and returns the IDs the hub acknowledged.
-	Push(ctx context.Context, events []store.Event) ([]string, error)
+	// Push sends events, with the counter's recent walk-ins, and returns
+	// the IDs of the events the hub acknowledged.
+	Push(ctx context.Context, events []store.Event, walkIns []store.Booking) ([]string, error)
 	// Pull returns events the hub holds after cursor, and the next cursor.
 	Pull(ctx context.Context, after int64) ([]store.Event, int64, error)
 }
@@ -145,16 +146,21 @@ func (s *Syncer) trust(ctx context.Context) error {
 }
 
 func (s *Syncer) push(ctx context.Context) error {
+	walkIns, err := s.DB.WalkIns(ctx, s.now().AddDate(0, 0, -7).Format(time.DateOnly))
+	if err != nil {
+		return err
+	}
 	for {
 		out, err := s.DB.Outbox(ctx, 200)
-		if err != nil || len(out) == 0 {
+		if err != nil || len(out) == 0 && len(walkIns) == 0 {
 			return err
 		}
-		acked, err := s.T.Push(ctx, out)
+		acked, err := s.T.Push(ctx, out, walkIns)
+		walkIns = nil // sent once a round: the hub keeps them
 		if err != nil {
 			return fmt.Errorf("push events: %w", err)
 		}
-		if len(acked) == 0 {
+		if len(acked) == 0 && len(out) > 0 {
 			return errors.New("push events: the hub acknowledged none")
 		}
 		if err := s.DB.MarkSynced(ctx, acked); err != nil {

@@ -35,7 +35,7 @@ func (f *fakeHub) Pack(_ context.Context, etag string, _ io.Writer) (string, boo
 	return etag, false, nil
 }
 
-func (f *fakeHub) Push(_ context.Context, es []store.Event) ([]string, error) {
+func (f *fakeHub) Push(_ context.Context, es []store.Event, _ []store.Booking) ([]string, error) {
 	if f.down {
 		return nil, errDown
 	}

@@ -39,6 +39,7 @@ const (
 	Overridden      Name = "accepted_by_clerk" // taken anyway by the clerk, with a reason
 	CalledIn        Name = "called"            // the clerk called the next person in the queue
 	ServedDone      Name = "served"            // the clerk finished with them
+	WalkedIn        Name = "walk_in"           // registered by hand, without a booking
 )
 
 // Colour is how the verdict card is painted.
@@ -52,7 +53,7 @@ const (
 )
 
 var colours = map[Name]Colour{
-	Valid: Green, Ready: Green, Overridden: Green, CalledIn: Green, ServedDone: Green,
+	Valid: Green, Ready: Green, Overridden: Green, CalledIn: Green, ServedDone: Green, WalkedIn: Green,
 	NotInList: Amber, Early: Amber, Late: Amber, AlreadyArrived: Amber, NoShowRecorded: Amber,
 	WrongDay: Red, WrongOffice: Red, AlreadyPickedUp: Red, NotReady: Red, Cancelled: Red,
 	Replaced: Red, NotACode: Red, Forged: Red,

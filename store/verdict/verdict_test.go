@@ -113,6 +113,7 @@ func TestJudge(t *testing.T) {
 	covered[Overridden] = true // TestOverridden
 	covered[Queue(testCtx, CalledIn, *booked(23, 10, 10).local, 7*time.Minute).Name] = true
 	covered[Queue(testCtx, ServedDone, *booked(23, 10, 10).local, 0).Name] = true
+	covered[Queue(testCtx, WalkedIn, *booked(23, 10, 10).local, 0).Name] = true
 	for _, n := range Names() {
 		if !covered[n] {
 			t.Errorf("verdict %s is not covered by a test", n)

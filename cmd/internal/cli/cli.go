@@ -41,6 +41,7 @@ var Commands = map[string]func(*env, []string) error{
 	"conflicts": (*env).conflicts,
 	"report":    (*env).report,
 	"purge":     (*env).purge,
+	"walkin":    (*env).walkIn,
 	// supervisor-password reads the new password from standard input.
 	"supervisor-password": (*env).supervisorPassword,
 }
@@ -67,6 +68,7 @@ type env struct {
 	format   string
 	outFile  string
 	keepDays int
+	name     string
 	code     int
 }
 
@@ -95,7 +97,7 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	return e.code
 }
 
-const usage = `ghiseu [check CODE | checkin CODE | accept CODE --reason TEXT | list | demo | import FILE | sync [--hub URL --token T] [--loop 5s] | conflicts | report [--format csv|html] [--out F] | purge [--keep-days N]] [--json] [--db PATH] [--at TIME] [--lang ro|en] [--counter N] [--clerk NAME] [--day YYYY-MM-DD]`
+const usage = `ghiseu [check CODE | checkin CODE | accept CODE --reason TEXT | list | demo | import FILE | sync [--hub URL --token T] [--loop 5s] | conflicts | report [--format csv|html] [--out F] | purge [--keep-days N] | walkin --name N --reason R] [--json] [--db PATH] [--at TIME] [--lang ro|en] [--counter N] [--clerk NAME] [--day YYYY-MM-DD]`
 
 // parse reads the flags, which may come before or after the positional
 // arguments, and returns the positional ones.
@@ -115,6 +117,7 @@ func (e *env) parse(args []string) ([]string, error) {
 	fs.StringVar(&e.format, "format", "", "report: csv, html or text")
 	fs.StringVar(&e.outFile, "out", "", "report: write to this file")
 	fs.IntVar(&e.keepDays, "keep-days", 0, "purge: keep this many days (remembered)")
+	fs.StringVar(&e.name, "name", "", "walkin: the person's name")
 	lang := fs.String("lang", string(e.lang), "language: ro or en")
 	var pos []string
 	for {

@@ -7,6 +7,8 @@ import (
 	"os"
 	"strings"
 
+	"github.com/ghiseu/ghiseu/assets/i18n"
+	"github.com/ghiseu/ghiseu/store/desk"
 	"github.com/ghiseu/ghiseu/store/report"
 )
 
@@ -96,5 +98,31 @@ func (e *env) supervisorPassword(args []string) error {
 		return usageError{err}
 	}
 	fmt.Fprintln(e.out, "ok")
+	return nil
+}
+
+// walkIn registers a person without a booking in the walk-in hours.
+func (e *env) walkIn(args []string) error {
+	if _, err := e.parse(args); err != nil {
+		return err
+	}
+	d, err := e.open()
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	v, err := d.WalkIn(e.ctx, e.name, e.reason)
+	if errors.Is(err, desk.ErrWalkInDetails) || errors.Is(err, desk.ErrNotWalkInTime) {
+		e.code = ExitRefused
+		fmt.Fprintln(e.out, i18n.T(e.lang, "walkin."+map[bool]string{true: "details", false: "time"}[errors.Is(err, desk.ErrWalkInDetails)], nil))
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if e.json {
+		return e.printJSON(v)
+	}
+	fmt.Fprintln(e.out, v.Message(e.lang).Title)
 	return nil
 }

@@ -1,0 +1,58 @@
+package desk
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/ghiseu/ghiseu/store"
+	"github.com/ghiseu/ghiseu/store/rules"
+	"github.com/ghiseu/ghiseu/store/verdict"
+)
+
+// Why a walk-in is refused.
+var (
+	ErrNotWalkInTime = errors.New("not in the office's walk-in hours")
+	ErrWalkInDetails = errors.New("a walk-in needs a name and a known reason")
+)
+
+// WalkIn registers a person who comes without a booking, in the office's
+// walk-in hours (special situations), and records the arrival: the person
+// then waits in the queue like everyone else. The booking row travels to
+// the hub with the counter's events, and to the other counters in the
+// next day pack.
+func (d *Desk) WalkIn(ctx context.Context, name, reason string) (verdict.Verdict, error) {
+	name = strings.TrimSpace(name)
+	known := false
+	for _, r := range rules.Reasons() {
+		known = known || r == reason
+	}
+	if name == "" || len(name) > 100 || !known {
+		return verdict.Verdict{}, ErrWalkInDetails
+	}
+	now := d.now()
+	if !d.Cal.InWindow(d.Cal.WalkIn, now) {
+		return verdict.Verdict{}, ErrNotWalkInTime
+	}
+	var id [8]byte
+	rand.Read(id[:])
+	b := store.Booking{ID: "w-" + hex.EncodeToString(id[:]), Office: d.Cal.Office, Day: d.Cal.Day(now),
+		SlotStart: now.Truncate(time.Minute), SlotMinutes: d.Cal.SlotMinutes, Kind: store.Intake,
+		Name: name, Reason: reason, Status: store.WalkIn}
+	e := d.event(b.ID, store.Arrived, now)
+	e.Note = "walk-in"
+	err := d.DB.Judge(ctx, b.ID, func([]store.Event) (store.Outcome, error) {
+		return store.Outcome{Booking: &b, Event: e}, nil
+	})
+	if err != nil {
+		return verdict.Verdict{}, fmt.Errorf("register walk-in: %w", err)
+	}
+	c := verdict.Context{Cal: d.Cal, Fees: d.Fees, Now: now}
+	v := verdict.Queue(c, verdict.WalkedIn, b, 0)
+	v.Recorded = e
+	return v, nil
+}
