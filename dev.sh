@@ -10,7 +10,7 @@ cd "$(dirname "$0")"
 # the X tools for the end-to-end tests, and the archivers the tests use.
 packages=(gcc pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-dev
   libxinerama-dev libxi-dev libxxf86vm-dev xvfb xauth xdotool imagemagick
-  zip p7zip-full fonts-dejavu-core)
+  zip p7zip-full fonts-dejavu-core libasound2-dev)
 
 install_packages() {
   local missing=()

@@ -44,6 +44,7 @@ type Counter struct {
 	syncLabel *widget.Label
 	syncer    *sync.Syncer
 	camera    *cameraPanel
+	speaker   *speaker // nil in tests: silent
 
 	// do runs a function on the GUI thread, from another goroutine.
 	do func(func())
@@ -110,6 +111,7 @@ func (c *Counter) bindShortcuts() {
 		fyne.KeyE: c.Serve,
 		fyne.KeyU: c.askSupervisor,
 		fyne.KeyH: c.toggleContrast,
+		fyne.KeyM: c.toggleMute,
 		fyne.KeyP: c.HandOver,
 		fyne.KeyR: c.askOverride,
 		fyne.KeyF: func() { c.win.Canvas().Focus(c.day.search) },
@@ -183,13 +185,23 @@ func (c *Counter) header() fyne.CanvasObject {
 	return container.NewBorder(nil, nil, container.NewHBox(office, who, c.syncLabel), buttons)
 }
 
-// footer holds the actions of the start of a shift and of the screen.
+// footer holds the actions of the start of a shift, of the screen and of
+// the sound.
 func (c *Counter) footer() fyne.CanvasObject {
+	mute := c.t("ui.mute", nil)
+	if c.app.Preferences().Bool(PrefMute) {
+		mute = c.t("ui.unmute", nil)
+	}
 	return container.NewHBox(
 		widget.NewButton(c.t("ui.signin.button", nil), c.askSignIn),
 		widget.NewButton(c.t("ui.fullscreen", nil), c.toggleFullScreen),
-		widget.NewButton(c.t("ui.contrast", nil), c.toggleContrast))
+		widget.NewButton(c.t("ui.contrast", nil), c.toggleContrast),
+		widget.NewButton(mute, c.toggleMute))
 }
+
+// EnableSound lets the counter play its sounds (the window does; tests
+// stay silent).
+func (c *Counter) EnableSound() { c.speaker = openSpeaker() }
 
 // tickClock shows the office's date and time.
 func (c *Counter) tickClock() {
@@ -286,6 +298,7 @@ func (c *Counter) contentOf(v verdict.Verdict) cardContent {
 func (c *Counter) show(content cardContent) {
 	c.shown = content
 	c.card.Show(content)
+	c.sound(content.Colour)
 	c.updateButtons()
 	c.day.reload()
 }

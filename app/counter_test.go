@@ -482,7 +482,7 @@ func TestSettingsAndReport(t *testing.T) {
 	f := newFixture(t)
 	f.keys(f.c.manual, f.code("Bălan Ana"), 4*time.Millisecond, true)
 	form := &settingsForm{counter: entry("7"), hub: entry(""), token: entry(""), early: entry("5"), late: entry("25"),
-		noShow: entry("30"), retention: entry("60"), camera: widget.NewSelect([]string{"—"}, nil), lang: widget.NewSelect([]string{"ro", "en"}, nil)}
+		noShow: entry("30"), retention: entry("60"), volume: entry("40"), camera: widget.NewSelect([]string{"—"}, nil), lang: widget.NewSelect([]string{"ro", "en"}, nil)}
 	form.camera.SetSelected("—")
 	form.lang.SetSelected("en")
 	if err := f.c.saveSettings(form); err != nil {
@@ -494,6 +494,18 @@ func TestSettingsAndReport(t *testing.T) {
 	if keep, _ := f.d.DB.Retention(context.Background()); keep != 60 {
 		t.Fatalf("retention %d", keep)
 	}
+	if v := f.c.app.Preferences().Int(PrefVolume); v != 40 {
+		t.Fatalf("volume %d", v)
+	}
+	f.shortcut(fyne.KeyM)
+	if !f.c.app.Preferences().Bool(PrefMute) {
+		t.Fatal("Ctrl+M did not mute")
+	}
+	form.volume.SetText("140")
+	if err := f.c.saveSettings(form); err == nil {
+		t.Fatal("a volume of 140 was saved")
+	}
+	form.volume.SetText("40")
 	// Popescu's 08:30 slot is now late only after 08:55.
 	f.at(8, 50)
 	f.keys(f.c.manual, f.code("Popescu Andrei"), 4*time.Millisecond, true)

@@ -22,8 +22,8 @@ import (
 // settingsForm is the supervisor's settings: this counter, its camera, the
 // hub, the grace windows, how long days are kept, the language.
 type settingsForm struct {
-	counter, hub, token, early, late, noShow, retention *widget.Entry
-	camera, lang                                        *widget.Select
+	counter, hub, token, early, late, noShow, retention, volume *widget.Entry
+	camera, lang                                                *widget.Select
 }
 
 // showSettings opens the settings in parent (the supervisor's window).
@@ -33,7 +33,8 @@ func (c *Counter) showSettings(parent fyne.Window) {
 	keep, _ := c.desk.DB.Retention(ctx)
 	f := &settingsForm{counter: entry(c.desk.Counter), hub: entry(url), token: entry(token),
 		early: entry(minutes(c.desk.Cal.EarlyGrace)), late: entry(minutes(c.desk.Cal.LateGrace)),
-		noShow: entry(minutes(c.desk.Cal.NoShowAfter)), retention: entry(strconv.Itoa(keep))}
+		noShow: entry(minutes(c.desk.Cal.NoShowAfter)), retention: entry(strconv.Itoa(keep)),
+		volume: entry(strconv.Itoa(c.app.Preferences().IntWithFallback(PrefVolume, 70)))}
 	f.token.Password = true
 	cams := []string{"—"}
 	devices, _ := webcam.List()
@@ -54,6 +55,7 @@ func (c *Counter) showSettings(parent fyne.Window) {
 		widget.NewFormItem(c.t("settings.no_show", nil), f.noShow),
 		widget.NewFormItem(c.t("settings.retention", nil), f.retention),
 		widget.NewFormItem(c.t("settings.language", nil), f.lang),
+		widget.NewFormItem(c.t("settings.volume", nil), f.volume),
 	}
 	d := dialog.NewForm(c.t("settings.title", nil), c.t("settings.save", nil), c.t("ui.accept.cancel", nil), items,
 		func(ok bool) {
@@ -90,6 +92,10 @@ func (c *Counter) saveSettings(f *settingsForm) error {
 		}
 		grace[i] = n
 	}
+	volume, err := strconv.Atoi(f.volume.Text)
+	if err != nil || volume < 0 || volume > 100 {
+		return fmt.Errorf("%s: %s", c.t("settings.volume", nil), f.volume.Text)
+	}
 	keep, err := strconv.Atoi(f.retention.Text)
 	if err != nil || keep < 1 {
 		return fmt.Errorf("%s: %s", c.t("settings.retention", nil), f.retention.Text)
@@ -112,6 +118,7 @@ func (c *Counter) saveSettings(f *settingsForm) error {
 	}
 	prefs := c.app.Preferences()
 	prefs.SetString("counter", f.counter.Text)
+	prefs.SetInt(PrefVolume, volume)
 	prefs.SetString("camera", map[bool]string{true: "none", false: f.camera.Selected}[f.camera.Selected == "—"])
 	c.desk.Counter = f.counter.Text
 	if err := c.desk.Reload(ctx); err != nil {

@@ -60,6 +60,7 @@ func runGUI(args []string) int {
 
 	w := a.NewWindow("Ghișeu · " + d.Cal.OfficeName)
 	c := app.NewCounter(a, w, d)
+	c.EnableSound()
 	ctx, stop := context.WithCancel(context.Background())
 	defer stop()
 	go c.RunClock(ctx)
