@@ -45,6 +45,8 @@ type Counter struct {
 	syncer    *sync.Syncer
 	camera    *cameraPanel
 	speaker   *speaker // nil in tests: silent
+	// supervisors are the supervisor windows opened from this counter.
+	supervisors []*supervisorView
 
 	// do runs a function on the GUI thread, from another goroutine.
 	do func(func())
@@ -306,8 +308,12 @@ func (c *Counter) show(content cardContent) {
 func (c *Counter) fail(err error) {
 	slog.Error("counter action failed", "err", err)
 	c.current = nil
-	c.show(cardContent{Colour: verdict.Red, Title: c.t("ui.error.title", nil),
-		Detail: c.t("ui.error.storage", map[string]string{"err": err.Error()})})
+	// Only the card: reloading the list could fail again, and again.
+	c.shown = cardContent{Colour: verdict.Red, Title: c.t("ui.error.title", nil),
+		Detail: c.t("ui.error.storage", map[string]string{"err": err.Error()})}
+	c.card.Show(c.shown)
+	c.sound(verdict.Red)
+	c.updateButtons()
 }
 
 // Undo cancels this counter's last action.

@@ -56,6 +56,11 @@ func newFixture(t *testing.T) *fixture {
 	w := test.NewWindow(nil)
 	w.Resize(fyne.NewSize(1366, 768))
 	f.c = NewCounter(a, w, d)
+	t.Cleanup(func() { // before the database closes: no refresh may outlive the test
+		for _, v := range f.c.supervisors {
+			v.close()
+		}
+	})
 	f.c.do = func(fn func()) {
 		f.mu.Lock()
 		defer f.mu.Unlock()
@@ -453,7 +458,6 @@ func TestSupervisorWindow(t *testing.T) {
 		t.Fatal("the supervisor window did not open")
 	}
 	v := f.c.OpenSupervisor()
-	defer v.win.Close()
 	if len(v.counts.Objects) != 6 || !strings.Contains(v.queue.Text, "Bălan Ana") || !strings.Contains(v.desks.Text, "Ghișeul 3 · maria") {
 		t.Fatalf("supervisor view: %d tiles, queue %q, counters %q", len(v.counts.Objects), v.queue.Text, v.desks.Text)
 	}

@@ -6,6 +6,7 @@ import (
 	"image/color"
 	"strconv"
 	"strings"
+	gosync "sync"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -62,7 +63,11 @@ type supervisorView struct {
 	hours  *fyne.Container
 	issues *widget.Label
 	sync   *widget.Label
+	closed gosync.Once
 }
+
+// close closes the window (once) and so stops its refreshing.
+func (v *supervisorView) close() { v.closed.Do(v.win.Close) }
 
 // OpenSupervisor opens the supervisor's window.
 func (c *Counter) OpenSupervisor() *supervisorView {
@@ -90,6 +95,7 @@ func (c *Counter) OpenSupervisor() *supervisorView {
 	v.win.SetContent(container.NewBorder(container.NewPadded(v.counts), actions, nil, nil,
 		container.NewHSplit(container.NewVScroll(left), container.NewVScroll(right))))
 	v.win.Resize(fyne.NewSize(1280, 720))
+	c.supervisors = append(c.supervisors, v)
 	v.refresh()
 	v.win.Show()
 	ctx, stop := context.WithCancel(context.Background())
