@@ -561,3 +561,26 @@ func TestScanSurvivesAHiccup(t *testing.T) {
 		t.Fatalf("after the stalled scan: field %q, state %s, card %q", f.c.manual.Text, f.state("Bălan Ana"), f.c.card.title.Text)
 	}
 }
+
+func TestOverrideNeedsTheSupervisor(t *testing.T) {
+	f := newFixture(t)
+	f.keys(f.c.manual, f.code("Popescu Andrei"), 4*time.Millisecond, true) // late at 10:12
+	for _, tc := range []struct {
+		password string
+		state    store.State
+		title    string
+	}{{"wrong", store.Expected, "Parolă greșită"}, {demo.Password, store.Present, "Primit de funcționar"}} {
+		f.keys(f.c.manual, f.code("Popescu Andrei"), 4*time.Millisecond, true)
+		f.shortcut(fyne.KeyR)
+		f.typeSlowly("fără programare", true) // the reason; Enter moves to the password
+		pw, ok := f.c.win.Canvas().Focused().(*widget.Entry)
+		if !ok {
+			t.Fatalf("the password field has no focus: %T", f.c.win.Canvas().Focused())
+		}
+		test.Type(pw, tc.password)
+		pw.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+		if f.state("Popescu Andrei") != tc.state || f.c.card.title.Text != tc.title {
+			t.Fatalf("password %q: %s, %q", tc.password, f.state("Popescu Andrei"), f.c.card.title.Text)
+		}
+	}
+}

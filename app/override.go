@@ -1,31 +1,46 @@
 package app
 
 import (
+	"context"
 	"strings"
 
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/widget"
+
+	"github.com/ghiseu/ghiseu/store/verdict"
 )
 
-// askOverride asks the clerk why the last scanned person is taken anyway
-// (early, late as a walk-in, or after a no-show) and records it.
+// askOverride asks why the last scanned person is taken anyway (early,
+// late as a walk-in, or after a no-show), with the supervisor's password,
+// and records it.
 func (c *Counter) askOverride() {
 	if !c.canOverride() {
 		return
 	}
 	reason := newScanEntry(c.keys, c.shortcuts)
 	reason.SetPlaceHolder(c.t("ui.accept.placeholder", nil))
+	pw := widget.NewPasswordEntry()
 	var d dialog.Dialog
 	submit := func() {
 		if strings.TrimSpace(reason.Text) == "" {
 			return
 		}
 		d.Hide()
-		c.Override(reason.Text)
+		ok, err := c.desk.DB.CheckSupervisor(context.Background(), pw.Text)
+		switch {
+		case err != nil:
+			c.fail(err)
+		case !ok:
+			c.show(cardContent{Colour: verdict.Red, Title: c.t("ui.supervisor.wrong", nil)})
+		default:
+			c.Override(reason.Text)
+		}
 	}
-	reason.OnSubmitted = func(string) { submit() }
+	reason.OnSubmitted = func(string) { c.win.Canvas().Focus(pw) }
+	pw.OnSubmitted = func(string) { submit() }
 	d = dialog.NewForm(c.t("ui.accept.title", nil), c.t("ui.accept.ok", nil), c.t("ui.accept.cancel", nil),
-		[]*widget.FormItem{widget.NewFormItem(c.t("ui.accept.reason", nil), reason)},
+		[]*widget.FormItem{widget.NewFormItem(c.t("ui.accept.reason", nil), reason),
+			widget.NewFormItem(c.t("ui.supervisor.password", nil), pw)},
 		func(ok bool) {
 			if ok {
 				submit()

@@ -23,6 +23,10 @@ import (
 // KeyDemo is the settings key that marks a demo database.
 const KeyDemo = "demo"
 
+// Password is the demo office's supervisor password (set when the demo
+// is installed and no password is): a real office sets its own.
+const Password = "supervizor"
+
 // KeyID is the demo signing key's ID.
 const KeyID = 1
 
@@ -135,6 +139,11 @@ func Install(ctx context.Context, db *store.DB, now time.Time, reset bool) error
 	}
 	if err := db.SetSetting(ctx, KeyDemo, "1"); err != nil {
 		return fmt.Errorf("install demo office: %w", err)
+	}
+	if _, err := db.CheckSupervisor(ctx, ""); errors.Is(err, store.ErrNoPassword) {
+		if err := db.SetSupervisorPassword(ctx, Password); err != nil {
+			return fmt.Errorf("install demo office: %w", err)
+		}
 	}
 	if err := db.PutBookings(ctx, bs); err != nil {
 		return fmt.Errorf("install demo office: %w", err)
