@@ -141,6 +141,40 @@ func currentUser() string {
 	return "?"
 }
 
+// withDesk parses the flags, opens the counter and runs fn with it.
+func (e *env) withDesk(args []string, fn func(*desk.Desk) error) error {
+	if _, err := e.parse(args); err != nil {
+		return err
+	}
+	d, err := e.open()
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	return fn(d)
+}
+
+// withStore parses the flags, opens the database alone and runs fn.
+func (e *env) withStore(args []string, fn func(*store.DB) error) error {
+	if _, err := e.parse(args); err != nil {
+		return err
+	}
+	db, err := e.openStore()
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	return fn(db)
+}
+
+// dayOr is the day given with --day, or today at the counter.
+func (e *env) dayOr(d *desk.Desk) string {
+	if e.day != "" {
+		return e.day
+	}
+	return d.Today()
+}
+
 // openStore opens the database alone, for commands that need no office.
 func (e *env) openStore() (*store.DB, error) {
 	path := e.db
@@ -255,67 +289,52 @@ func (e *env) judge(args []string, how string) error {
 }
 
 func (e *env) list(args []string) error {
-	if _, err := e.parse(args); err != nil {
-		return err
-	}
-	d, err := e.open()
-	if err != nil {
-		return err
-	}
-	defer d.Close()
-	day := e.day
-	if day == "" {
-		day = d.Today()
-	}
-	if _, err := time.Parse(time.DateOnly, day); err != nil {
-		return usageError{fmt.Errorf("--day %q: want YYYY-MM-DD", day)}
-	}
-	if _, err := d.MarkNoShows(e.ctx); err != nil {
-		return err
-	}
-	rows, err := d.Day(e.ctx, day)
-	if err != nil {
-		return err
-	}
-	if e.json {
-		if rows == nil {
-			rows = []desk.Row{}
+	return e.withDesk(args, func(d *desk.Desk) error {
+		day := e.dayOr(d)
+		if _, err := time.Parse(time.DateOnly, day); err != nil {
+			return usageError{fmt.Errorf("--day %q: want YYYY-MM-DD", day)}
 		}
-		return e.printJSON(rows)
-	}
-	if len(rows) == 0 {
-		fmt.Fprintln(e.out, i18n.T(e.lang, "cli.list.empty", map[string]string{"day": day}))
-	}
-	for _, r := range rows {
-		fmt.Fprintf(e.out, "%s  %s  %s  %s  %s\n", r.SlotStart.Format("15:04"),
-			pad(i18n.T(e.lang, "kind."+string(r.Kind), nil), 11), pad(i18n.T(e.lang, "state."+string(r.State), nil), 9),
-			pad(r.Name, 28), i18n.T(e.lang, "reason."+r.Reason, nil))
-	}
-	return nil
+		if _, err := d.MarkNoShows(e.ctx); err != nil {
+			return err
+		}
+		rows, err := d.Day(e.ctx, day)
+		if err != nil {
+			return err
+		}
+		if e.json {
+			if rows == nil {
+				rows = []desk.Row{}
+			}
+			return e.printJSON(rows)
+		}
+		if len(rows) == 0 {
+			fmt.Fprintln(e.out, i18n.T(e.lang, "cli.list.empty", map[string]string{"day": day}))
+		}
+		for _, r := range rows {
+			fmt.Fprintf(e.out, "%s  %s  %s  %s  %s\n", r.SlotStart.Format("15:04"),
+				pad(i18n.T(e.lang, "kind."+string(r.Kind), nil), 11), pad(i18n.T(e.lang, "state."+string(r.State), nil), 9),
+				pad(r.Name, 28), i18n.T(e.lang, "reason."+r.Reason, nil))
+		}
+		return nil
+	})
 }
 
 func (e *env) demo(args []string) error {
-	if _, err := e.parse(args); err != nil {
-		return err
-	}
-	d, err := e.open()
-	if err != nil {
-		return err
-	}
-	defer d.Close()
-	if err := d.ResetDemo(e.ctx); err != nil {
-		return err
-	}
-	rows, err := d.Day(e.ctx, d.Today())
-	if err != nil {
-		return err
-	}
-	if e.json {
-		return e.printJSON(map[string]any{"office": d.Cal.Office, "day": d.Today(), "bookings": len(rows)})
-	}
-	fmt.Fprintln(e.out, i18n.T(e.lang, "cli.demo.done", map[string]string{"office": d.Cal.OfficeName,
-		"count": fmt.Sprint(len(rows)), "day": d.Time().Format(time.RFC3339)}))
-	return nil
+	return e.withDesk(args, func(d *desk.Desk) error {
+		if err := d.ResetDemo(e.ctx); err != nil {
+			return err
+		}
+		rows, err := d.Day(e.ctx, d.Today())
+		if err != nil {
+			return err
+		}
+		if e.json {
+			return e.printJSON(map[string]any{"office": d.Cal.Office, "day": d.Today(), "bookings": len(rows)})
+		}
+		fmt.Fprintln(e.out, i18n.T(e.lang, "cli.demo.done", map[string]string{"office": d.Cal.OfficeName,
+			"count": fmt.Sprint(len(rows)), "day": d.Time().Format(time.RFC3339)}))
+		return nil
+	})
 }
 
 // pad fills s with spaces to n characters (not bytes: names have diacritics).

@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/ghiseu/ghiseu/assets/i18n"
+	"github.com/ghiseu/ghiseu/store"
+	"github.com/ghiseu/ghiseu/store/desk"
 	"github.com/ghiseu/ghiseu/store/pack"
 	"github.com/ghiseu/ghiseu/store/sync"
 )
@@ -41,41 +43,35 @@ func (e *env) importPack(args []string) error {
 
 // sync runs one round with the hub, or keeps syncing with --loop.
 func (e *env) sync(args []string) error {
-	if _, err := e.parse(args); err != nil {
-		return err
-	}
-	db, err := e.openStore()
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	url, token, err := sync.Link(e.ctx, db, e.hub, e.token)
-	if err != nil {
-		return err
-	}
-	if url == "" || token == "" {
-		return usageError{errors.New("give --hub URL and --token T once")}
-	}
-	s := &sync.Syncer{DB: db, T: &sync.HTTP{Base: url, Token: token}}
-	if e.loop > 0 {
-		ctx, stop := signal.NotifyContext(e.ctx, syscall.SIGINT, syscall.SIGTERM)
-		defer stop()
-		s.Run(ctx, e.loop)
-		return nil
-	}
-	err = s.Once(e.ctx)
-	st := s.Status()
-	if e.json {
-		if err := e.printJSON(map[string]any{"online": st.Online, "pending": st.Pending, "error": errString(err)}); err != nil {
+	return e.withStore(args, func(db *store.DB) error {
+		url, token, err := sync.Link(e.ctx, db, e.hub, e.token)
+		if err != nil {
 			return err
 		}
-	} else {
-		fmt.Fprintln(e.out, st.Text(e.lang, time.Local))
-	}
-	if err != nil {
-		e.code = ExitRefused
-	}
-	return nil
+		if url == "" || token == "" {
+			return usageError{errors.New("give --hub URL and --token T once")}
+		}
+		s := &sync.Syncer{DB: db, T: &sync.HTTP{Base: url, Token: token}}
+		if e.loop > 0 {
+			ctx, stop := signal.NotifyContext(e.ctx, syscall.SIGINT, syscall.SIGTERM)
+			defer stop()
+			s.Run(ctx, e.loop)
+			return nil
+		}
+		err = s.Once(e.ctx)
+		st := s.Status()
+		if e.json {
+			if err := e.printJSON(map[string]any{"online": st.Online, "pending": st.Pending, "error": errString(err)}); err != nil {
+				return err
+			}
+		} else {
+			fmt.Fprintln(e.out, st.Text(e.lang, time.Local))
+		}
+		if err != nil {
+			e.code = ExitRefused
+		}
+		return nil
+	})
 }
 
 func errString(err error) string {
@@ -87,31 +83,22 @@ func errString(err error) string {
 
 // conflicts lists the day's duplicates and check-ins of cancelled bookings.
 func (e *env) conflicts(args []string) error {
-	if _, err := e.parse(args); err != nil {
-		return err
-	}
-	d, err := e.open()
-	if err != nil {
-		return err
-	}
-	defer d.Close()
-	day := e.day
-	if day == "" {
-		day = d.Today()
-	}
-	cs, err := d.Conflicts(e.ctx, day)
-	if err != nil {
-		return err
-	}
-	if e.json {
-		if cs == nil {
-			return e.printJSON([]any{})
+	return e.withDesk(args, func(d *desk.Desk) error {
+		day := e.dayOr(d)
+		cs, err := d.Conflicts(e.ctx, day)
+		if err != nil {
+			return err
 		}
-		return e.printJSON(cs)
-	}
-	for _, c := range cs {
-		fmt.Fprintf(e.out, "%s  %s  %s  %v\n", c.Booking.SlotStart.Format("15:04"), c.Booking.Name,
-			i18n.T(e.lang, "conflict."+c.Kind, nil), c.Events)
-	}
-	return nil
+		if e.json {
+			if cs == nil {
+				return e.printJSON([]any{})
+			}
+			return e.printJSON(cs)
+		}
+		for _, c := range cs {
+			fmt.Fprintf(e.out, "%s  %s  %s  %v\n", c.Booking.SlotStart.Format("15:04"), c.Booking.Name,
+				i18n.T(e.lang, "conflict."+c.Kind, nil), c.Events)
+		}
+		return nil
+	})
 }
