@@ -12,10 +12,15 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
+
+	"github.com/makiuchi-d/gozxing"
+	"github.com/makiuchi-d/gozxing/qrcode"
 
 	"github.com/ghiseu/ghiseu/scanner/camera"
 	"github.com/ghiseu/ghiseu/scanner/frames"
@@ -441,19 +446,15 @@ func TestSupervisorWindow(t *testing.T) {
 	f.keys(f.c.manual, f.code("Bălan Ana"), 4*time.Millisecond, true)
 	windows := len(f.c.app.Driver().AllWindows())
 	f.shortcut(fyne.KeyU)
-	pw, ok := f.c.win.Canvas().Focused().(*widget.Entry)
-	if !ok {
+	if _, ok := f.c.win.Canvas().Focused().(*scanEntry); !ok {
 		t.Fatalf("the password field has no focus: %T", f.c.win.Canvas().Focused())
 	}
-	test.Type(pw, "wrong")
-	pw.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	f.typeSlowly("wrong", true)
 	if f.c.card.title.Text != "Parolă greșită" || len(f.c.app.Driver().AllWindows()) != windows {
 		t.Fatalf("a wrong password: %q, %d windows", f.c.card.title.Text, len(f.c.app.Driver().AllWindows()))
 	}
 	f.shortcut(fyne.KeyU)
-	pw = f.c.win.Canvas().Focused().(*widget.Entry)
-	test.Type(pw, "sefa-birou-2026")
-	pw.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	f.typeSlowly("sefa-birou-2026", true)
 	if len(f.c.app.Driver().AllWindows()) != windows+1 {
 		t.Fatal("the supervisor window did not open")
 	}
@@ -573,14 +574,50 @@ func TestOverrideNeedsTheSupervisor(t *testing.T) {
 		f.keys(f.c.manual, f.code("Popescu Andrei"), 4*time.Millisecond, true)
 		f.shortcut(fyne.KeyR)
 		f.typeSlowly("fără programare", true) // the reason; Enter moves to the password
-		pw, ok := f.c.win.Canvas().Focused().(*widget.Entry)
-		if !ok {
-			t.Fatalf("the password field has no focus: %T", f.c.win.Canvas().Focused())
-		}
-		test.Type(pw, tc.password)
-		pw.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+		f.typeSlowly(tc.password, true)
 		if f.state("Popescu Andrei") != tc.state || f.c.card.title.Text != tc.title {
 			t.Fatalf("password %q: %s, %q", tc.password, f.state("Popescu Andrei"), f.c.card.title.Text)
 		}
+	}
+}
+
+func TestDemoCodesWindow(t *testing.T) {
+	f := newFixture(t)
+	windows := len(f.c.app.Driver().AllWindows())
+	f.shortcut(fyne.KeyD)
+	all := f.c.app.Driver().AllWindows()
+	if len(all) != windows+1 {
+		t.Fatal("Ctrl+D opened no window")
+	}
+	w := all[len(all)-1]
+	grid := w.Content().(*container.Scroll).Content.(*fyne.Container)
+	rows, _ := f.d.Day(context.Background(), f.d.Today())
+	if len(grid.Objects) != len(rows) {
+		t.Fatalf("%d codes shown for %d bookings", len(grid.Objects), len(rows))
+	}
+	// The first tile's QR image reads back as the first booking's code.
+	img := grid.Objects[0].(*fyne.Container).Objects[0].(*canvas.Image).Image
+	bmp, _ := gozxing.NewBinaryBitmapFromImage(img)
+	res, err := qrcode.NewQRCodeReader().Decode(bmp, nil)
+	if err != nil || res.GetText() != rows[0].Code {
+		t.Fatalf("the first tile reads %v, %v", res, err)
+	}
+	w.Close()
+}
+
+func TestEscapeCancelsDialogs(t *testing.T) {
+	f := newFixture(t)
+	f.shortcut(fyne.KeyW)
+	field := f.c.win.Canvas().Focused().(*scanEntry)
+	field.TypedKey(&fyne.KeyEvent{Name: fyne.KeyEscape})
+	if f.c.win.Canvas().Focused() != f.c.manual {
+		t.Fatal("Escape did not give the keyboard back to the code field")
+	}
+	if overlay := f.c.win.Canvas().Overlays().Top(); overlay != nil {
+		t.Fatal("the dialog is still open")
+	}
+	f.keys(f.c.manual, f.code("Bălan Ana"), 4*time.Millisecond, true)
+	if f.state("Bălan Ana") != store.Present {
+		t.Fatal("the next scan was not recorded")
 	}
 }

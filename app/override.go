@@ -19,7 +19,8 @@ func (c *Counter) askOverride() {
 	}
 	reason := newScanEntry(c.keys, c.shortcuts)
 	reason.SetPlaceHolder(c.t("ui.accept.placeholder", nil))
-	pw := widget.NewPasswordEntry()
+	pw := newScanEntry(c.keys, c.shortcuts) // a scan here is a scan, never a password
+	pw.Password = true
 	var d dialog.Dialog
 	submit := func() {
 		if strings.TrimSpace(reason.Text) == "" {
@@ -48,6 +49,6 @@ func (c *Counter) askOverride() {
 			c.win.Canvas().Focus(c.manual)
 		}, c.win)
 	d.Resize(d.MinSize().AddWidthHeight(300, 0))
-	d.Show()
+	c.modal(d, reason, pw)
 	c.win.Canvas().Focus(reason)
 }

@@ -94,6 +94,7 @@ type scanEntry struct {
 	widget.Entry
 	keys      *keyRouter
 	shortcuts map[string]func() // the window's shortcuts, which win over the field's
+	onEscape  func()            // in a dialog: cancel it
 }
 
 func newScanEntry(keys *keyRouter, shortcuts map[string]func()) *scanEntry {
@@ -109,6 +110,11 @@ func (e *scanEntry) TypedRune(r rune) { e.keys.rune(e, r) }
 func (e *scanEntry) TypedKey(ev *fyne.KeyEvent) {
 	if f, ok := e.shortcuts[string(ev.Name)]; ok { // F2, F11
 		f()
+		return
+	}
+	if ev.Name == fyne.KeyEscape && e.onEscape != nil {
+		e.keys.flush()
+		e.onEscape()
 		return
 	}
 	switch {

@@ -35,7 +35,7 @@ func (c *Counter) askSignIn() {
 			c.win.Canvas().Focus(c.manual)
 		}, c.win)
 	d.Resize(d.MinSize().AddWidthHeight(240, 0))
-	d.Show()
+	c.modal(d, name)
 	c.win.Canvas().Focus(name)
 }
 
@@ -47,4 +47,16 @@ func (c *Counter) signedIn() bool {
 	c.current = nil
 	c.show(cardContent{Colour: verdict.Amber, Title: c.t("ui.signin.first", nil)})
 	return false
+}
+
+// modal shows d; Escape in any of its fields cancels it and gives the
+// keyboard back to the code field.
+func (c *Counter) modal(d dialog.Dialog, fields ...*scanEntry) {
+	for _, f := range fields {
+		f.onEscape = func() {
+			d.Hide()
+			c.win.Canvas().Focus(c.manual)
+		}
+	}
+	d.Show()
 }

@@ -23,7 +23,8 @@ import (
 // askSupervisor asks for the supervisor password and opens the
 // supervisor's window.
 func (c *Counter) askSupervisor() {
-	pw := widget.NewPasswordEntry()
+	pw := newScanEntry(c.keys, c.shortcuts)
+	pw.Password = true
 	var d dialog.Dialog
 	submit := func() {
 		ok, err := c.desk.DB.CheckSupervisor(context.Background(), pw.Text)
@@ -47,7 +48,7 @@ func (c *Counter) askSupervisor() {
 				submit()
 			}
 		}, c.win)
-	d.Show()
+	c.modal(d, pw)
 	c.win.Canvas().Focus(pw)
 }
 

@@ -38,7 +38,7 @@ func (c *Counter) askWalkIn() {
 			}
 		}, c.win)
 	d.Resize(d.MinSize().AddWidthHeight(300, 0))
-	d.Show()
+	c.modal(d, name)
 	c.win.Canvas().Focus(name)
 }
 

@@ -36,24 +36,28 @@ func needTools(t *testing.T, tools ...string) {
 func startX(t *testing.T, w, h int) *xsession {
 	t.Helper()
 	needTools(t, "Xvfb", "xdotool", "import")
-	for n := 90; n < 120; n++ {
-		if _, err := os.Stat(fmt.Sprintf("/tmp/.X11-unix/X%d", n)); err == nil {
-			continue
-		}
-		display := fmt.Sprintf(":%d", n)
-		x := exec.Command("Xvfb", display, "-screen", "0", fmt.Sprintf("%dx%dx24", w, h), "-nolisten", "tcp")
-		if err := x.Start(); err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { x.Process.Kill(); x.Wait() })
-		s := &xsession{t: t, display: display}
-		if !waitFor(10*time.Second, func() bool { return s.run("xdotool", "getdisplaygeometry") == nil }) {
-			t.Fatalf("Xvfb %s did not start", display)
-		}
-		return s
+	// Xvfb picks a free display and writes its number to fd 3.
+	r, wr, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
 	}
-	t.Fatal("no free X display")
-	return nil
+	x := exec.Command("Xvfb", "-displayfd", "3", "-screen", "0", fmt.Sprintf("%dx%dx24", w, h), "-nolisten", "tcp")
+	x.ExtraFiles = []*os.File{wr}
+	if err := x.Start(); err != nil {
+		t.Fatal(err)
+	}
+	wr.Close()
+	t.Cleanup(func() { x.Process.Signal(syscall.SIGTERM); x.Wait() }) // TERM: it removes its socket
+	var n int
+	if _, err := fmt.Fscan(r, &n); err != nil {
+		t.Fatalf("Xvfb did not say its display: %v", err)
+	}
+	r.Close()
+	s := &xsession{t: t, display: fmt.Sprintf(":%d", n)}
+	if !waitFor(10*time.Second, func() bool { return s.run("xdotool", "getdisplaygeometry") == nil }) {
+		t.Fatalf("Xvfb %s did not start", s.display)
+	}
+	return s
 }
 
 func (s *xsession) run(name string, args ...string) error {

@@ -186,7 +186,15 @@ func runShift(t *testing.T, w, h int) {
 		if got := s.cardColour(s.shot(st.shot)); got != st.colour {
 			t.Fatalf("%s: the card is %s, want %s", st.shot, got, st.colour)
 		}
+		if st.shot == "03-early" { // the override dialog, then cancelled
+			s.key("ctrl+r")
+			s.shot("03b-override")
+			s.key("Escape")
+		}
 	}
+	s.key("ctrl+w") // the walk-in dialog, then cancelled
+	s.shot("06b-walk-in")
+	s.key("Escape")
 	rows := s.rows()
 	if rows["Popescu Andrei"].State != "arrived" || rows["Lupu Sorin"].State != "arrived" ||
 		rows["Kovács Eszter"].State != "expected" || rows["Bălan Ana"].State != "expected" {
@@ -224,6 +232,11 @@ func runShift(t *testing.T, w, h int) {
 	s.key("Return")
 	time.Sleep(2500 * time.Millisecond)
 	s.shot("10-supervisor")
+	s.key("Tab") // the report button
+	s.key("Tab") // the settings button
+	s.key("space")
+	time.Sleep(500 * time.Millisecond)
+	s.shot("11-settings")
 
 	var r struct {
 		Totals struct {
