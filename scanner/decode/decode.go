@@ -54,6 +54,25 @@ var Strategies = []Strategy{
 	{Name: "invert-pad", prepare: padded(1.0 / 8), invert: true},
 	{Name: "sharpen", prepare: sharpened},
 	{Name: "x1.5", prepare: scaled(1.5)},
+	{Name: "invert-x2-pad", prepare: then(scaled(2), padded(1.0/8)), invert: true},
+}
+
+// then chains two preparations, mapping points back through both.
+func then(a, b func(*image.Gray) (*image.Gray, func(x, y float64) image.Point)) func(*image.Gray) (*image.Gray, func(x, y float64) image.Point) {
+	return func(g *image.Gray) (*image.Gray, func(x, y float64) image.Point) {
+		ga, backA := a(g)
+		if backA == nil {
+			return g, nil
+		}
+		gb, backB := b(ga)
+		if backB == nil {
+			return g, nil
+		}
+		return gb, func(x, y float64) image.Point {
+			p := backB(x, y)
+			return backA(float64(p.X), float64(p.Y))
+		}
+	}
 }
 
 // sharpened steepens edges (a 3×3 Laplacian): blurred photos.
