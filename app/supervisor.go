@@ -145,7 +145,8 @@ func (v *supervisorView) refresh() {
 		if doing == "" {
 			doing = c.t("ui.supervisor.idle", nil)
 		}
-		d = append(d, c.t("ui.supervisor.counter", map[string]string{"counter": k.Name, "clerk": k.Clerk, "doing": doing}))
+		d = append(d, c.t("ui.supervisor.counter", map[string]string{"counter": k.Name, "clerk": k.Clerk, "doing": doing,
+			"seen": k.LastSeen.In(c.desk.Cal.Location()).Format(time.RFC3339)}))
 	}
 	v.desks.SetText(orNone(c, d))
 	v.sync.SetText(c.syncLabel.Text)
