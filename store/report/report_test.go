@@ -4,34 +4,21 @@ import (
 	"bytes"
 	"context"
 	"encoding/csv"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/ghiseu/ghiseu/assets/i18n"
 	"github.com/ghiseu/ghiseu/store"
-	"github.com/ghiseu/ghiseu/store/desk"
+	"github.com/ghiseu/ghiseu/store/desk/desktest"
 )
 
 func TestDayReport(t *testing.T) {
 	ctx := context.Background()
-	loc, _ := time.LoadLocation("Europe/Bucharest")
-	clock := time.Date(2026, 11, 23, 8, 25, 0, 0, loc)
-	d, err := desk.Open(ctx, desk.Config{DBPath: filepath.Join(t.TempDir(), "g.db"), Counter: "1", Clerk: "ana",
-		Now: func() time.Time { return clock }})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer d.Close()
+	c := desktest.New(t)
+	d, code, at := c.Desk, c.Codes, c.At
 	rows, _ := d.Day(ctx, "2026-11-23")
-	code := map[string]string{}
-	for _, r := range rows {
-		code[r.Name] = r.Code
-	}
-	at := func(hh, mm int) { clock = time.Date(2026, 11, 23, hh, mm, 0, 0, loc) }
-	c2 := *d
-	c2.Counter, c2.Clerk = "2", "dan"
+	c2 := c.Other("2", "dan")
 
 	at(8, 25)
 	d.CheckIn(ctx, code["Popescu Andrei"]) // 08:30 intake

@@ -2,35 +2,22 @@ package supervise
 
 import (
 	"context"
-	"path/filepath"
 	"testing"
 	"time"
 
-	"github.com/ghiseu/ghiseu/store/desk"
+	"github.com/ghiseu/ghiseu/store/desk/desktest"
 )
 
 func TestOverview(t *testing.T) {
 	ctx := context.Background()
-	loc, _ := time.LoadLocation("Europe/Bucharest")
-	clock := time.Date(2026, 11, 23, 8, 25, 0, 0, loc)
-	d, err := desk.Open(ctx, desk.Config{DBPath: filepath.Join(t.TempDir(), "g.db"), Counter: "1", Clerk: "ana",
-		Now: func() time.Time { return clock }})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer d.Close()
-	rows, _ := d.Day(ctx, "2026-11-23")
-	code := map[string]string{}
-	for _, r := range rows {
-		code[r.Name] = r.Code
-	}
-	c2 := *d
-	c2.Counter, c2.Clerk = "2", "dan"
+	c := desktest.New(t)
+	d, code := c.Desk, c.Codes
+	c2 := c.Other("2", "dan")
 	d.CheckIn(ctx, code["Popescu Andrei"])
 	d.CheckIn(ctx, code["Lupu Sorin"])
-	clock = clock.Add(10 * time.Minute)
+	c.At(8, 35)
 	c2.CallNext(ctx)
-	clock = time.Date(2026, 11, 23, 9, 25, 0, 0, loc) // the 08:50 slot ended at 09:10, plus 10 minutes
+	c.At(9, 25) // the 08:50 slot ended at 09:10, plus 10 minutes
 	d.MarkNoShows(ctx)
 
 	o, err := Build(ctx, d)
