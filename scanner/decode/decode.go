@@ -11,6 +11,8 @@ import (
 	"image/draw"
 
 	"github.com/makiuchi-d/gozxing"
+	"github.com/makiuchi-d/gozxing/multi"
+	multiqr "github.com/makiuchi-d/gozxing/multi/qrcode"
 	"github.com/makiuchi-d/gozxing/qrcode"
 	xdraw "golang.org/x/image/draw"
 )
@@ -33,6 +35,7 @@ type Strategy struct {
 	invert  bool // decode the inverse of the prepared image
 	mirror  bool // decode it mirrored
 	global  bool // GlobalHistogramBinarizer instead of HybridBinarizer
+	multi   bool // the multi-code detector, which looks for finder patterns differently
 }
 
 func same(g *image.Gray) (*image.Gray, func(x, y float64) image.Point) {
@@ -55,6 +58,8 @@ var Strategies = []Strategy{
 	{Name: "sharpen", prepare: sharpened},
 	{Name: "x1.5", prepare: scaled(1.5)},
 	{Name: "invert-x2-pad", prepare: then(scaled(2), padded(1.0/8)), invert: true},
+	{Name: "multi", prepare: same, multi: true},
+	{Name: "multi-x2", prepare: scaled(2), multi: true},
 }
 
 // then chains two preparations, mapping points back through both.
@@ -151,13 +156,14 @@ func halve(g *image.Gray) *image.Gray {
 // Decoder reads codes. It is not safe for concurrent use.
 type Decoder struct {
 	reader gozxing.Reader
+	multi  multi.MultipleBarcodeReader
 	hints  map[gozxing.DecodeHintType]any
 	next   int // the next extra strategy for Frame
 }
 
 // New makes a Decoder.
 func New() *Decoder {
-	return &Decoder{reader: qrcode.NewQRCodeReader(),
+	return &Decoder{reader: qrcode.NewQRCodeReader(), multi: multiqr.NewQRCodeMultiReader(),
 		hints: map[gozxing.DecodeHintType]any{gozxing.DecodeHintType_TRY_HARDER: true}}
 }
 
@@ -200,7 +206,7 @@ func (d *Decoder) Try(g *image.Gray, s Strategy) (Result, bool) {
 	if err != nil {
 		return Result{}, false
 	}
-	res, err := d.reader.Decode(bmp, d.hints)
+	res, err := d.decode(bmp, s.multi)
 	if err != nil {
 		return Result{}, false
 	}
@@ -209,6 +215,22 @@ func (d *Decoder) Try(g *image.Gray, s Strategy) (Result, bool) {
 		r.Points = append(r.Points, back(mapX(p.GetX()), p.GetY()))
 	}
 	return r, true
+}
+
+// decode reads one code, with the plain or the multi-code detector (the
+// first code it finds).
+func (d *Decoder) decode(bmp *gozxing.BinaryBitmap, many bool) (*gozxing.Result, error) {
+	if !many {
+		return d.reader.Decode(bmp, d.hints)
+	}
+	rs, err := d.multi.DecodeMultiple(bmp, d.hints)
+	if err != nil {
+		return nil, err
+	}
+	if len(rs) == 0 {
+		return nil, gozxing.NewNotFoundException()
+	}
+	return rs[0], nil
 }
 
 // source wraps the grey pixels without copying them when the rows are
