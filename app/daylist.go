@@ -10,6 +10,7 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/ghiseu/ghiseu/assets/i18n"
 	"github.com/ghiseu/ghiseu/store"
 	"github.com/ghiseu/ghiseu/store/desk"
 )
@@ -120,13 +121,13 @@ func (d *dayList) reload() {
 
 // apply filters the rows by state and name.
 func (d *dayList) apply() {
-	q := strings.ToLower(foldDiacritics(strings.TrimSpace(d.search.Text)))
+	q := i18n.Fold(d.search.Text) // clerks type names without diacritics
 	d.shown = d.shown[:0]
 	for _, r := range d.all {
 		if d.state != "" && r.State != d.state {
 			continue
 		}
-		if q != "" && !strings.Contains(strings.ToLower(foldDiacritics(r.Name)), q) {
+		if q != "" && !strings.Contains(i18n.Fold(r.Name), q) {
 			continue
 		}
 		d.shown = append(d.shown, r)
@@ -134,7 +135,3 @@ func (d *dayList) apply() {
 	d.count.SetText(d.c.t("ui.day.count", map[string]string{"shown": strconv.Itoa(len(d.shown)), "total": strconv.Itoa(len(d.all))}))
 	d.list.Refresh()
 }
-
-// foldDiacritics lets "stefan" find "Ștefan": clerks type without them.
-var foldDiacritics = strings.NewReplacer("ă", "a", "â", "a", "î", "i", "ș", "s", "ş", "s", "ț", "t", "ţ", "t",
-	"Ă", "A", "Â", "A", "Î", "I", "Ș", "S", "Ş", "S", "Ț", "T", "Ţ", "T", "á", "a", "é", "e", "ö", "o", "ü", "u").Replace

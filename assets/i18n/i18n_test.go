@@ -44,3 +44,17 @@ func TestParse(t *testing.T) {
 		}
 	}
 }
+
+func TestFold(t *testing.T) {
+	for in, want := range map[string]string{
+		"  Ștefan  ȚÎRLEA": "stefan tirlea",
+		"Şerban Ţepeş":     "serban tepes", // the cedilla forms some keyboards still type
+		"Bălan Ană-Mâța":   "balan ana-mata",
+		"Kovács Eszter Ő":  "kovacs eszter o",
+		"popescu":          "popescu",
+	} {
+		if got := Fold(in); got != want {
+			t.Errorf("Fold(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

@@ -14,9 +14,9 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"strings"
 	"time"
 
+	"github.com/ghiseu/ghiseu/assets/i18n"
 	"github.com/ghiseu/ghiseu/scanner/rescode"
 	"github.com/ghiseu/ghiseu/store"
 	"github.com/ghiseu/ghiseu/store/calendar"
@@ -147,10 +147,6 @@ func (h *Hub) WritePack(ctx context.Context, w io.Writer) error {
 // are: a hash of the name as written (case, spaces and diacritics aside)
 // and the birth date.
 func person(name, birth string) string {
-	norm := strings.Join(strings.Fields(strings.ToLower(fold(name))), " ")
-	sum := sha256.Sum256([]byte(norm + "|" + birth))
+	sum := sha256.Sum256([]byte(i18n.Fold(name) + "|" + birth))
 	return hex.EncodeToString(sum[:16])
 }
-
-var fold = strings.NewReplacer("ă", "a", "â", "a", "î", "i", "ș", "s", "ş", "s", "ț", "t", "ţ", "t",
-	"Ă", "a", "Â", "a", "Î", "i", "Ș", "s", "Ş", "s", "Ț", "t", "Ţ", "t").Replace
