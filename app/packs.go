@@ -91,9 +91,7 @@ func (c *Counter) Import(path string) {
 			}
 			c.reloadOffice()
 			c.show(cardContent{Colour: "green", Title: c.t("ui.import.done", nil),
-				Detail: c.t("pack.done", map[string]string{"office": m.Office, "sequence": itoa(m.Sequence), "from": m.From, "to": m.To})})
+				Detail: c.t("pack.done", map[string]string{"office": m.Office, "sequence": strconv.FormatInt(m.Sequence, 10), "from": m.From, "to": m.To})})
 		})
 	}()
 }
-
-func itoa(n int64) string { return strconv.FormatInt(n, 10) }

@@ -25,8 +25,7 @@ func (c *Counter) CallNext() {
 		c.fail(err)
 		return
 	}
-	ctx := verdict.Context{Cal: c.desk.Cal, Fees: c.desk.Fees, Now: c.desk.Time()}
-	v := verdict.Queue(ctx, verdict.CalledIn, r.Booking, c.desk.Time().Sub(r.Last.At))
+	v := verdict.Queue(c.desk.Judging(), verdict.CalledIn, r.Booking, c.desk.Time().Sub(r.Last.At))
 	c.current = &v
 	c.show(c.contentOf(v))
 }
@@ -46,8 +45,7 @@ func (c *Counter) Serve() {
 		c.fail(err)
 		return
 	}
-	ctx := verdict.Context{Cal: c.desk.Cal, Fees: c.desk.Fees, Now: c.desk.Time()}
-	v := verdict.Queue(ctx, verdict.ServedDone, r.Booking, 0)
+	v := verdict.Queue(c.desk.Judging(), verdict.ServedDone, r.Booking, 0)
 	c.current = nil
 	c.show(c.contentOf(v))
 }

@@ -35,11 +35,11 @@ func (db *DB) Purge(ctx context.Context, before string) (int, error) {
 	err := db.tx(ctx, func(t *sql.Tx) error {
 		const old = `SELECT id FROM bookings WHERE day < ? AND id NOT IN
 			(SELECT booking_id FROM events WHERE synced = 0 AND EXISTS
-				(SELECT 1 FROM settings WHERE key = 'hub_trusted' AND value = '1'))`
-		if _, err := t.ExecContext(ctx, `DELETE FROM events WHERE booking_id IN (`+old+`)`, before); err != nil {
+				(SELECT 1 FROM settings WHERE key = ? AND value = '1'))`
+		if _, err := t.ExecContext(ctx, `DELETE FROM events WHERE booking_id IN (`+old+`)`, before, keyHubLinked); err != nil {
 			return err
 		}
-		res, err := t.ExecContext(ctx, `DELETE FROM bookings WHERE id IN (`+old+`)`, before)
+		res, err := t.ExecContext(ctx, `DELETE FROM bookings WHERE id IN (`+old+`)`, before, keyHubLinked)
 		if err != nil {
 			return err
 		}

@@ -280,7 +280,7 @@ func TestPurge(t *testing.T) {
 	db.Append(ctx, Event{ID: "e1", BookingID: "old", Type: Arrived, At: time.Now(), Counter: "1"})
 	db.Append(ctx, Event{ID: "e2", BookingID: "unsent", Type: Arrived, At: time.Now(), Counter: "1"})
 	db.MarkSynced(ctx, []string{"e1"})
-	db.SetSetting(ctx, "hub_trusted", "1")
+	db.SetHubLinked(ctx)
 	n, err := db.Purge(ctx, "2026-09-01")
 	if err != nil || n != 1 {
 		t.Fatalf("purged %d, %v; want 1", n, err)

@@ -81,3 +81,17 @@ func (db *DB) Accept(ctx context.Context, es []Event, now time.Time) ([]string, 
 	})
 	return ids, err
 }
+
+// keyHubLinked marks a counter that trusts a hub's keys (see store/sync).
+const keyHubLinked = "hub_trusted"
+
+// HubLinked reports whether this counter is linked to a hub.
+func (db *DB) HubLinked(ctx context.Context) (bool, error) {
+	v, err := db.Setting(ctx, keyHubLinked)
+	return v == "1", err
+}
+
+// SetHubLinked records that this counter now trusts its hub's keys.
+func (db *DB) SetHubLinked(ctx context.Context) error {
+	return db.SetSetting(ctx, keyHubLinked, "1")
+}

@@ -42,7 +42,8 @@ func (d *Desk) now() time.Time {
 	return d.Now()
 }
 
-func (d *Desk) context() verdict.Context {
+// Judging is what the verdict engine needs from this desk, at its clock.
+func (d *Desk) Judging() verdict.Context {
 	return verdict.Context{Cal: d.Cal, Fees: d.Fees, Now: d.now()}
 }
 
@@ -94,7 +95,7 @@ func (d *Desk) judge(ctx context.Context, text, action string) (verdict.Verdict,
 	}
 	var v verdict.Verdict
 	err = d.DB.Judge(ctx, id, func(es []store.Event) (store.Outcome, error) {
-		c := d.context()
+		c := d.Judging()
 		v = verdict.Judge(c, claims, local, store.Derive(es))
 		if action == "" || action == "arrive" && !v.Accepts() || action != "arrive" && !v.Overridable() {
 			return store.Outcome{}, nil

@@ -51,12 +51,12 @@ func (d *Desk) load(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	linked, err := d.DB.Setting(ctx, "hub_trusted")
+	linked, err := d.DB.HubLinked(ctx)
 	if err != nil {
 		return err
 	}
 	_, _, err = d.DB.Office(ctx)
-	if errors.Is(err, store.ErrNotFound) && linked == "1" {
+	if errors.Is(err, store.ErrNotFound) && linked {
 		return ErrNoOffice
 	}
 	if errors.Is(err, store.ErrNotFound) || isDemo == "1" {

@@ -51,8 +51,7 @@ func (d *Desk) WalkIn(ctx context.Context, name, reason string) (verdict.Verdict
 	if err != nil {
 		return verdict.Verdict{}, fmt.Errorf("register walk-in: %w", err)
 	}
-	c := verdict.Context{Cal: d.Cal, Fees: d.Fees, Now: now}
-	v := verdict.Queue(c, verdict.WalkedIn, b, 0)
+	v := verdict.Queue(d.Judging(), verdict.WalkedIn, b, 0)
 	v.Recorded = e
 	return v, nil
 }

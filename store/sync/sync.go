@@ -44,11 +44,12 @@ type Status struct {
 	Err          error
 }
 
-// Settings keys of the sync's own bookkeeping.
+// Settings keys of the sync: its own bookkeeping and the link to the hub.
 const (
-	keyCursor  = "hub_cursor"
-	keyPackTag = "hub_pack_tag"
-	keyTrusted = "hub_trusted"
+	keyCursor   = "hub_cursor"
+	keyPackTag  = "hub_pack_tag"
+	keyHubURL   = "hub_url"
+	keyHubToken = "hub_token"
 )
 
 // Syncer syncs one counter's database with its hub.
@@ -130,8 +131,8 @@ func (s *Syncer) round(ctx context.Context) (changed bool, err error) {
 // trust takes the hub's keys on first contact (the token vouches for the
 // hub); a demo database leaves the demo behind.
 func (s *Syncer) trust(ctx context.Context) error {
-	done, err := s.DB.Setting(ctx, keyTrusted)
-	if err != nil || done == "1" {
+	done, err := s.DB.HubLinked(ctx)
+	if err != nil || done {
 		return err
 	}
 	office, keys, err := s.T.Trust(ctx)
@@ -142,7 +143,7 @@ func (s *Syncer) trust(ctx context.Context) error {
 		return err
 	}
 	slog.Info("hub trusted", "office", office, "keys", len(keys))
-	return s.DB.SetSetting(ctx, keyTrusted, "1")
+	return s.DB.SetHubLinked(ctx)
 }
 
 func (s *Syncer) push(ctx context.Context) error {
@@ -233,12 +234,6 @@ func (s Status) Text(l i18n.Lang, loc *time.Location) string {
 	}
 	return i18n.T(l, "sync.offline", args)
 }
-
-// Settings keys of the link to the hub.
-const (
-	keyHubURL   = "hub_url"
-	keyHubToken = "hub_token"
-)
 
 // Link reads the hub's address and this counter's token, first storing
 // the ones given (when not empty), so that they are set once.
