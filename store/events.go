@@ -84,8 +84,9 @@ func (db *DB) LastEvent(ctx context.Context, counter string) (Event, error) {
 	return es[0], nil
 }
 
-// DayStates derives the state of every booking of an office's day.
-func (db *DB) DayStates(ctx context.Context, office, day string) (map[string]Derived, error) {
+// DayEvents lists the events of every booking of an office's day, by
+// booking, in the order they were logged: one query for a whole day.
+func (db *DB) DayEvents(ctx context.Context, office, day string) (map[string][]Event, error) {
 	es, err := db.events(ctx, db.sql, `WHERE booking_id IN
 		(SELECT id FROM bookings WHERE office = ? AND day = ?) ORDER BY seq`, office, day)
 	if err != nil {
@@ -95,11 +96,7 @@ func (db *DB) DayStates(ctx context.Context, office, day string) (map[string]Der
 	for _, e := range es {
 		byBooking[e.BookingID] = append(byBooking[e.BookingID], e)
 	}
-	out := make(map[string]Derived, len(byBooking))
-	for id, list := range byBooking {
-		out[id] = Derive(list)
-	}
-	return out, nil
+	return byBooking, nil
 }
 
 type querier interface {

@@ -209,6 +209,7 @@ func (d *Desk) MarkNoShows(ctx context.Context) (int, error) {
 type Row struct {
 	store.Booking
 	store.Derived
+	Events []store.Event `json:"-"` // the booking's log, oldest first
 }
 
 // Day lists an office day's bookings with their states, by slot.
@@ -217,18 +218,15 @@ func (d *Desk) Day(ctx context.Context, day string) ([]Row, error) {
 	if err != nil {
 		return nil, err
 	}
-	states, err := d.DB.DayStates(ctx, d.Cal.Office, day)
+	events, err := d.DB.DayEvents(ctx, d.Cal.Office, day)
 	if err != nil {
 		return nil, err
 	}
 	rows := make([]Row, len(bs))
 	for i, b := range bs {
-		st, ok := states[b.ID]
-		if !ok {
-			st = store.Derived{State: store.Expected}
-		}
 		b.SlotStart = b.SlotStart.In(d.Cal.Location())
-		rows[i] = Row{Booking: b, Derived: st}
+		es := events[b.ID]
+		rows[i] = Row{Booking: b, Derived: store.Derive(es), Events: es}
 	}
 	return rows, nil
 }
@@ -259,12 +257,8 @@ func (d *Desk) Conflicts(ctx context.Context, day string) ([]Conflict, error) {
 		default:
 			continue
 		}
-		es, err := d.DB.Events(ctx, r.ID)
-		if err != nil {
-			return nil, err
-		}
 		c := Conflict{Kind: kind, Booking: r}
-		for _, e := range es {
+		for _, e := range r.Events {
 			if e.Type == store.Arrived {
 				c.Events = append(c.Events, e.Counter)
 			}

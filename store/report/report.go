@@ -61,12 +61,8 @@ func Build(ctx context.Context, d *desk.Desk, day string) (Report, error) {
 			continue
 		}
 		r.Totals.Bookings++
-		es, err := d.DB.Events(ctx, row.ID)
-		if err != nil {
-			return r, err
-		}
 		var arrived, called *store.Event
-		for _, e := range store.Effective(es) {
+		for _, e := range store.Effective(row.Events) {
 			e := e
 			switch e.Type {
 			case store.Arrived:

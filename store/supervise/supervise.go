@@ -86,11 +86,7 @@ func Build(ctx context.Context, d *desk.Desk) (Overview, error) {
 		if r.State == store.Absent {
 			o.NoShows = append(o.NoShows, r.Name)
 		}
-		es, err := d.DB.Events(ctx, r.ID)
-		if err != nil {
-			return o, err
-		}
-		for _, e := range es {
+		for _, e := range r.Events {
 			if e.Counter == desk.System {
 				continue
 			}
