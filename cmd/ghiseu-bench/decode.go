@@ -29,7 +29,7 @@ type sample struct {
 func benchDecode(args []string) error {
 	fs := flag.NewFlagSet("decode", flag.ContinueOnError)
 	corpus := fs.String("corpus", "", "the corpus folder (holding one folder per set)")
-	verbose := fs.Bool("v", false, "list the images missed or misread at rotation 0")
+	verbose := fs.Bool("v", false, "list the images missed or misread")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -58,8 +58,8 @@ func benchDecode(args []string) error {
 			totals[0], totals[1], totals[2] = totals[0]+read, totals[1]+misread, totals[2]+len(samples)-read-misread
 			fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%d\t%d\t%.1f\t%.1f\t\n", filepath.Base(set), rot*90, len(samples),
 				read, misread, len(samples)-read-misread, mean(times), p99(times))
-			if *verbose && rot == 0 {
-				fmt.Fprintf(os.Stderr, "%s missed or misread: %s\n", filepath.Base(set), strings.Join(missed, " "))
+			if *verbose {
+				fmt.Fprintf(os.Stderr, "%s at %d° missed or misread: %s\n", filepath.Base(set), rot*90, strings.Join(missed, " "))
 			}
 		}
 		fmt.Fprintf(tw, "%s\tall\t%d\t%d\t%d\t%d\t%.1f\t%.1f\t\n", filepath.Base(set), 4*len(samples),

@@ -14,6 +14,7 @@ import (
 	"github.com/makiuchi-d/gozxing/multi"
 	multiqr "github.com/makiuchi-d/gozxing/multi/qrcode"
 	"github.com/makiuchi-d/gozxing/qrcode"
+	"github.com/makiuchi-d/gozxing/qrcode/decoder"
 	xdraw "golang.org/x/image/draw"
 )
 
@@ -36,6 +37,7 @@ type Strategy struct {
 	mirror  bool // decode it mirrored
 	global  bool // GlobalHistogramBinarizer instead of HybridBinarizer
 	multi   bool // the multi-code detector, which looks for finder patterns differently
+	grid    bool // our own sampling (grid.go) instead of gozxing's detector
 }
 
 func same(g *image.Gray) (*image.Gray, func(x, y float64) image.Point) {
@@ -60,6 +62,7 @@ var Strategies = []Strategy{
 	{Name: "invert-x2-pad", prepare: then(scaled(2), padded(1.0/8)), invert: true},
 	{Name: "multi", prepare: same, multi: true},
 	{Name: "multi-x2", prepare: scaled(2), multi: true},
+	{Name: "grid", prepare: same, grid: true},
 }
 
 // then chains two preparations, mapping points back through both.
@@ -157,13 +160,14 @@ func halve(g *image.Gray) *image.Gray {
 type Decoder struct {
 	reader gozxing.Reader
 	multi  multi.MultipleBarcodeReader
+	qr     *decoder.Decoder
 	hints  map[gozxing.DecodeHintType]any
 	next   int // the next extra strategy for Frame
 }
 
 // New makes a Decoder.
 func New() *Decoder {
-	return &Decoder{reader: qrcode.NewQRCodeReader(), multi: multiqr.NewQRCodeMultiReader(),
+	return &Decoder{reader: qrcode.NewQRCodeReader(), multi: multiqr.NewQRCodeMultiReader(), qr: decoder.NewDecoder(),
 		hints: map[gozxing.DecodeHintType]any{gozxing.DecodeHintType_TRY_HARDER: true}}
 }
 
@@ -193,6 +197,13 @@ func (d *Decoder) Try(g *image.Gray, s Strategy) (Result, bool) {
 	img, back := s.prepare(g)
 	if back == nil {
 		return Result{}, false
+	}
+	if s.grid {
+		r, ok := d.gridRead(img)
+		for i, p := range r.Points {
+			r.Points[i] = back(float64(p.X), float64(p.Y))
+		}
+		return r, ok
 	}
 	src, mapX := source(img, s.mirror)
 	if s.invert {
