@@ -4,6 +4,8 @@ import (
 	"flag"
 	"fmt"
 	"image"
+	"image/draw"
+	"io"
 	"os"
 	"path/filepath"
 	"sort"
@@ -14,6 +16,7 @@ import (
 	"github.com/ghiseu/ghiseu/scanner/decode"
 	"github.com/ghiseu/ghiseu/scanner/frames"
 	"github.com/ghiseu/ghiseu/scanner/qr"
+	xdraw "golang.org/x/image/draw"
 )
 
 // sample is one corpus image and the text it holds.
@@ -68,7 +71,7 @@ func benchDecode(args []string) error {
 	if err := tw.Flush(); err != nil {
 		return err
 	}
-	return benchFrames()
+	return benchFrames(*corpus)
 }
 
 func load(set string) ([]sample, error) {
@@ -162,8 +165,10 @@ func p99(ts []time.Duration) float64 {
 
 // benchFrames times the camera path on 1280×720 frames: 300 frames with a
 // code and 300 without, each decoded as a live frame (the plain strategy
-// and one more, in turn).
-func benchFrames() error {
+// and one more, in turn); then every photo of the corpus's zxing-cpp set
+// pasted into a frame and shown for as many frames as there are
+// strategies, or until it is read: the hard codes, which the retries read.
+func benchFrames(corpus string) error {
 	code, err := qr.Encode("GH151H111112UD927F185A8JHL157M9KAE9IBLSHJJ96C5JM32EKRSJGBR88NU5JBGVC6VX2F7XXFJQ44IR4U3X3UAPE5LWW7SLRX9HDNEG3NLLVKTEJX6GC8XMW2VXI8GCPPKFSQV8UTGLB9B6HUL14Q", 330)
 	if err != nil {
 		return err
@@ -197,9 +202,64 @@ func benchFrames() error {
 			}
 			times = append(times, time.Since(t0))
 		}
-		sort.Slice(times, func(i, j int) bool { return times[i] < times[j] })
-		fmt.Fprintf(tw, "%s\t%d\t%d\t%.1f\t%.1f\t%.1f\t\n", tc.name, len(times), read, mean(times), p99(times),
-			float64(times[len(times)-1])/1e6)
+		printFrames(tw, tc.name, read, times)
+	}
+	if err := corpusFrames(tw, filepath.Join(corpus, "zxing-cpp")); err != nil {
+		return err
 	}
 	return tw.Flush()
+}
+
+// corpusFrames shows each photo of a set to the camera path, pasted into
+// the middle of a 1280×720 frame, until it is read or every strategy has
+// had its turn.
+func corpusFrames(tw io.Writer, set string) error {
+	samples, err := load(set)
+	if err != nil || len(samples) == 0 {
+		return err
+	}
+	var times []time.Duration
+	read := 0
+	for _, s := range samples {
+		g, err := frames.Load(s.path)
+		if err != nil {
+			continue
+		}
+		frame := inFrame(g)
+		d := decode.New()
+		for i := 0; i < len(decode.Strategies); i++ {
+			t0 := time.Now()
+			r, ok := d.Frame(frame)
+			times = append(times, time.Since(t0))
+			if ok {
+				if r.Text == s.want {
+					read++
+				}
+				break
+			}
+		}
+	}
+	printFrames(tw, fmt.Sprintf("%d photos", len(samples)), read, times)
+	return nil
+}
+
+// inFrame pastes g into the middle of a mid-grey 1280×720 frame, shrunk
+// to fit if it is larger.
+func inFrame(g *image.Gray) *image.Gray {
+	f := image.NewGray(image.Rect(0, 0, 1280, 720))
+	for i := range f.Pix {
+		f.Pix[i] = 128
+	}
+	b := g.Bounds()
+	scale := min(1, 1280/float64(b.Dx()), 720/float64(b.Dy()))
+	w, h := int(float64(b.Dx())*scale), int(float64(b.Dy())*scale)
+	at := image.Rect((1280-w)/2, (720-h)/2, (1280-w)/2+w, (720-h)/2+h)
+	xdraw.ApproxBiLinear.Scale(f, at, g, b, draw.Src, nil)
+	return f
+}
+
+func printFrames(tw io.Writer, name string, read int, times []time.Duration) {
+	sort.Slice(times, func(i, j int) bool { return times[i] < times[j] })
+	fmt.Fprintf(tw, "%s\t%d\t%d\t%.1f\t%.1f\t%.1f\t\n", name, len(times), read, mean(times), p99(times),
+		float64(times[len(times)-1])/1e6)
 }

@@ -63,6 +63,9 @@ var Strategies = []Strategy{
 	{Name: "multi", prepare: same, multi: true},
 	{Name: "multi-x2", prepare: scaled(2), multi: true},
 	{Name: "grid", prepare: same, grid: true},
+	{Name: "grid-pad", prepare: padded(1.0 / 8), grid: true},
+	{Name: "grid-x2", prepare: scaled(2), grid: true},
+	{Name: "grid-half", prepare: scaled(0.5), grid: true},
 }
 
 // then chains two preparations, mapping points back through both.
@@ -163,12 +166,13 @@ type Decoder struct {
 	qr     *decoder.Decoder
 	hints  map[gozxing.DecodeHintType]any
 	next   int // the next extra strategy for Frame
+	effort effort
 }
 
 // New makes a Decoder.
 func New() *Decoder {
 	return &Decoder{reader: qrcode.NewQRCodeReader(), multi: multiqr.NewQRCodeMultiReader(), qr: decoder.NewDecoder(),
-		hints: map[gozxing.DecodeHintType]any{gozxing.DecodeHintType_TRY_HARDER: true}}
+		hints: map[gozxing.DecodeHintType]any{gozxing.DecodeHintType_TRY_HARDER: true}, effort: stillEffort}
 }
 
 // Still reads a still image, trying every strategy until one reads it.
@@ -184,6 +188,8 @@ func (d *Decoder) Still(g *image.Gray) (Result, bool) {
 // Frame reads a camera frame with the plain strategy and one other, taking
 // the others in turn from frame to frame.
 func (d *Decoder) Frame(g *image.Gray) (Result, bool) {
+	d.effort = frameEffort
+	defer func() { d.effort = stillEffort }()
 	if r, ok := d.Try(g, Strategies[0]); ok {
 		return r, true
 	}

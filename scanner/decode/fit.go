@@ -33,16 +33,21 @@ type probe struct {
 
 // knownProbes are points inside the modules every code of this size has:
 // the finder patterns with their separators, the timing patterns and the
-// alignment patterns. Each module gets four probes near its corners, so
-// that a grid off by a fraction of a module scores worse.
-func knownProbes(dim int) []probe {
+// alignment patterns. Fine, each module gets four probes near its corners,
+// so that a grid off by a fraction of a module scores worse; coarse, one
+// at its centre.
+func knownProbes(dim int, fine bool) []probe {
 	var out []probe
+	at := [][2]float64{{0.5, 0.5}}
+	if fine {
+		at = [][2]float64{{0.25, 0.25}, {0.75, 0.25}, {0.25, 0.75}, {0.75, 0.75}}
+	}
 	add := func(i, j int, dark bool) {
 		sign := 1.0
 		if dark {
 			sign = -1
 		}
-		for _, o := range [][2]float64{{0.25, 0.25}, {0.75, 0.25}, {0.25, 0.75}, {0.75, 0.75}} {
+		for _, o := range at {
 			out = append(out, probe{float64(i) + o[0], float64(j) + o[1], sign})
 		}
 	}
@@ -122,54 +127,62 @@ func (m *localMean) at(x, y float64, r int) float64 {
 // has line up with the image best: perspective that three finder patterns
 // alone do not tell.
 type fitter struct {
-	g      *image.Gray
-	mean   *localMean
-	dim    int
-	probes []probe
-	xs, ys []float64
+	g            *image.Gray
+	mean         *localMean
+	dim          int
+	coarse, fine []probe
+	xs, ys       []float64
 }
 
 func newFitter(g *image.Gray, mean *localMean, dim int) *fitter {
-	ps := knownProbes(dim)
-	return &fitter{g: g, mean: mean, dim: dim, probes: ps, xs: make([]float64, len(ps)), ys: make([]float64, len(ps))}
+	fine := knownProbes(dim, true)
+	return &fitter{g: g, mean: mean, dim: dim, coarse: knownProbes(dim, false), fine: fine,
+		xs: make([]float64, len(fine)), ys: make([]float64, len(fine))}
 }
 
 // score is how well the known modules match the image under q, from -1
 // (each inverted) to about 1 (each clearly its shade).
-func (f *fitter) score(q quad, r int) float64 {
-	for i, p := range f.probes {
-		f.xs[i], f.ys[i] = p.x, p.y
+func (f *fitter) score(q quad, r int, probes []probe) float64 {
+	xs, ys := f.xs[:len(probes)], f.ys[:len(probes)]
+	for i, p := range probes {
+		xs[i], ys[i] = p.x, p.y
 	}
-	q.transform(f.dim).TransformPointsXY(f.xs, f.ys)
+	q.transform(f.dim).TransformPointsXY(xs, ys)
 	sum := 0.0
-	for i, p := range f.probes {
+	for i, p := range probes {
 		x, y := f.xs[i], f.ys[i]
 		d := bilinear(f.g, x, y) - f.mean.at(x, y, r)
 		sum += p.sign * max(-64, min(64, d))
 	}
-	return sum / (64 * float64(len(f.probes)))
+	return sum / (64 * float64(len(probes)))
 }
 
 // fit climbs from q by moving one corner at a time, in steps from two
-// modules down to a sixteenth, and returns the best quad and its score.
+// modules down to a sixteenth (with one probe per module while the steps
+// are half a module or more), and returns the best quad and its score.
 func (f *fitter) fit(q quad) (quad, float64) {
 	module := q[0].dist(q[1]) / float64(f.dim)
 	r := max(2, int(2.5*module))
-	best := f.score(q, r)
+	probes := f.coarse
+	best := f.score(q, r, probes)
 	dirs := []point{{1, 0}, {-1, 0}, {0, 1}, {0, -1}}
-	for step, rounds := 2*module, 0; step > module/16 && rounds < 200; rounds++ {
+	for step, rounds := module, 0; step > module/16 && rounds < 100; rounds++ {
 		improved := false
 		for c := range q {
 			for _, d := range dirs {
 				t := q
 				t[c] = t[c].add(d.scale(step))
-				if s := f.score(t, r); s > best {
+				if s := f.score(t, r, probes); s > best {
 					q, best, improved = t, s, true
 				}
 			}
 		}
-		if !improved {
-			step /= 2
+		if improved {
+			continue
+		}
+		if step /= 2; step < module/2 && len(probes) != len(f.fine) {
+			probes = f.fine
+			best = f.score(q, r, probes)
 		}
 	}
 	return q, best

@@ -51,15 +51,32 @@ func (d *Decoder) gridRead(g *image.Gray) (Result, bool) {
 		return Result{}, false
 	}
 	mean := newLocalMean(g)
+	tries := d.effort.tries
 	for _, tri := range triples(bits, d.hints) {
 		for _, dim := range dimensions(tri) {
 			if r, ok := d.sampleAndDecode(g, mean, bits, tri, dim); ok {
 				return r, true
 			}
+			if tries--; tries == 0 {
+				return Result{}, false
+			}
 		}
 	}
 	return Result{}, false
 }
+
+// effort bounds the grid strategy's work: a still image gets all it needs,
+// a camera frame what fits in a frame's time (a code held up stays in view
+// for many frames, and the other strategies take their turns meanwhile).
+type effort struct {
+	tries  int // triples × sizes to sample, 0 for all
+	passes int // patch-by-patch moves of one grid
+}
+
+var (
+	stillEffort = effort{passes: 4}
+	frameEffort = effort{tries: 1, passes: 2}
+)
 
 // triple is three finder patterns: top left, top right and bottom left.
 type triple struct {
@@ -69,7 +86,9 @@ type triple struct {
 }
 
 // triples are the plausible combinations of the finder patterns gozxing's
-// finder saw, its own choice first.
+// finder sees, its own choice first. Its finder scans rows and checks
+// columns, so it also scans the transposed image: a code it misses at one
+// rotation it often sees at the other.
 func triples(bits *gozxing.BitMatrix, hints map[gozxing.DecodeHintType]any) []triple {
 	f := detector.NewFinderPatternFinder(bits, nil)
 	info, _ := f.Find(hints)
@@ -78,6 +97,21 @@ func triples(bits *gozxing.BitMatrix, hints map[gozxing.DecodeHintType]any) []tr
 		out = append(out, newTriple(info))
 	}
 	cs := f.GetPossibleCenters()
+	ft := detector.NewFinderPatternFinder(transposed(bits), nil)
+	if info, _ := ft.Find(hints); info != nil {
+		t := newTriple(info)
+		t.tl, t.tr, t.bl = point{t.tl.y, t.tl.x}, point{t.bl.y, t.bl.x}, point{t.tr.y, t.tr.x}
+		t.info = detector.NewFinderPatternInfo(flip(info.GetTopRight()), flip(info.GetTopLeft()), flip(info.GetBottomLeft()))
+		out = append(out, t)
+	}
+	for _, c := range ft.GetPossibleCenters() {
+		c = flip(c)
+		if !slices.ContainsFunc(cs, func(o *detector.FinderPattern) bool {
+			return o.AboutEquals(c.GetEstimatedModuleSize(), c.GetY(), c.GetX())
+		}) {
+			cs = append(cs, c)
+		}
+	}
 	slices.SortStableFunc(cs, func(a, b *detector.FinderPattern) int { return b.GetCount() - a.GetCount() })
 	cs = cs[:min(len(cs), 8)]
 	for i := range cs {
@@ -92,6 +126,25 @@ func triples(bits *gozxing.BitMatrix, hints map[gozxing.DecodeHintType]any) []tr
 		}
 	}
 	return out
+}
+
+// flip swaps a pattern's x and y: from the transposed image back.
+func flip(p *detector.FinderPattern) *detector.FinderPattern {
+	return detector.NewFinderPattern(p.GetY(), p.GetX(), p.GetEstimatedModuleSize(), p.GetCount())
+}
+
+// transposed swaps rows and columns.
+func transposed(b *gozxing.BitMatrix) *gozxing.BitMatrix {
+	w, h := b.GetWidth(), b.GetHeight()
+	t, _ := gozxing.NewBitMatrix(h, w)
+	for y := 0; y < h; y++ {
+		for x := 0; x < w; x++ {
+			if b.Get(x, y) {
+				t.Set(y, x)
+			}
+		}
+	}
+	return t
 }
 
 func newTriple(info *detector.FinderPatternInfo) triple {
@@ -109,7 +162,7 @@ func (t triple) plausible(ps ...*detector.FinderPattern) bool {
 	for _, p := range ps {
 		lo, hi = min(lo, p.GetEstimatedModuleSize()), max(hi, p.GetEstimatedModuleSize())
 	}
-	if hi > 1.6*lo {
+	if hi > 2*lo {
 		return false
 	}
 	a, b := t.tr.sub(t.tl), t.bl.sub(t.tl)
@@ -167,7 +220,7 @@ func (d *Decoder) sampleAndDecode(g *image.Gray, mean *localMean, bits *gozxing.
 		return Result{}, false
 	}
 	gr := newGrid(g, q.transform(dim), dim)
-	for pass := 0; pass < 5; pass++ {
+	for pass := 0; pass <= d.effort.passes; pass++ {
 		if pass > 0 && !gr.refine(0.5) {
 			break
 		}
@@ -186,10 +239,18 @@ type grid struct {
 	g   *image.Gray
 	dim int
 	at  []point // row by row
+	// thr is the threshold between dark and light of each patch of
+	// tile×tile modules (see thresholds); NaN where a patch is all one shade.
+	thr   []float64
+	tiles int
 }
 
+// tile is the side, in modules, of the patches a grid is thresholded and
+// moved by; each patch looks tile modules around it.
+const tile = 3
+
 func newGrid(g *image.Gray, tf *common.PerspectiveTransform, dim int) *grid {
-	gr := &grid{g: g, dim: dim, at: make([]point, dim*dim)}
+	gr := &grid{g: g, dim: dim, at: make([]point, dim*dim), tiles: (dim+tile-1)/tile + 1}
 	xs, ys := make([]float64, dim), make([]float64, dim)
 	for j := 0; j < dim; j++ {
 		for i := range xs {
@@ -200,6 +261,7 @@ func newGrid(g *image.Gray, tf *common.PerspectiveTransform, dim int) *grid {
 			gr.at[j*dim+i] = point{xs[i], ys[i]}
 		}
 	}
+	gr.thresholds()
 	return gr
 }
 
@@ -215,34 +277,51 @@ func (gr *grid) axes(i, j int) (u, v point) {
 	return gr.p(i+1, j).sub(gr.p(i-1, j)).scale(1 / di), gr.p(i, j+1).sub(gr.p(i, j-1)).scale(1 / dj)
 }
 
-// threshold is the grey level between dark and light modules around
-// (i, j), or false where the neighbourhood is all one shade.
-func (gr *grid) threshold(i, j, r int) (float64, bool) {
-	var vs []float64
-	for y := j - r; y <= j+r; y++ {
-		for x := i - r; x <= i+r; x++ {
-			if x >= 0 && y >= 0 && x < gr.dim && y < gr.dim {
-				vs = append(vs, grey(gr.g, gr.p(x, y)))
+// thresholds sets, for the patch around every tile-th module, the grey
+// level halfway between its dark and its light modules.
+func (gr *grid) thresholds() {
+	vals := make([]float64, len(gr.at))
+	for k, p := range gr.at {
+		vals[k] = grey(gr.g, p)
+	}
+	gr.thr = make([]float64, gr.tiles*gr.tiles)
+	vs := make([]float64, 0, (2*tile+1)*(2*tile+1))
+	for tj := 0; tj < gr.tiles; tj++ {
+		for ti := 0; ti < gr.tiles; ti++ {
+			i, j := min(ti*tile, gr.dim-1), min(tj*tile, gr.dim-1)
+			vs = vs[:0]
+			for y := max(j-tile, 0); y <= min(j+tile, gr.dim-1); y++ {
+				vs = append(vs, vals[y*gr.dim+max(i-tile, 0):y*gr.dim+min(i+tile, gr.dim-1)+1]...)
+			}
+			slices.Sort(vs)
+			lo, hi := vs[len(vs)/10], vs[len(vs)*9/10]
+			gr.thr[tj*gr.tiles+ti] = (lo + hi) / 2
+			if hi-lo < 24 {
+				gr.thr[tj*gr.tiles+ti] = math.NaN()
 			}
 		}
 	}
-	slices.Sort(vs)
-	lo, hi := vs[len(vs)/10], vs[len(vs)*9/10]
-	return (lo + hi) / 2, hi-lo > 24
+}
+
+// threshold is the threshold of the patch nearest module (i, j); false
+// where that patch is all one shade.
+func (gr *grid) threshold(i, j int) (float64, bool) {
+	ti, tj := min((i+tile/2)/tile, gr.tiles-1), min((j+tile/2)/tile, gr.tiles-1)
+	t := gr.thr[tj*gr.tiles+ti]
+	return t, !math.IsNaN(t)
 }
 
 // refine moves the grid, a patch at a time, by up to reach modules to
-// where its sample points sit furthest from the threshold: module centres
-// rather than edges. It reports whether anything moved.
+// where the image matches the modules best, and reports whether anything
+// moved. Between patches the moves are interpolated.
 func (gr *grid) refine(reach float64) bool {
-	const step, r = 3, 3
-	tiles := (gr.dim + step - 1) / step
-	shift := make([]point, (tiles+1)*(tiles+1))
+	n := gr.tiles
+	shift := make([]point, n*n)
 	moved := false
-	for tj := 0; tj <= tiles; tj++ {
-		for ti := 0; ti <= tiles; ti++ {
-			s := gr.bestShift(min(ti*step, gr.dim-1), min(tj*step, gr.dim-1), r, reach)
-			shift[tj*(tiles+1)+ti] = s
+	for tj := 0; tj < n; tj++ {
+		for ti := 0; ti < n; ti++ {
+			s := gr.bestShift(min(ti*tile, gr.dim-1), min(tj*tile, gr.dim-1), reach)
+			shift[tj*n+ti] = s
 			moved = moved || s != point{}
 		}
 	}
@@ -252,23 +331,26 @@ func (gr *grid) refine(reach float64) bool {
 	next := make([]point, len(gr.at))
 	for j := 0; j < gr.dim; j++ {
 		for i := 0; i < gr.dim; i++ {
-			fx, fy := float64(i)/step, float64(j)/step
-			x0, y0 := min(int(fx), tiles-1), min(int(fy), tiles-1)
+			fx, fy := float64(i)/tile, float64(j)/tile
+			x0, y0 := min(int(fx), n-2), min(int(fy), n-2)
 			ax, ay := fx-float64(x0), fy-float64(y0)
-			at := func(x, y int) point { return shift[y*(tiles+1)+x] }
+			at := func(x, y int) point { return shift[y*n+x] }
 			s := lerp(lerp(at(x0, y0), at(x0+1, y0), ax), lerp(at(x0, y0+1), at(x0+1, y0+1), ax), ay)
 			next[j*gr.dim+i] = gr.at[j*gr.dim+i].add(s)
 		}
 	}
 	gr.at = next
+	gr.thresholds()
 	return true
 }
 
 // bestShift is the move of the patch around (i, j) that best matches the
-// image against the modules the patch holds now: near a module's edges
-// the image should still have the module's shade, in pixels.
-func (gr *grid) bestShift(i, j, r int, reach float64) point {
-	thr, ok := gr.threshold(i, j, r)
+// image against the modules the patch holds now: near a module's corners
+// (two opposite ones, alternating) the image should still have the module's
+// shade. It searches a 3×3 grid
+// of moves, then a finer one around the best.
+func (gr *grid) bestShift(i, j int, reach float64) point {
+	thr, ok := gr.threshold(i, j)
 	if !ok {
 		return point{}
 	}
@@ -278,14 +360,15 @@ func (gr *grid) bestShift(i, j, r int, reach float64) point {
 		sign float64
 	}
 	var probes []probe
-	for y := max(j-r, 0); y <= min(j+r, gr.dim-1); y++ {
-		for x := max(i-r, 0); x <= min(i+r, gr.dim-1); x++ {
+	for y := max(j-tile, 0); y <= min(j+tile, gr.dim-1); y++ {
+		for x := max(i-tile, 0); x <= min(i+tile, gr.dim-1); x++ {
 			c := gr.p(x, y)
 			sign := 1.0
 			if grey(gr.g, c) < thr {
 				sign = -1
 			}
-			for _, o := range [][2]float64{{-0.35, -0.35}, {0.35, -0.35}, {-0.35, 0.35}, {0.35, 0.35}} {
+			d := 0.35 * float64(1-2*((x+y)&1)) // one diagonal or the other, in a checkerboard
+			for _, o := range [][2]float64{{-0.35, -d}, {0.35, d}} {
 				probes = append(probes, probe{c.add(u.scale(o[0])).add(v.scale(o[1])), sign})
 			}
 		}
@@ -298,26 +381,27 @@ func (gr *grid) bestShift(i, j, r int, reach float64) point {
 		return sum
 	}
 	best, bestScore := point{}, score(point{})
-	const n = 2
-	for b := -n; b <= n; b++ {
-		for a := -n; a <= n; a++ {
-			s := u.scale(reach * float64(a) / n).add(v.scale(reach * float64(b) / n))
-			if sc := score(s); sc > bestScore {
-				best, bestScore = s, sc
+	for _, r := range []float64{reach, reach / 2} {
+		centre := best
+		for b := -1; b <= 1; b++ {
+			for a := -1; a <= 1; a++ {
+				s := centre.add(u.scale(r * float64(a))).add(v.scale(r * float64(b)))
+				if sc := score(s); sc > bestScore {
+					best, bestScore = s, sc
+				}
 			}
 		}
 	}
 	return best
 }
 
-// bits are the modules, dark where the grey level is below the local
-// threshold.
+// bits are the modules, dark where the grey level is below the threshold
+// of their patch.
 func (gr *grid) bits() *gozxing.BitMatrix {
 	m, _ := gozxing.NewSquareBitMatrix(gr.dim)
 	for j := 0; j < gr.dim; j++ {
 		for i := 0; i < gr.dim; i++ {
-			thr, _ := gr.threshold(i, j, 3)
-			if grey(gr.g, gr.p(i, j)) < thr {
+			if thr, _ := gr.threshold(i, j); grey(gr.g, gr.p(i, j)) < thr {
 				m.Set(i, j)
 			}
 		}
