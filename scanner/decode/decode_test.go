@@ -19,7 +19,7 @@ const text = "GH151H111112UD927F185A8JHL157M9KAE9IBLSHJJ96C5JM32EKRSJGBR88NU5JBG
 // code draws the test code at about module pixels per module, with its
 // quiet zone, as a grey image.
 func code(t testing.TB, module int) *image.Gray {
-	img, err := qr.Encode(text, 45*module) // version 7: 45 modules, plus the quiet zone
+	img, err := qr.Encode(text, 45*module) // version 6: 41 modules and the quiet zone, in whole pixels a module
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -84,7 +84,8 @@ func mirrored(g *image.Gray) *image.Gray {
 	return each(g, func(_ uint8, i int) uint8 { y, x := i/g.Stride, i%g.Stride; return g.Pix[y*g.Stride+w-1-x] })
 }
 
-// crop cuts the quiet zone away: a code shown edge to edge.
+// crop cuts most of the quiet zone away: a code shown almost edge to edge
+// (code draws the quiet zone a little wider than four modules).
 func crop(g *image.Gray, module int) *image.Gray {
 	q := 4 * module
 	b := image.Rect(q, q, g.Rect.Dx()-q, g.Rect.Dy()-q)
@@ -112,7 +113,7 @@ func TestSyntheticFrames(t *testing.T) {
 		{"low contrast", each(frame(c6, 400, 100, 200, nil), func(v uint8, _ int) uint8 { return 110 + v/5 })},
 		{"small: 2 px a module", frame(code(t, 2), 600, 300, 190, nil)},
 		{"mirrored (a selfie camera)", mirrored(frame(c6, 400, 100, 200, nil))},
-		{"no quiet zone, dark background", frame(crop(c6, 6), 400, 100, 40, nil)},
+		{"thin quiet zone, dark background", frame(crop(c6, 6), 400, 100, 40, nil)},
 	}
 	d := New()
 	for _, tt := range tests {
