@@ -1,9 +1,10 @@
 // Package decode reads QR codes from grey images with gozxing, retrying
 // what gozxing alone misses: mirrored images, codes with no quiet zone,
 // inverted (light on dark) codes, codes too small or too large for its
-// detector, uneven lighting. A still image gets every strategy in turn; a
-// camera gets one extra strategy per frame, so a frame with no code in it
-// stays cheap (see Decoder.Frame).
+// detector, uneven lighting; and, last, our own sampling of the modules
+// (grid.go) for bent pages and strong perspective. A still image gets every
+// strategy in turn; a camera gets one extra strategy per frame, so a frame
+// with no code in it stays cheap (see Decoder.Frame).
 package decode
 
 import (

@@ -13,16 +13,13 @@ import (
 // point is a position in the image, in pixels.
 type point struct{ x, y float64 }
 
-func (p point) add(q point) point      { return point{p.x + q.x, p.y + q.y} }
-func (p point) sub(q point) point      { return point{p.x - q.x, p.y - q.y} }
-func (p point) scale(f float64) point  { return point{p.x * f, p.y * f} }
-func (p point) dist(q point) float64   { return math.Hypot(p.x-q.x, p.y-q.y) }
-func pt(r gozxing.ResultPoint) point   { return point{r.GetX(), r.GetY()} }
-func (p point) result() image.Point    { return image.Pt(int(p.x), int(p.y)) }
-func lerp(p, q point, t float64) point { return p.add(q.sub(p).scale(t)) }
-func (p point) in(g *image.Gray) bool {
-	return p.x >= 0 && p.y >= 0 && p.x < float64(g.Rect.Dx()) && p.y < float64(g.Rect.Dy())
-}
+func (p point) add(q point) point         { return point{p.x + q.x, p.y + q.y} }
+func (p point) sub(q point) point         { return point{p.x - q.x, p.y - q.y} }
+func (p point) scale(f float64) point     { return point{p.x * f, p.y * f} }
+func (p point) dist(q point) float64      { return math.Hypot(p.x-q.x, p.y-q.y) }
+func pt(r gozxing.ResultPoint) point      { return point{r.GetX(), r.GetY()} }
+func (p point) result() image.Point       { return image.Pt(int(p.x), int(p.y)) }
+func lerp(p, q point, t float64) point    { return p.add(q.sub(p).scale(t)) }
 func grey(g *image.Gray, p point) float64 { return bilinear(g, p.x, p.y) }
 
 // bilinear is the grey level at a point between pixels.
