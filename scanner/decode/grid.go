@@ -83,40 +83,56 @@ type triple struct {
 }
 
 // triples are the plausible combinations of the finder patterns gozxing's
-// finder sees, its own choice first. Its finder scans rows and checks
+// finder sees, its own choices first. Its finder scans rows and checks
 // columns, so it also scans the transposed image: a code it misses at one
 // rotation it often sees at the other.
 func triples(bits *gozxing.BitMatrix, hints map[gozxing.DecodeHintType]any) []triple {
-	f := detector.NewFinderPatternFinder(bits, nil)
-	info, _ := f.Find(hints)
 	var out []triple
-	if info != nil {
-		out = append(out, newTriple(info))
-	}
-	cs := f.GetPossibleCenters()
-	ft := detector.NewFinderPatternFinder(transposed(bits), nil)
-	if info, _ := ft.Find(hints); info != nil {
-		t := newTriple(info)
-		t.tl, t.tr, t.bl = point{t.tl.y, t.tl.x}, point{t.bl.y, t.bl.x}, point{t.tr.y, t.tr.x}
-		t.info = detector.NewFinderPatternInfo(flip(info.GetTopRight()), flip(info.GetTopLeft()), flip(info.GetBottomLeft()))
-		out = append(out, t)
-	}
-	for _, c := range ft.GetPossibleCenters() {
-		c = flip(c)
-		if !slices.ContainsFunc(cs, func(o *detector.FinderPattern) bool {
-			return o.AboutEquals(c.GetEstimatedModuleSize(), c.GetY(), c.GetX())
-		}) {
-			cs = append(cs, c)
+	var cs []*detector.FinderPattern
+	for _, transpose := range []bool{false, true} {
+		f := detector.NewFinderPatternFinder(bits, nil)
+		if transpose {
+			f = detector.NewFinderPatternFinder(transposed(bits), nil)
+		}
+		info, _ := f.Find(hints)
+		found := f.GetPossibleCenters()
+		if transpose && info != nil {
+			// Transposing swaps the top right and bottom left patterns.
+			info = detector.NewFinderPatternInfo(flip(info.GetTopRight()), flip(info.GetTopLeft()), flip(info.GetBottomLeft()))
+		}
+		if info != nil {
+			out = append(out, newTriple(info))
+		}
+		for _, c := range found {
+			if transpose {
+				c = flip(c)
+			}
+			if !slices.ContainsFunc(cs, func(o *detector.FinderPattern) bool {
+				return o.AboutEquals(c.GetEstimatedModuleSize(), c.GetY(), c.GetX())
+			}) {
+				cs = append(cs, c)
+			}
 		}
 	}
+	for _, t := range combinations(cs) {
+		if !slices.ContainsFunc(out, t.same) {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+// combinations are the plausible triples of the eight patterns seen most.
+func combinations(cs []*detector.FinderPattern) []triple {
 	slices.SortStableFunc(cs, func(a, b *detector.FinderPattern) int { return b.GetCount() - a.GetCount() })
 	cs = cs[:min(len(cs), 8)]
+	var out []triple
 	for i := range cs {
 		for j := i + 1; j < len(cs); j++ {
 			for k := j + 1; k < len(cs); k++ {
 				a, b, c := gozxing.ResultPoint_OrderBestPatterns(cs[i], cs[j], cs[k])
 				t := newTriple(detector.NewFinderPatternInfo(a.(*detector.FinderPattern), b.(*detector.FinderPattern), c.(*detector.FinderPattern)))
-				if t.plausible(cs[i], cs[j], cs[k]) && !slices.ContainsFunc(out, t.same) {
+				if t.plausible(cs[i], cs[j], cs[k]) {
 					out = append(out, t)
 				}
 			}
