@@ -207,6 +207,7 @@ func (d *Decoder) Try(g *image.Gray, s Strategy) (Result, bool) {
 	}
 	if s.grid {
 		r, ok := d.gridRead(img)
+		r.Strategy = s.Name
 		for i, p := range r.Points {
 			r.Points[i] = back(float64(p.X), float64(p.Y))
 		}

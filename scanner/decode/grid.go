@@ -214,18 +214,18 @@ func (d *Decoder) sampleAndDecode(g *image.Gray, mean *localMean, bits *gozxing.
 		}
 	}
 	tf := detector.Detector_createTransform(t.info.GetTopLeft(), t.info.GetTopRight(), t.info.GetBottomLeft(), ap, dim)
-	ok := func(gr *grid) (Result, bool) {
+	read := func(gr *grid) (Result, bool) {
 		res, err := d.qr.Decode(gr.bits(), d.hints)
 		if err != nil {
 			return Result{}, false
 		}
-		r := Result{Text: res.GetText(), Strategy: "grid"}
+		r := Result{Text: res.GetText()}
 		for _, p := range []point{t.bl, t.tl, t.tr} {
 			r.Points = append(r.Points, p.result())
 		}
 		return r, true
 	}
-	if r, read := ok(newGrid(g, tf, dim)); read {
+	if r, ok := read(newGrid(g, tf, dim)); ok {
 		return r, true
 	}
 	q, score := newFitter(g, mean, dim).fit(quadOf(tf, dim))
@@ -237,7 +237,7 @@ func (d *Decoder) sampleAndDecode(g *image.Gray, mean *localMean, bits *gozxing.
 		if pass > 0 && !gr.refine(0.5) {
 			break
 		}
-		if r, read := ok(gr); read {
+		if r, ok := read(gr); ok {
 			return r, true
 		}
 	}
