@@ -89,10 +89,16 @@ func (p *Pipeline) Run(ctx context.Context) {
 }
 
 // stream decodes frames of src until it fails or ctx ends. One goroutine
-// captures and keeps only the latest frame; this one decodes it.
+// captures and keeps only the latest frame; this one decodes it. It
+// returns only once the capturing goroutine has stopped, so that the
+// caller never closes the source while a frame is being read from it.
 func (p *Pipeline) stream(ctx context.Context, src Source) error {
 	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
+	captured := make(chan struct{})
+	defer func() {
+		cancel()
+		<-captured
+	}()
 	var (
 		mu     sync.Mutex
 		latest *image.Gray
@@ -100,6 +106,7 @@ func (p *Pipeline) stream(ctx context.Context, src Source) error {
 	)
 	ready := make(chan struct{}, 1)
 	go func() {
+		defer close(captured)
 		for {
 			g, err := src.Next(ctx)
 			mu.Lock()
@@ -113,7 +120,7 @@ func (p *Pipeline) stream(ctx context.Context, src Source) error {
 			case ready <- struct{}{}:
 			default:
 			}
-			if err != nil {
+			if err != nil || ctx.Err() != nil {
 				return
 			}
 		}

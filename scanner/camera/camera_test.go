@@ -6,6 +6,7 @@ import (
 	"image"
 	"image/draw"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -141,5 +142,35 @@ func TestDropsFramesWhileBusy(t *testing.T) {
 	p.Run(ctx)
 	if decoded == 0 || decoded >= src.n/2 {
 		t.Fatalf("%d frames captured, %d decoded: stale frames are not dropped", src.n, decoded)
+	}
+}
+
+// reading is a source that notes whether it was closed while a frame was
+// being read from it: a real camera must not be.
+type reading struct {
+	busy, closedBusy atomic.Bool
+}
+
+func (r *reading) Next(ctx context.Context) (*image.Gray, error) {
+	r.busy.Store(true)
+	defer r.busy.Store(false)
+	time.Sleep(20 * time.Millisecond) // a camera waiting for its next frame
+	return image.NewGray(image.Rect(0, 0, 64, 48)), nil
+}
+
+func (r *reading) Close() error {
+	r.closedBusy.Store(r.busy.Load())
+	return nil
+}
+
+func TestNeverClosesWhileReading(t *testing.T) {
+	for i := 0; i < 5; i++ {
+		src := &reading{}
+		ctx, cancel := context.WithTimeout(context.Background(), time.Duration(30+7*i)*time.Millisecond)
+		(&Pipeline{Open: func() (Source, error) { return src, nil }}).Run(ctx)
+		cancel()
+		if src.closedBusy.Load() {
+			t.Fatal("the source was closed while a frame was being read")
+		}
 	}
 }
