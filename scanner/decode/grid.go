@@ -50,8 +50,13 @@ func (d *Decoder) gridRead(g *image.Gray) (Result, bool) {
 	mean := newLocalMean(g)
 	tries := d.effort.tries
 	for _, tri := range triples(bits, d.hints) {
+		ap, apDim := alignment(bits, tri)
 		for _, dim := range dimensions(tri) {
-			if r, ok := d.sampleAndDecode(g, mean, bits, tri, dim); ok {
+			var at *detector.AlignmentPattern
+			if dim == apDim {
+				at = ap
+			}
+			if r, ok := d.sampleAndDecode(g, mean, tri, at, dim); ok {
 				return r, true
 			}
 			if tries--; tries == 0 {
@@ -201,18 +206,22 @@ func dimensions(t triple) []int {
 	return out
 }
 
-// sampleAndDecode samples a dim×dim grid placed by the triple (and the
-// alignment pattern gozxing finds near the bottom right corner, if any):
-// as placed, then fitted to the modules every code has, then moved patch
-// by patch onto the modules it sees.
-func (d *Decoder) sampleAndDecode(g *image.Gray, mean *localMean, bits *gozxing.BitMatrix, t triple, dim int) (Result, bool) {
-	var ap *detector.AlignmentPattern
-	if dim > 21 {
-		if dr, err := detector.NewDetector(bits).ProcessFinderPatternInfo(t.info); err == nil && len(dr.GetPoints()) == 4 && dr.GetBits().GetWidth() == dim {
-			p := dr.GetPoints()[3]
-			ap = detector.NewAlignmentPattern(p.GetX(), p.GetY(), t.module)
-		}
+// alignment is the alignment pattern gozxing's detector finds near the
+// bottom right corner of a triple's code, and the code size it assumed;
+// nil for none.
+func alignment(bits *gozxing.BitMatrix, t triple) (*detector.AlignmentPattern, int) {
+	dr, err := detector.NewDetector(bits).ProcessFinderPatternInfo(t.info)
+	if err != nil || len(dr.GetPoints()) != 4 {
+		return nil, 0
 	}
+	p := dr.GetPoints()[3]
+	return detector.NewAlignmentPattern(p.GetX(), p.GetY(), t.module), dr.GetBits().GetWidth()
+}
+
+// sampleAndDecode samples a dim×dim grid placed by the triple (and the
+// alignment pattern ap, if any): as placed, then fitted to the modules
+// every code has, then moved patch by patch onto the modules it sees.
+func (d *Decoder) sampleAndDecode(g *image.Gray, mean *localMean, t triple, ap *detector.AlignmentPattern, dim int) (Result, bool) {
 	tf := detector.Detector_createTransform(t.info.GetTopLeft(), t.info.GetTopRight(), t.info.GetBottomLeft(), ap, dim)
 	read := func(gr *grid) (Result, bool) {
 		res, err := d.qr.Decode(gr.bits(), d.hints)
@@ -249,11 +258,12 @@ const minFit = 0.3
 
 // grid is where the centre of every module of a code is in the image.
 type grid struct {
-	g   *image.Gray
-	dim int
-	at  []point // row by row
+	g    *image.Gray
+	dim  int
+	at   []point   // row by row
+	grey []float64 // the grey level at each point of at
 	// thr is the threshold between dark and light of each patch of
-	// tile×tile modules (see thresholds); NaN where a patch is all one shade.
+	// tile×tile modules (see sample); NaN where a patch is all one shade.
 	thr   []float64
 	tiles int
 }
@@ -274,7 +284,7 @@ func newGrid(g *image.Gray, tf *common.PerspectiveTransform, dim int) *grid {
 			gr.at[j*dim+i] = point{xs[i], ys[i]}
 		}
 	}
-	gr.thresholds()
+	gr.sample()
 	return gr
 }
 
@@ -290,12 +300,13 @@ func (gr *grid) axes(i, j int) (u, v point) {
 	return gr.p(i+1, j).sub(gr.p(i-1, j)).scale(1 / di), gr.p(i, j+1).sub(gr.p(i, j-1)).scale(1 / dj)
 }
 
-// thresholds sets, for the patch around every tile-th module, the grey
-// level halfway between its dark and its light modules.
-func (gr *grid) thresholds() {
-	vals := make([]float64, len(gr.at))
+// sample reads the grey level at every point of the grid and sets, for
+// the patch around every tile-th module, the grey level halfway between
+// its dark and its light modules.
+func (gr *grid) sample() {
+	gr.grey = make([]float64, len(gr.at))
 	for k, p := range gr.at {
-		vals[k] = grey(gr.g, p)
+		gr.grey[k] = grey(gr.g, p)
 	}
 	gr.thr = make([]float64, gr.tiles*gr.tiles)
 	vs := make([]float64, 0, (2*tile+1)*(2*tile+1))
@@ -304,7 +315,7 @@ func (gr *grid) thresholds() {
 			i, j := min(ti*tile, gr.dim-1), min(tj*tile, gr.dim-1)
 			vs = vs[:0]
 			for y := max(j-tile, 0); y <= min(j+tile, gr.dim-1); y++ {
-				vs = append(vs, vals[y*gr.dim+max(i-tile, 0):y*gr.dim+min(i+tile, gr.dim-1)+1]...)
+				vs = append(vs, gr.grey[y*gr.dim+max(i-tile, 0):y*gr.dim+min(i+tile, gr.dim-1)+1]...)
 			}
 			slices.Sort(vs)
 			lo, hi := vs[len(vs)/10], vs[len(vs)*9/10]
@@ -353,7 +364,7 @@ func (gr *grid) refine(reach float64) bool {
 		}
 	}
 	gr.at = next
-	gr.thresholds()
+	gr.sample()
 	return true
 }
 
@@ -377,7 +388,7 @@ func (gr *grid) bestShift(i, j int, reach float64) point {
 		for x := max(i-tile, 0); x <= min(i+tile, gr.dim-1); x++ {
 			c := gr.p(x, y)
 			sign := 1.0
-			if grey(gr.g, c) < thr {
+			if gr.grey[y*gr.dim+x] < thr {
 				sign = -1
 			}
 			d := 0.35 * float64(1-2*((x+y)&1)) // one diagonal or the other, in a checkerboard
@@ -414,7 +425,7 @@ func (gr *grid) bits() *gozxing.BitMatrix {
 	m, _ := gozxing.NewSquareBitMatrix(gr.dim)
 	for j := 0; j < gr.dim; j++ {
 		for i := 0; i < gr.dim; i++ {
-			if thr, _ := gr.threshold(i, j); grey(gr.g, gr.p(i, j)) < thr {
+			if thr, _ := gr.threshold(i, j); gr.grey[j*gr.dim+i] < thr {
 				m.Set(i, j)
 			}
 		}
