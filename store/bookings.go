@@ -65,7 +65,7 @@ func putBooking(ctx context.Context, st *sql.Stmt, b Booking) error {
 
 // BookingByID finds a booking by its ID.
 func (db *DB) BookingByID(ctx context.Context, id string) (Booking, error) {
-	row := db.sql.QueryRowContext(ctx, `SELECT `+bookingColumns+` FROM bookings WHERE id = ?`, id)
+	row := db.ro.QueryRowContext(ctx, `SELECT `+bookingColumns+` FROM bookings WHERE id = ?`, id)
 	b, err := scanBooking(row)
 	if errors.Is(err, sql.ErrNoRows) {
 		return Booking{}, fmt.Errorf("booking %s: %w", id, ErrNotFound)
@@ -75,7 +75,7 @@ func (db *DB) BookingByID(ctx context.Context, id string) (Booking, error) {
 
 // DayBookings lists an office's bookings of one day (YYYY-MM-DD), by slot.
 func (db *DB) DayBookings(ctx context.Context, office, day string) ([]Booking, error) {
-	rows, err := db.sql.QueryContext(ctx, `SELECT `+bookingColumns+` FROM bookings
+	rows, err := db.ro.QueryContext(ctx, `SELECT `+bookingColumns+` FROM bookings
 		WHERE office = ? AND day = ? ORDER BY slot_start, name`, office, day)
 	if err != nil {
 		return nil, fmt.Errorf("list bookings of %s: %w", day, err)
@@ -95,7 +95,7 @@ func (db *DB) DayBookings(ctx context.Context, office, day string) ([]Booking, e
 // Setting reads one office setting; a missing key gives "".
 func (db *DB) Setting(ctx context.Context, key string) (string, error) {
 	var v string
-	err := db.sql.QueryRowContext(ctx, `SELECT value FROM settings WHERE key = ?`, key).Scan(&v)
+	err := db.ro.QueryRowContext(ctx, `SELECT value FROM settings WHERE key = ?`, key).Scan(&v)
 	if errors.Is(err, sql.ErrNoRows) {
 		return "", nil
 	}

@@ -66,13 +66,13 @@ func insertEvent(ctx context.Context, t *sql.Tx, e Event, synced bool) (bool, er
 
 // Events lists a booking's events in the order they were logged.
 func (db *DB) Events(ctx context.Context, bookingID string) ([]Event, error) {
-	return db.events(ctx, db.sql, `WHERE booking_id = ? ORDER BY seq`, bookingID)
+	return db.events(ctx, db.ro, `WHERE booking_id = ? ORDER BY seq`, bookingID)
 }
 
 // LastEvent is the most recent event logged at a counter that is not itself
 // an undo, or ErrNotFound.
 func (db *DB) LastEvent(ctx context.Context, counter string) (Event, error) {
-	es, err := db.events(ctx, db.sql, `WHERE counter = ? AND type != 'undone'
+	es, err := db.events(ctx, db.ro, `WHERE counter = ? AND type != 'undone'
 		AND id NOT IN (SELECT undoes FROM events WHERE undoes IS NOT NULL)
 		ORDER BY seq DESC LIMIT 1`, counter)
 	if err != nil {
@@ -87,7 +87,7 @@ func (db *DB) LastEvent(ctx context.Context, counter string) (Event, error) {
 // DayEvents lists the events of every booking of an office's day, by
 // booking, in the order they were logged: one query for a whole day.
 func (db *DB) DayEvents(ctx context.Context, office, day string) (map[string][]Event, error) {
-	es, err := db.events(ctx, db.sql, `WHERE booking_id IN
+	es, err := db.events(ctx, db.ro, `WHERE booking_id IN
 		(SELECT id FROM bookings WHERE office = ? AND day = ?) ORDER BY seq`, office, day)
 	if err != nil {
 		return nil, err

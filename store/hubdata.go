@@ -35,7 +35,7 @@ func (db *DB) RevokeCounter(ctx context.Context, id string) error {
 
 // CounterByToken finds the counter a token hash belongs to.
 func (db *DB) CounterByToken(ctx context.Context, tokenHash string) (id string, revoked bool, err error) {
-	err = db.sql.QueryRowContext(ctx, `SELECT id, revoked FROM counters WHERE token_hash = ?`, tokenHash).Scan(&id, &revoked)
+	err = db.ro.QueryRowContext(ctx, `SELECT id, revoked FROM counters WHERE token_hash = ?`, tokenHash).Scan(&id, &revoked)
 	if errors.Is(err, sql.ErrNoRows) {
 		return "", false, ErrNotFound
 	}
@@ -95,7 +95,7 @@ func (db *DB) Holds(ctx context.Context, person string, slot time.Time, kind Kin
 // NextBookingID is one more than the highest numeric booking ID.
 func (db *DB) NextBookingID(ctx context.Context) (uint64, error) {
 	var max sql.NullInt64
-	if err := db.sql.QueryRowContext(ctx, `SELECT max(CAST(id AS INTEGER)) FROM bookings`).Scan(&max); err != nil {
+	if err := db.ro.QueryRowContext(ctx, `SELECT max(CAST(id AS INTEGER)) FROM bookings`).Scan(&max); err != nil {
 		return 0, err
 	}
 	return uint64(max.Int64) + 1, nil
@@ -121,7 +121,7 @@ func (db *DB) SetStatus(ctx context.Context, bookingID string, s Status) error {
 
 // BookingsBetween streams the bookings whose day is in [from, to].
 func (db *DB) BookingsBetween(ctx context.Context, office, from, to string, fn func(Booking) error) error {
-	rows, err := db.sql.QueryContext(ctx, `SELECT `+bookingColumns+` FROM bookings
+	rows, err := db.ro.QueryContext(ctx, `SELECT `+bookingColumns+` FROM bookings
 		WHERE office = ? AND day BETWEEN ? AND ? ORDER BY slot_start, id`, office, from, to)
 	if err != nil {
 		return err
@@ -174,7 +174,7 @@ func (db *DB) LeaveDemo(ctx context.Context, keys rescode.Keyring) error {
 
 // WalkIns lists the walk-ins registered from day on (YYYY-MM-DD).
 func (db *DB) WalkIns(ctx context.Context, from string) ([]Booking, error) {
-	rows, err := db.sql.QueryContext(ctx, `SELECT `+bookingColumns+` FROM bookings
+	rows, err := db.ro.QueryContext(ctx, `SELECT `+bookingColumns+` FROM bookings
 		WHERE status = 'walk_in' AND day >= ? ORDER BY slot_start`, from)
 	if err != nil {
 		return nil, err

@@ -11,7 +11,7 @@ import (
 
 // Keyring reads the booking system's public keys the counter trusts.
 func (db *DB) Keyring(ctx context.Context) (rescode.Keyring, error) {
-	rows, err := db.sql.QueryContext(ctx, `SELECT id, public_key, valid_from, valid_until FROM keys ORDER BY id`)
+	rows, err := db.ro.QueryContext(ctx, `SELECT id, public_key, valid_from, valid_until FROM keys ORDER BY id`)
 	if err != nil {
 		return nil, fmt.Errorf("read keyring: %w", err)
 	}

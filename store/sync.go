@@ -10,13 +10,13 @@ import (
 // Outbox lists up to limit events written here that the hub has not
 // acknowledged yet, oldest first.
 func (db *DB) Outbox(ctx context.Context, limit int) ([]Event, error) {
-	return db.events(ctx, db.sql, `WHERE synced = 0 ORDER BY seq LIMIT ?`, limit)
+	return db.events(ctx, db.ro, `WHERE synced = 0 ORDER BY seq LIMIT ?`, limit)
 }
 
 // OutboxSize counts the events waiting for the hub.
 func (db *DB) OutboxSize(ctx context.Context) (int, error) {
 	var n int
-	err := db.sql.QueryRowContext(ctx, `SELECT count(*) FROM events WHERE synced = 0`).Scan(&n)
+	err := db.ro.QueryRowContext(ctx, `SELECT count(*) FROM events WHERE synced = 0`).Scan(&n)
 	return n, err
 }
 
@@ -62,7 +62,7 @@ func (db *DB) Receive(ctx context.Context, es []Event) (int, error) {
 // EventsAfter lists up to limit events with a sequence number above after,
 // in order: the hub serves its counters from this.
 func (db *DB) EventsAfter(ctx context.Context, after int64, limit int) ([]Event, error) {
-	return db.events(ctx, db.sql, `WHERE seq > ? ORDER BY seq LIMIT ?`, after, limit)
+	return db.events(ctx, db.ro, `WHERE seq > ? ORDER BY seq LIMIT ?`, after, limit)
 }
 
 // Accept stores events a counter sent to the hub, stamping them with the

@@ -1,0 +1,56 @@
+package store
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+)
+
+// TempDir is the database's own folder for temporary files (a downloaded
+// pack): beside the database, readable by its owner only, never the
+// system's shared temp folder.
+func (db *DB) TempDir() string { return filepath.Join(filepath.Dir(db.path), "tmp") }
+
+// CreateTemp creates a temporary file in TempDir, mode 0600, named after
+// this process so that a later start can tell a leftover of a killed
+// process from a file in use. The caller removes it.
+func (db *DB) CreateTemp(pattern string) (*os.File, error) {
+	dir := db.TempDir()
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, fmt.Errorf("temporary folder: %w", err)
+	}
+	f, err := os.CreateTemp(dir, strconv.Itoa(os.Getpid())+"-"+pattern)
+	if err != nil {
+		return nil, fmt.Errorf("temporary file: %w", err)
+	}
+	return f, nil
+}
+
+// cleanTemp removes what killed processes left in dir: files whose
+// process no longer runs.
+func cleanTemp(dir string) {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return
+	}
+	for _, e := range entries {
+		pid, _, _ := strings.Cut(e.Name(), "-")
+		if n, err := strconv.Atoi(pid); err == nil && alive(n) {
+			continue
+		}
+		os.RemoveAll(filepath.Join(dir, e.Name()))
+	}
+}
+
+// alive reports whether a process with this ID runs.
+func alive(pid int) bool {
+	if pid <= 0 {
+		return false
+	}
+	err := syscall.Kill(pid, 0)
+	return err == nil || errors.Is(err, syscall.EPERM)
+}
