@@ -149,7 +149,7 @@ func (c *Counter) saveReport() (string, error) {
 		".csv":  func(f *os.File) error { return r.CSV(f) },
 		".html": func(f *os.File) error { return r.HTML(f, c.lang, c.desk.Cal.OfficeName) },
 	} {
-		f, err := os.Create(base + ext)
+		f, err := report.Create(base + ext) // owner only: it names the clerks
 		if err != nil {
 			return "", err
 		}

@@ -11,6 +11,7 @@ import (
 	"io"
 	"sort"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/ghiseu/ghiseu/assets/i18n"
@@ -137,16 +138,36 @@ func sorted(m map[string]*Totals) []Totals {
 	return out
 }
 
+// formulaStarts are the first characters that make a spreadsheet read a
+// cell as a formula or a command (OWASP, "CSV Injection").
+const formulaStarts = "=+-@\t\r"
+
+// cell neutralises s for a CSV file opened in a spreadsheet: a cell that
+// starts like a formula gets a single quote in front, so that it is shown
+// as text. Numbers are treated alike: a negative average (counters whose
+// clocks disagree) is shown as text too, never run.
+func cell(s string) string {
+	if s != "" && strings.ContainsRune(formulaStarts, rune(s[0])) {
+		return "'" + s
+	}
+	return s
+}
+
 func minutes(d time.Duration) string { return strconv.FormatFloat(d.Minutes(), 'f', 1, 64) }
 
 // CSV writes the report as CSV: one row for the day, then one per counter
-// and one per clerk.
+// and one per clerk. Every cell that a spreadsheet would take for a
+// formula is neutralised (see cell): names come from whoever signed in.
 func (r Report) CSV(w io.Writer) error {
 	cw := csv.NewWriter(w)
 	cw.Write([]string{"office", "day", "scope", "name", "bookings", "arrivals", "no_shows", "pickups", "served", "avg_wait_min", "avg_service_min"})
 	row := func(scope string, t Totals) {
-		cw.Write([]string{r.Office, r.Day, scope, t.Name, strconv.Itoa(t.Bookings), strconv.Itoa(t.Arrivals),
-			strconv.Itoa(t.NoShows), strconv.Itoa(t.Pickups), strconv.Itoa(t.Served), minutes(t.AvgWait), minutes(t.AvgService)})
+		cells := []string{r.Office, r.Day, scope, t.Name, strconv.Itoa(t.Bookings), strconv.Itoa(t.Arrivals),
+			strconv.Itoa(t.NoShows), strconv.Itoa(t.Pickups), strconv.Itoa(t.Served), minutes(t.AvgWait), minutes(t.AvgService)}
+		for i := range cells {
+			cells[i] = cell(cells[i])
+		}
+		cw.Write(cells)
 	}
 	row("day", r.Totals)
 	for _, t := range r.Counters {

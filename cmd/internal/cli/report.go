@@ -4,7 +4,7 @@ import (
 	"bufio"
 	"errors"
 	"fmt"
-	"os"
+	"io"
 	"strings"
 
 	"github.com/ghiseu/ghiseu/assets/i18n"
@@ -13,37 +13,47 @@ import (
 	"github.com/ghiseu/ghiseu/store/report"
 )
 
-// report prints or writes a day's report.
+// report prints or writes a day's report. With --out the file is made
+// readable by its owner only (report.Create).
 func (e *env) report(args []string) error {
 	return e.withDesk(args, func(d *desk.Desk) error {
-		day := e.dayOr(d)
-		r, err := report.Build(e.ctx, d, day)
+		r, err := report.Build(e.ctx, d, e.dayOr(d))
 		if err != nil {
 			return err
 		}
-		out := e.out
-		if e.outFile != "" {
-			f, err := os.Create(e.outFile)
-			if err != nil {
-				return err
-			}
-			defer f.Close()
-			out = f
+		write, err := e.reportWriter(r, d)
+		if err != nil {
+			return err
 		}
-		switch {
-		case e.json:
-			e.out = out
-			return e.printJSON(r)
-		case e.format == "csv":
-			return r.CSV(out)
-		case e.format == "html":
-			return r.HTML(out, e.lang, d.Cal.OfficeName)
-		case e.format == "" || e.format == "text":
-			r.Text(out)
-			return nil
+		if e.outFile == "" {
+			return write(e.out)
 		}
-		return usageError{fmt.Errorf("--format %q: csv, html or text", e.format)}
+		f, err := report.Create(e.outFile)
+		if err != nil {
+			return err
+		}
+		if err := write(f); err != nil {
+			f.Close()
+			return fmt.Errorf("write report %s: %w", e.outFile, err)
+		}
+		return f.Close()
 	})
+}
+
+// reportWriter writes r in the format asked for, or says that there is no
+// such format.
+func (e *env) reportWriter(r report.Report, d *desk.Desk) (func(io.Writer) error, error) {
+	switch {
+	case e.json:
+		return func(w io.Writer) error { e.out = w; return e.printJSON(r) }, nil
+	case e.format == "csv":
+		return r.CSV, nil
+	case e.format == "html":
+		return func(w io.Writer) error { return r.HTML(w, e.lang, d.Cal.OfficeName) }, nil
+	case e.format == "" || e.format == "text":
+		return func(w io.Writer) error { r.Text(w); return nil }, nil
+	}
+	return nil, usageError{fmt.Errorf("--format %q: csv, html or text", e.format)}
 }
 
 // purge deletes the days older than the retention (--keep-days sets it).
