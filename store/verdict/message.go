@@ -44,10 +44,13 @@ func (v Verdict) Message(l i18n.Lang) Message {
 	return m
 }
 
+// detailKey is the key of the verdict's detail. A verdict that would record
+// an arrival but recorded nothing (a check only) has its own wording, which
+// says nothing about recording and needs no time of arrival.
 func detailKey(v Verdict) string {
 	key := "verdict." + string(v.Name)
 	switch {
-	case (v.Name == Valid || v.Name == Ready) && v.Recorded == nil:
+	case v.Accepts() && v.Recorded == nil:
 		return key + ".check"
 	case v.Name == NotReady && v.Details["from"] == "":
 		return key + ".unknown"
