@@ -486,7 +486,7 @@ func TestHighContrast(t *testing.T) {
 func TestSettingsAndReport(t *testing.T) {
 	f := newFixture(t)
 	f.keys(f.c.manual, f.code("Bălan Ana"), 4*time.Millisecond, true)
-	form := &settingsForm{counter: entry("7"), hub: entry(""), token: entry(""), early: entry("5"), late: entry("25"),
+	form := &settingsForm{counter: entry("7"), enrol: entry(""), early: entry("5"), late: entry("25"),
 		noShow: entry("30"), retention: entry("60"), volume: entry("40"), camera: widget.NewSelect([]string{"—"}, nil), lang: widget.NewSelect([]string{"ro", "en"}, nil)}
 	form.camera.SetSelected("—")
 	form.lang.SetSelected("en")

@@ -1,13 +1,12 @@
 package app
 
 import (
-	"context"
 	"strings"
 
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/widget"
 
-	"github.com/ghiseu/ghiseu/store/verdict"
+	"github.com/ghiseu/ghiseu/store"
 )
 
 // askOverride asks why the last scanned person is taken anyway (early,
@@ -19,21 +18,16 @@ func (c *Counter) askOverride() {
 	}
 	reason := newScanEntry(c.keys, c.shortcuts)
 	reason.SetPlaceHolder(c.t("ui.accept.placeholder", nil))
+	reason.Validator = c.atMost(store.MaxNote)
 	pw := newScanEntry(c.keys, c.shortcuts) // a scan here is a scan, never a password
 	pw.Password = true
 	var d dialog.Dialog
 	submit := func() {
-		if strings.TrimSpace(reason.Text) == "" {
+		if strings.TrimSpace(reason.Text) == "" || reason.Validate() != nil {
 			return
 		}
 		d.Hide()
-		ok, err := c.desk.DB.CheckSupervisor(context.Background(), pw.Text)
-		switch {
-		case err != nil:
-			c.fail(err)
-		case !ok:
-			c.show(cardContent{Colour: verdict.Red, Title: c.t("ui.supervisor.wrong", nil)})
-		default:
+		if c.supervisorOK(pw.Text) {
 			c.Override(reason.Text)
 		}
 	}

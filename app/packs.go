@@ -31,7 +31,7 @@ func (c *Counter) showSync() {
 		st := c.syncer.Status()
 		c.syncLabel.SetText(st.Text(c.lang, c.desk.Cal.Location()))
 		c.syncLabel.Importance = widget.SuccessImportance
-		if !st.Online {
+		if !st.Online() || st.Parked > 0 || st.ClockWrong() {
 			c.syncLabel.Importance = widget.DangerImportance
 		}
 	}

@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -22,20 +23,26 @@ import (
 // settingsForm is the supervisor's settings: this counter, its camera, the
 // hub, the grace windows, how long days are kept, the language.
 type settingsForm struct {
-	counter, hub, token, early, late, noShow, retention, volume *widget.Entry
-	camera, lang                                                *widget.Select
+	counter, enrol, early, late, noShow, retention, volume *widget.Entry
+	camera, lang                                           *widget.Select
 }
 
 // showSettings opens the settings in parent (the supervisor's window).
 func (c *Counter) showSettings(parent fyne.Window) {
 	ctx := context.Background()
-	url, token, _ := sync.Link(ctx, c.desk.DB, "", "")
+	link, linked, _ := sync.Linked(ctx, c.desk.DB)
 	keep, _ := c.desk.DB.Retention(ctx)
-	f := &settingsForm{counter: entry(c.desk.Counter), hub: entry(url), token: entry(token),
+	f := &settingsForm{counter: entry(c.desk.Counter), enrol: entry(""),
 		early: entry(minutes(c.desk.Cal.EarlyGrace)), late: entry(minutes(c.desk.Cal.LateGrace)),
 		noShow: entry(minutes(c.desk.Cal.NoShowAfter)), retention: entry(strconv.Itoa(keep)),
 		volume: entry(strconv.Itoa(c.app.Preferences().IntWithFallback(PrefVolume, 70)))}
-	f.token.Password = true
+	// The enrolment string holds the counter's token: never shown again.
+	f.enrol.Password = true
+	f.enrol.SetPlaceHolder(c.t("settings.enrol.none", nil))
+	if linked {
+		f.enrol.SetPlaceHolder(c.t("settings.enrol.linked", map[string]string{"url": link.URL, "counter": link.Counter}))
+		f.counter.Disable() // the enrolled number is the counter's
+	}
 	cams := []string{"—"}
 	devices, _ := webcam.List()
 	for _, d := range devices {
@@ -48,8 +55,7 @@ func (c *Counter) showSettings(parent fyne.Window) {
 	items := []*widget.FormItem{
 		widget.NewFormItem(c.t("settings.counter", nil), f.counter),
 		widget.NewFormItem(c.t("settings.camera", nil), f.camera),
-		widget.NewFormItem(c.t("settings.hub", nil), f.hub),
-		widget.NewFormItem(c.t("settings.token", nil), f.token),
+		widget.NewFormItem(c.t("settings.enrol", nil), f.enrol),
 		widget.NewFormItem(c.t("settings.early", nil), f.early),
 		widget.NewFormItem(c.t("settings.late", nil), f.late),
 		widget.NewFormItem(c.t("settings.no_show", nil), f.noShow),
@@ -113,8 +119,14 @@ func (c *Counter) saveSettings(f *settingsForm) error {
 	if err := c.desk.DB.SetRetention(ctx, keep); err != nil {
 		return err
 	}
-	if _, _, err := sync.Link(ctx, c.desk.DB, f.hub.Text, f.token.Text); err != nil {
-		return err
+	if strings.TrimSpace(f.enrol.Text) != "" {
+		e, err := sync.ParseEnrolment(f.enrol.Text)
+		if err != nil {
+			return fmt.Errorf("%s: %w", c.t("settings.enrol", nil), err)
+		}
+		if err := sync.Link(ctx, c.desk.DB, e); err != nil {
+			return err
+		}
 	}
 	prefs := c.app.Preferences()
 	prefs.SetString("counter", f.counter.Text)

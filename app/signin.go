@@ -1,11 +1,16 @@
 package app
 
 import (
+	"errors"
+	"strconv"
 	"strings"
+	"unicode/utf8"
 
+	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/ghiseu/ghiseu/store"
 	"github.com/ghiseu/ghiseu/store/verdict"
 )
 
@@ -14,10 +19,11 @@ import (
 func (c *Counter) askSignIn() {
 	name := newScanEntry(c.keys, c.shortcuts)
 	name.SetPlaceHolder(c.t("ui.signin.name", nil))
+	name.Validator = c.atMost(store.MaxClerk)
 	var d dialog.Dialog
 	submit := func() {
 		n := strings.TrimSpace(name.Text)
-		if n == "" {
+		if n == "" || name.Validate() != nil {
 			return
 		}
 		d.Hide()
@@ -59,4 +65,15 @@ func (c *Counter) modal(d dialog.Dialog, fields ...*scanEntry) {
 		}
 	}
 	d.Show()
+}
+
+// atMost refuses, as the entry is typed, a text longer than the limit that
+// the hub applies too: what a counter records can always be synced.
+func (c *Counter) atMost(limit int) fyne.StringValidator {
+	return func(s string) error {
+		if utf8.RuneCountInString(strings.TrimSpace(s)) > limit {
+			return errors.New(c.t("ui.too_long", map[string]string{"max": strconv.Itoa(limit)}))
+		}
+		return nil
+	}
 }

@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"image/color"
 	"strconv"
@@ -17,8 +18,26 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/ghiseu/ghiseu/store"
 	"github.com/ghiseu/ghiseu/store/supervise"
+	"github.com/ghiseu/ghiseu/store/verdict"
 )
+
+// supervisorOK checks the supervisor's password, and says on the card why
+// not: wrong, or none set yet (a live office has no default password).
+func (c *Counter) supervisorOK(password string) bool {
+	ok, err := c.desk.DB.CheckSupervisor(context.Background(), password)
+	switch {
+	case errors.Is(err, store.ErrNoPassword):
+		c.show(cardContent{Colour: verdict.Red, Title: c.t("ui.supervisor.none", nil),
+			Detail: c.t("ui.supervisor.none.how", nil)})
+	case err != nil:
+		c.fail(err)
+	case !ok:
+		c.show(cardContent{Colour: verdict.Red, Title: c.t("ui.supervisor.wrong", nil)})
+	}
+	return err == nil && ok
+}
 
 // askSupervisor asks for the supervisor password and opens the
 // supervisor's window.
@@ -27,15 +46,10 @@ func (c *Counter) askSupervisor() {
 	pw.Password = true
 	var d dialog.Dialog
 	submit := func() {
-		ok, err := c.desk.DB.CheckSupervisor(context.Background(), pw.Text)
+		ok := c.supervisorOK(pw.Text)
 		pw.SetText("")
 		d.Hide()
-		switch {
-		case err != nil:
-			c.fail(err)
-		case !ok:
-			c.show(cardContent{Colour: "red", Title: c.t("ui.supervisor.wrong", nil)})
-		default:
+		if ok {
 			c.OpenSupervisor()
 		}
 		c.win.Canvas().Focus(c.manual)

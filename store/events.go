@@ -144,6 +144,11 @@ func (db *DB) Judge(ctx context.Context, bookingID string, fn func([]Event) (Out
 			if err := putBookingsTx(ctx, t, []Booking{*o.Booking}); err != nil {
 				return err
 			}
+			if o.Booking.Status == WalkIn { // registered here: to send to the hub
+				if _, err := t.ExecContext(ctx, `UPDATE bookings SET pending = 1 WHERE id = ?`, o.Booking.ID); err != nil {
+					return err
+				}
+			}
 		}
 		if o.Event == nil {
 			return nil

@@ -150,9 +150,7 @@ func (db *DB) Version(ctx context.Context) (int64, error) {
 
 // Bump increments the bookings' version.
 func (db *DB) Bump(ctx context.Context) error {
-	_, err := db.sql.ExecContext(ctx, `INSERT INTO settings (key, value) VALUES ('bookings_version', '1')
-		ON CONFLICT (key) DO UPDATE SET value = CAST(value AS INTEGER) + 1`)
-	return err
+	return db.tx(ctx, func(t *sql.Tx) error { return bumpTx(ctx, t) })
 }
 
 // LeaveDemo prepares a demo database for a real office: the demo's keys,
@@ -172,21 +170,33 @@ func (db *DB) LeaveDemo(ctx context.Context, keys rescode.Keyring) error {
 	})
 }
 
-// WalkIns lists the walk-ins registered from day on (YYYY-MM-DD).
-func (db *DB) WalkIns(ctx context.Context, from string) ([]Booking, error) {
-	rows, err := db.ro.QueryContext(ctx, `SELECT `+bookingColumns+` FROM bookings
-		WHERE status = 'walk_in' AND day >= ? ORDER BY slot_start`, from)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []Booking
-	for rows.Next() {
-		b, err := scanBooking(rows)
+// RehashPersons gives every booking that has a person hash a new one, made
+// by hash from its name and birth date. It returns how many.
+func (db *DB) RehashPersons(ctx context.Context, hash func(name, birth string) string) (int, error) {
+	n := 0
+	err := db.tx(ctx, func(t *sql.Tx) error {
+		rows, err := t.QueryContext(ctx, `SELECT id, name, birth_date FROM bookings WHERE person != ''`)
 		if err != nil {
-			return nil, err
+			return err
 		}
-		out = append(out, b)
-	}
-	return out, rows.Err()
+		type row struct{ id, name, birth string }
+		var all []row
+		for rows.Next() {
+			var r row
+			if err := rows.Scan(&r.id, &r.name, &r.birth); err != nil {
+				rows.Close()
+				return err
+			}
+			all = append(all, r)
+		}
+		rows.Close()
+		for _, r := range all {
+			if _, err := t.ExecContext(ctx, `UPDATE bookings SET person = ? WHERE id = ?`, hash(r.name, r.birth), r.id); err != nil {
+				return err
+			}
+		}
+		n = len(all)
+		return rows.Err()
+	})
+	return n, err
 }

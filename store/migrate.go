@@ -140,6 +140,18 @@ var migrations = []string{
 	ALTER TABLE events_v5 RENAME TO events;
 	CREATE INDEX events_booking ON events (booking_id, seq);
 	CREATE INDEX events_outbox ON events (synced, seq);`,
+
+	// 6: trustworthy sync. An event the hub refused is parked with the
+	// hub's reason instead of blocking the outbox. A walk-in travels to the
+	// hub once, like an event (pending until acknowledged, parked when
+	// refused); at the hub it belongs to the counter that registered it.
+	`ALTER TABLE events ADD COLUMN parked TEXT NOT NULL DEFAULT '';
+	ALTER TABLE bookings ADD COLUMN pending INTEGER NOT NULL DEFAULT 0;
+	ALTER TABLE bookings ADD COLUMN parked TEXT NOT NULL DEFAULT '';
+	ALTER TABLE bookings ADD COLUMN owner TEXT NOT NULL DEFAULT '';
+	UPDATE bookings SET pending = 1 WHERE status = 'walk_in' AND id IN
+		(SELECT booking_id FROM events WHERE note = 'walk-in' AND synced = 0);
+	CREATE INDEX bookings_pending ON bookings (pending) WHERE pending = 1;`,
 }
 
 // migrate applies the migrations the database has not seen, up to version

@@ -65,3 +65,19 @@ func (db *DB) CheckSupervisor(ctx context.Context, password string) (bool, error
 	}
 	return subtle.ConstantTimeCompare(got, want) == 1, nil
 }
+
+// ForgetPassword removes the supervisor password if it is password (the
+// demo's, when a counter leaves the demo): a live office then has none,
+// and overrides, settings and the supervisor's view are refused until a
+// real one is set.
+func (db *DB) ForgetPassword(ctx context.Context, password string) error {
+	ok, err := db.CheckSupervisor(ctx, password)
+	if errors.Is(err, ErrNoPassword) || err == nil && !ok {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	_, err = db.sql.ExecContext(ctx, `DELETE FROM settings WHERE key = ?`, keySupervisor)
+	return err
+}

@@ -159,6 +159,7 @@ func TestDerive(t *testing.T) {
 		{"arrived", []Event{ev("a", Arrived, "")}, Present, "a"},
 		{"arrival undone", []Event{ev("a", Arrived, ""), ev("u", Undone, "a")}, Expected, ""},
 		{"no-show then arrival", []Event{ev("n", NoShow, ""), ev("a", Arrived, "")}, Present, "a"},
+		{"an old no-show event counts for nothing", []Event{ev("n", NoShow, "")}, Expected, ""},
 		{"picked up", []Event{ev("a", Arrived, ""), ev("p", PickedUp, "")}, Collected, "p"},
 		{"pickup undone falls back to arrival", []Event{ev("a", Arrived, ""), ev("p", PickedUp, ""), ev("u", Undone, "p")}, Present, "a"},
 		{"undo of unknown event changes nothing", []Event{ev("a", Arrived, ""), ev("u", Undone, "zz")}, Present, "a"},
@@ -171,6 +172,65 @@ func TestDerive(t *testing.T) {
 			}
 			if (d.Last == nil) != (tt.last == "") || d.Last != nil && d.Last.ID != tt.last {
 				t.Fatalf("last %+v, want %q", d.Last, tt.last)
+			}
+		})
+	}
+}
+
+func TestDeriveAt(t *testing.T) {
+	loc, _ := time.LoadLocation("Europe/Bucharest")
+	at := func(hh, mm int) time.Time { return time.Date(2026, 11, 23, hh, mm, 0, 0, loc) }
+	const grace = 10 * time.Minute
+	booking := func(kind Kind, status Status) Booking { // 10:10 to 10:30, a no-show after 10:40
+		return Booking{ID: "b", Day: "2026-11-23", SlotStart: at(10, 10), SlotMinutes: 20, Kind: kind, Status: status}
+	}
+	intake := booking(Intake, Confirmed)
+	ev := func(id string, typ EventType, hh, mm int) Event {
+		return Event{ID: id, BookingID: "b", Type: typ, At: at(hh, mm), Counter: "1"}
+	}
+	oldNoShow := Event{ID: "no-show-b", BookingID: "b", Type: NoShow, At: at(9, 0), Counter: "system", Clerk: "system"}
+	override := ev("o", Arrived, 11, 5)
+	override.Note = "came late, head of office agreed"
+	undo := ev("u", Undone, 10, 14)
+	undo.Undoes = "a"
+	tests := []struct {
+		name   string
+		b      Booking
+		events []Event
+		now    time.Time
+		want   State
+		since  bool
+	}{
+		{"before the slot", intake, nil, at(9, 0), Expected, false},
+		{"slot over, grace running", intake, nil, at(10, 35), Expected, false},
+		{"exactly at the end of the grace", intake, nil, at(10, 40), Expected, false},
+		{"after the grace", intake, nil, at(10, 41), Absent, true},
+		{"another day, nobody came", intake, nil, at(10, 10).AddDate(0, 0, 3), Absent, true},
+		{"arrived", intake, []Event{ev("a", Arrived, 10, 12)}, at(18, 0), Present, false},
+		{"called", intake, []Event{ev("a", Arrived, 10, 12), ev("c", Called, 10, 20)}, at(18, 0), InService, false},
+		{"served", intake, []Event{ev("a", Arrived, 10, 12), ev("c", Called, 10, 20), ev("s", Served, 10, 40)}, at(18, 0), Done, false},
+		{"arrived, then undone", intake, []Event{ev("a", Arrived, 10, 12), undo}, at(18, 0), Absent, true},
+		{"cancelled", booking(Intake, Cancelled), nil, at(18, 0), Expected, false},
+		{"replaced", booking(Intake, Replaced), nil, at(18, 0), Expected, false},
+		{"walk-in", booking(Intake, WalkIn), nil, at(18, 0), Expected, false},
+		{"known only from its code", booking(Intake, Unlisted), nil, at(18, 0), Expected, false},
+		{"pickup nobody came for", booking(Pickup, Confirmed), nil, at(18, 0), Absent, true},
+		{"pickup handed over", booking(Pickup, Confirmed), []Event{ev("p", PickedUp, 10, 15)}, at(18, 0), Collected, false},
+		{"old system no-show, on time by the reader's clock", intake, []Event{oldNoShow}, at(10, 12), Expected, false},
+		{"old system no-show, then the person came", intake, []Event{oldNoShow, ev("a", Arrived, 10, 12)}, at(18, 0), Present, false},
+		{"taken anyway after the no-show", intake, []Event{override}, at(18, 0), Present, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			d := DeriveAt(tt.b, tt.events, tt.now, grace)
+			if d.State != tt.want {
+				t.Fatalf("state %s, want %s", d.State, tt.want)
+			}
+			if !d.NoShowAt.IsZero() != tt.since || tt.since && !d.NoShowAt.Equal(at(10, 40)) {
+				t.Fatalf("no-show since %v", d.NoShowAt)
+			}
+			if d.State == Absent && d.Last != nil {
+				t.Fatalf("a derived no-show shows event %+v", d.Last)
 			}
 		})
 	}
@@ -252,7 +312,7 @@ func TestSyncBookkeeping(t *testing.T) {
 	if err := db.Append(ctx, mine); err != nil {
 		t.Fatal(err)
 	}
-	if n, _ := db.OutboxSize(ctx); n != 1 {
+	if n, _, _ := db.OutboxSize(ctx); n != 1 {
 		t.Fatalf("outbox %d, want 1", n)
 	}
 	theirs := Event{ID: "t1", BookingID: "b", Type: Arrived, At: time.UnixMilli(2000), Counter: "2", ReceivedAt: time.UnixMilli(5000)}
@@ -262,7 +322,7 @@ func TestSyncBookkeeping(t *testing.T) {
 	if err != nil || n != 1 {
 		t.Fatalf("received %d new, %v; want 1", n, err)
 	}
-	if n, _ := db.OutboxSize(ctx); n != 0 {
+	if n, _, _ := db.OutboxSize(ctx); n != 0 {
 		t.Fatalf("outbox %d after the hub echoed our event, want 0", n)
 	}
 	es, _ := db.Events(ctx, "b")
@@ -279,7 +339,7 @@ func TestPurge(t *testing.T) {
 	db.PutBookings(ctx, []Booking{old, kept, unsent})
 	db.Append(ctx, Event{ID: "e1", BookingID: "old", Type: Arrived, At: time.Now(), Counter: "1"})
 	db.Append(ctx, Event{ID: "e2", BookingID: "unsent", Type: Arrived, At: time.Now(), Counter: "1"})
-	db.MarkSynced(ctx, []string{"e1"})
+	db.ApplyResults(ctx, []Result{{ID: "e1", Status: ResultAccepted}}, nil)
 	db.SetHubLinked(ctx)
 	n, err := db.Purge(ctx, "2026-09-01")
 	if err != nil || n != 1 {

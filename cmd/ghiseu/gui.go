@@ -28,8 +28,6 @@ func runGUI(args []string) int {
 	counter := fs.String("counter", "", "this counter's number (remembered)")
 	clerk := fs.String("clerk", "", "the clerk's name (default: asked at the start of the shift)")
 	clock := fs.String("clock", "", "start the clock at this time (as --at on the command line), for tests and demos")
-	hub := fs.String("hub", "", "the office hub's address (remembered)")
-	token := fs.String("token", "", "this counter's token from ghiseu-hub enroll (remembered)")
 	cam := fs.String("camera", "", `the webcam, e.g. /dev/video0 (remembered; "none" for none)`)
 	framesDir := fs.String("frames", "", "play the images of this folder as camera frames (for tests and demos)")
 	if err := fs.Parse(args); err != nil {
@@ -64,13 +62,13 @@ func runGUI(args []string) int {
 	ctx, stop := context.WithCancel(context.Background())
 	defer stop()
 	go c.RunClock(ctx)
-	url, tok, err := sync.Link(ctx, d.DB, *hub, *token)
+	link, linked, err := sync.Linked(ctx, d.DB)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "ghiseu:", err)
 		return 1
 	}
-	if url != "" && tok != "" {
-		s := &sync.Syncer{DB: d.DB, T: &sync.HTTP{Base: url, Token: tok}, Now: d.Time}
+	if linked {
+		s := &sync.Syncer{DB: d.DB, T: sync.NewHTTP(link), Link: link, Now: d.Time, OnClock: d.SetClockOffset}
 		c.AttachSync(s)
 		go s.Run(ctx, 5*time.Second)
 	}

@@ -88,7 +88,7 @@ func TestWalkIn(t *testing.T) {
 	if len(q) != 1 || q[0].Name != "Pop Ion" || q[0].Status != store.WalkIn {
 		t.Fatalf("queue %+v", q)
 	}
-	ws, _ := d.DB.WalkIns(ctx, "2026-11-20")
+	ws, _ := d.DB.PendingWalkIns(ctx)
 	if len(ws) != 1 || ws[0].ID != q[0].ID {
 		t.Fatalf("walk-ins to send: %+v", ws)
 	}

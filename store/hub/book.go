@@ -51,7 +51,10 @@ func (h *Hub) Request(ctx context.Context, r BookingRequest) (string, time.Time,
 	if err := cal.Bookable(r.Slot, r.Kind == store.Pickup, now); err != nil {
 		return "", time.Time{}, err
 	}
-	who := person(r.Name, r.BirthDate)
+	who, err := h.person(ctx, r.Name, r.BirthDate)
+	if err != nil {
+		return "", time.Time{}, err
+	}
 	personal, inSlot, err := h.DB.Holds(ctx, who, r.Slot, r.Kind, now)
 	switch {
 	case err != nil:

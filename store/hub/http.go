@@ -3,12 +3,15 @@ package hub
 import (
 	"bytes"
 	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"crypto/tls"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"log/slog"
+	"net"
 	"net/http"
-	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -29,10 +32,27 @@ type Events struct {
 	WalkIns []store.Booking `json:"walk_ins,omitempty"`
 }
 
-// Acked answers POST /v1/events: the IDs the hub now holds.
-type Acked struct {
-	IDs []string `json:"acked"`
+// Answer answers POST /v1/events: one result per event and per walk-in,
+// in the order they were sent.
+type Answer struct {
+	Events  []store.Result `json:"events"`
+	WalkIns []store.Result `json:"walk_ins,omitempty"`
 }
+
+// Hello answers GET /v1/hello: who the hub is and who it takes the counter
+// for, with the proof that it knows the counter's token.
+type Hello struct {
+	Office  string `json:"office"`
+	Counter string `json:"counter"`
+	Proof   string `json:"proof"` // hex HMAC, see HelloProof
+}
+
+// TimeHeader carries the hub's clock (Unix milliseconds) on every answer,
+// so that each request measures the counter's clock offset.
+const TimeHeader = "X-Ghiseu-Time"
+
+// MaxAhead is how far ahead of the hub's clock an event may be stamped.
+const MaxAhead = 5 * time.Minute
 
 // Trust answers GET /v1/keys: what a counter trusts from its first contact.
 type Trust struct {
@@ -44,25 +64,42 @@ type Trust struct {
 // (Authorization: Bearer TOKEN): none or a wrong one gets 401, a revoked
 // one 403.
 //
+// Every answer carries the hub's clock in TimeHeader. The protocol is
+// described in docs/sync.md.
+//
+//	GET  /v1/hello?nonce=HEX the office, the counter's identity and the token proof
 //	GET  /v1/pack            the day pack (zip); If-None-Match → 304 when unchanged
-//	POST /v1/events          {"events": [...]} from this counter → {"acked": [ids]}
+//	POST /v1/events          {"events": [...], "walk_ins": [...]} → one result each
 //	GET  /v1/events?after=N  events the hub holds after cursor N → {"events": [...], "next": M}
 //	GET  /v1/keys            the office and the keys that sign codes and packs
 func (h *Hub) Handler() http.Handler {
 	mux := http.NewServeMux()
+	mux.HandleFunc("GET /v1/hello", h.serveHello)
 	mux.HandleFunc("GET /v1/pack", h.servePack)
 	mux.HandleFunc("POST /v1/events", h.acceptEvents)
 	mux.HandleFunc("GET /v1/events", h.serveEvents)
 	mux.HandleFunc("GET /v1/keys", h.serveKeys)
-	return h.authenticated(mux)
+	return h.stamped(h.authenticated(mux))
+}
+
+// stamped puts the hub's clock on every answer.
+func (h *Hub) stamped(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set(TimeHeader, strconv.FormatInt(h.now().UnixMilli(), 10))
+		next.ServeHTTP(w, r)
+	})
 }
 
 type counterKey struct{}
+
+// caller is the counter a request comes from, and its token's hash.
+type caller struct{ counter, tokenHash string }
 
 func (h *Hub) authenticated(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		token, _ := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
 		counter, err := h.Authenticate(r.Context(), token)
+		who := caller{counter: counter, tokenHash: hashToken(token)}
 		switch {
 		case errors.Is(err, ErrUnauthorized):
 			http.Error(w, err.Error(), http.StatusUnauthorized)
@@ -74,7 +111,7 @@ func (h *Hub) authenticated(next http.Handler) http.Handler {
 			h.fail(w, r, err)
 			return
 		}
-		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), counterKey{}, counter)))
+		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), counterKey{}, who)))
 	})
 }
 
@@ -94,61 +131,63 @@ func (h *Hub) servePack(w http.ResponseWriter, r *http.Request) {
 		w.WriteHeader(http.StatusNotModified)
 		return
 	}
-	var buf bytes.Buffer
-	if err := h.WritePack(r.Context(), &buf); err != nil {
+	data, err := h.packBytes(r.Context(), tag)
+	if err != nil {
 		h.fail(w, r, err)
 		return
 	}
 	w.Header().Set("Content-Type", "application/zip")
-	w.Header().Set("Content-Length", strconv.Itoa(buf.Len()))
-	w.Write(buf.Bytes())
+	w.Header().Set("Content-Length", strconv.Itoa(len(data)))
+	w.Write(data)
 }
 
-var (
-	eventID  = regexp.MustCompile(`^[A-Za-z0-9-]{1,64}$`)
-	walkInID = regexp.MustCompile(`^w-[0-9a-f]{16}$`)
-)
-
-// validWalkIn checks a walk-in a counter sends.
-func validWalkIn(b store.Booking, office string) error {
-	switch {
-	case !walkInID.MatchString(b.ID):
-		return fmt.Errorf("walk-in ID %q", b.ID)
-	case b.Office != office || b.Status != store.WalkIn || b.Kind != store.Intake:
-		return fmt.Errorf("walk-in %s: office, status or kind", b.ID)
-	case b.Name == "" || len(b.Name) > 100 || !knownReason(b.Reason):
-		return fmt.Errorf("walk-in %s: name or reason", b.ID)
-	case b.SlotMinutes <= 0 || b.SlotMinutes > 240 || b.SlotStart.Year() < 2020 || b.SlotStart.Year() > 2100:
-		return fmt.Errorf("walk-in %s: slot", b.ID)
+// packBytes is the pack of this tag, built once: counters asking for the
+// same pack share it.
+func (h *Hub) packBytes(ctx context.Context, tag string) ([]byte, error) {
+	h.cache.Lock()
+	defer h.cache.Unlock()
+	if h.cache.tag == tag {
+		return h.cache.data, nil
 	}
-	return nil
+	var buf bytes.Buffer
+	if err := h.WritePack(ctx, &buf); err != nil {
+		return nil, err
+	}
+	h.cache.tag, h.cache.data = tag, buf.Bytes()
+	return h.cache.data, nil
 }
 
-// validate checks an event a counter sends.
-func validate(e store.Event, counter string) error {
-	switch {
-	case !eventID.MatchString(e.ID):
-		return fmt.Errorf("event ID %q", e.ID)
-	case e.BookingID == "" || len(e.BookingID) > 32:
-		return fmt.Errorf("event %s: booking ID", e.ID)
-	case e.Counter != counter && e.Counter != "system":
-		return fmt.Errorf("event %s: from counter %q, sent by %q", e.ID, e.Counter, counter)
-	case e.At.IsZero() || e.At.Year() < 2020 || e.At.Year() > 2100:
-		return fmt.Errorf("event %s: time %v", e.ID, e.At)
-	case len(e.Clerk) > 64 || len(e.Note) > 500:
-		return fmt.Errorf("event %s: clerk or note too long", e.ID)
-	case e.Type == store.Undone && !eventID.MatchString(e.Undoes):
-		return fmt.Errorf("event %s: undoes %q", e.ID, e.Undoes)
+func (h *Hub) serveHello(w http.ResponseWriter, r *http.Request) {
+	who := r.Context().Value(counterKey{}).(caller)
+	nonce := r.URL.Query().Get("nonce")
+	if len(nonce) < 32 || len(nonce) > 128 {
+		http.Error(w, "bad request: nonce", http.StatusBadRequest)
+		return
 	}
-	switch e.Type {
-	case store.Arrived, store.NoShow, store.PickedUp, store.Undone, store.Called, store.Served:
-		return nil
+	cal, _, err := h.DB.Office(r.Context())
+	if err != nil {
+		h.fail(w, r, err)
+		return
 	}
-	return fmt.Errorf("event %s: type %q", e.ID, e.Type)
+	writeJSON(w, Hello{Office: cal.Office, Counter: who.counter,
+		Proof: HelloProof(who.tokenHash, nonce, who.counter, cal.Office)})
 }
+
+// HelloProof is what proves that the hub knows a counter's token without
+// sending it: an HMAC keyed with the token's SHA-256 (hex, as the hub keeps
+// it) over the counter's nonce and what the hub answers.
+func HelloProof(tokenHash, nonce, counter, office string) string {
+	m := hmac.New(sha256.New, []byte(tokenHash))
+	m.Write([]byte("ghiseu hello v1\x00" + nonce + "\x00" + counter + "\x00" + office))
+	return hex.EncodeToString(m.Sum(nil))
+}
+
+// TokenHash is how a counter's token is kept at the hub, and the key of
+// HelloProof.
+func TokenHash(token string) string { return hashToken(token) }
 
 func (h *Hub) acceptEvents(w http.ResponseWriter, r *http.Request) {
-	counter := r.Context().Value(counterKey{}).(string)
+	who := r.Context().Value(counterKey{}).(caller)
 	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, MaxBody))
 	dec.DisallowUnknownFields()
 	var in Events
@@ -156,43 +195,35 @@ func (h *Hub) acceptEvents(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "bad request: "+err.Error(), http.StatusBadRequest)
 		return
 	}
-	for i := range in.Events {
-		in.Events[i].Seq = 0
-		if err := validate(in.Events[i], counter); err != nil {
-			http.Error(w, "bad request: "+err.Error(), http.StatusBadRequest)
-			return
-		}
-	}
-	if len(in.WalkIns) > 0 {
-		cal, _, err := h.DB.Office(r.Context())
-		if err != nil {
-			h.fail(w, r, err)
-			return
-		}
-		for i := range in.WalkIns {
-			in.WalkIns[i].Code, in.WalkIns[i].BirthDate, in.WalkIns[i].ReadyOn = "", "", ""
-			in.WalkIns[i].Day = cal.Day(in.WalkIns[i].SlotStart)
-			if err := validWalkIn(in.WalkIns[i], cal.Office); err != nil {
-				http.Error(w, "bad request: "+err.Error(), http.StatusBadRequest)
-				return
-			}
-		}
-		if err := h.DB.PutBookings(r.Context(), in.WalkIns); err != nil {
-			h.fail(w, r, err)
-			return
-		}
-		if err := h.DB.Bump(r.Context()); err != nil {
-			h.fail(w, r, err)
-			return
-		}
-	}
-	ids, err := h.DB.Accept(r.Context(), in.Events, h.now())
+	cal, _, err := h.DB.Office(r.Context())
 	if err != nil {
 		h.fail(w, r, err)
 		return
 	}
-	slog.Info("events accepted", "counter", counter, "count", len(ids))
-	writeJSON(w, Acked{IDs: ids})
+	a, err := h.DB.Accept(r.Context(), store.Exchange{Counter: who.counter, Now: h.now(), MaxAhead: MaxAhead,
+		Office: cal.Office, Day: cal.Day, WalkIns: in.WalkIns, Events: in.Events})
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	logAnswer(who.counter, a)
+	if a.Events == nil {
+		a.Events = []store.Result{}
+	}
+	writeJSON(w, Answer{Events: a.Events, WalkIns: a.WalkIns})
+}
+
+// logAnswer logs what a counter's request brought, refusals one by one.
+func logAnswer(counter string, a store.Answer) {
+	n := map[string]int{}
+	for _, r := range append(a.Events, a.WalkIns...) {
+		n[r.Status]++
+		if r.Status == store.ResultRefused {
+			slog.Warn("refused from counter", "counter", counter, "id", r.ID, "reason", r.Reason, "detail", r.Detail)
+		}
+	}
+	slog.Info("events from counter", "counter", counter, "accepted", n[store.ResultAccepted],
+		"duplicate", n[store.ResultDuplicate], "refused", n[store.ResultRefused])
 }
 
 func (h *Hub) serveEvents(w http.ResponseWriter, r *http.Request) {
@@ -239,17 +270,29 @@ func writeJSON(w http.ResponseWriter, v any) {
 	json.NewEncoder(w).Encode(v)
 }
 
-// Serve runs the hub's API on addr until ctx ends.
+// Serve runs the hub's API over HTTPS on addr until ctx ends, with the
+// hub's own certificate (see TLS): counters accept only that one.
 func (h *Hub) Serve(ctx context.Context, addr string) error {
-	srv := &http.Server{Addr: addr, Handler: h.Handler(), ReadHeaderTimeout: 10 * time.Second,
-		ReadTimeout: 30 * time.Second, WriteTimeout: 60 * time.Second}
+	cert, fingerprint, err := h.TLS(ctx)
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return err
+	}
+	srv := &http.Server{Handler: h.Handler(), ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout: 30 * time.Second, WriteTimeout: 60 * time.Second, IdleTimeout: 2 * time.Minute,
+		TLSConfig: &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS13},
+		ErrorLog:  slog.NewLogLogger(slog.Default().Handler(), slog.LevelDebug)}
 	go func() {
 		<-ctx.Done()
 		shutdown, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()
 		srv.Shutdown(shutdown)
 	}()
-	err := srv.ListenAndServe()
+	slog.Info("hub serving", "addr", ln.Addr().String(), "certificate", fingerprint)
+	err = srv.ServeTLS(ln, "", "")
 	if errors.Is(err, http.ErrServerClosed) {
 		return nil
 	}

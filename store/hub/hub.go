@@ -14,9 +14,10 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"regexp"
+	gosync "sync"
 	"time"
 
-	"github.com/ghiseu/ghiseu/assets/i18n"
 	"github.com/ghiseu/ghiseu/scanner/rescode"
 	"github.com/ghiseu/ghiseu/store"
 	"github.com/ghiseu/ghiseu/store/calendar"
@@ -31,6 +32,15 @@ type Hub struct {
 	KeyID    uint8
 	PackDays int              // how many days a pack covers, from today
 	Now      func() time.Time // the clock; time.Now when nil
+
+	cache packCache
+}
+
+// packCache holds the last pack built, by its tag.
+type packCache struct {
+	gosync.Mutex
+	tag  string
+	data []byte
 }
 
 func (h *Hub) now() time.Time {
@@ -64,10 +74,12 @@ func hashToken(token string) string {
 	return hex.EncodeToString(sum[:])
 }
 
+var counterName = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9-]{0,31}$`)
+
 // Enroll gives a counter a new token; an old one stops working.
 func (h *Hub) Enroll(ctx context.Context, counter string) (string, error) {
-	if counter == "" || counter == "system" || len(counter) > 32 {
-		return "", fmt.Errorf("enroll: counter name %q", counter)
+	if !counterName.MatchString(counter) || counter == store.SystemCounter {
+		return "", fmt.Errorf("enroll: counter name %q: letters, digits and '-', at most 32, not %q", counter, store.SystemCounter)
 	}
 	var b [20]byte
 	rand.Read(b[:])
@@ -141,12 +153,4 @@ func (h *Hub) WritePack(ctx context.Context, w io.Writer) error {
 			})
 		},
 	})
-}
-
-// person is how the hub recognises one person without keeping who they
-// are: a hash of the name as written (case, spaces and diacritics aside)
-// and the birth date.
-func person(name, birth string) string {
-	sum := sha256.Sum256([]byte(i18n.Fold(name) + "|" + birth))
-	return hex.EncodeToString(sum[:16])
 }

@@ -8,8 +8,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/ghiseu/ghiseu/scanner/rescode"
 	"github.com/ghiseu/ghiseu/store"
+	"github.com/ghiseu/ghiseu/store/hub"
 )
 
 // fakeHub is a Transport that keeps events in memory and can be cut off.
@@ -21,11 +21,11 @@ type fakeHub struct {
 
 var errDown = errors.New("connection refused")
 
-func (f *fakeHub) Trust(context.Context) (string, rescode.Keyring, error) {
+func (f *fakeHub) Hello(context.Context) (Hello, error) {
 	if f.down {
-		return "", nil, errDown
+		return Hello{}, errDown
 	}
-	return "B1", nil, nil
+	return Hello{Office: "B1", Counter: "1"}, nil
 }
 
 func (f *fakeHub) Pack(_ context.Context, etag string, _ io.Writer) (string, bool, error) {
@@ -35,18 +35,18 @@ func (f *fakeHub) Pack(_ context.Context, etag string, _ io.Writer) (string, boo
 	return etag, false, nil
 }
 
-func (f *fakeHub) Push(_ context.Context, es []store.Event, _ []store.Booking) ([]string, error) {
+func (f *fakeHub) Push(_ context.Context, es []store.Event, _ []store.Booking) (hub.Answer, error) {
 	if f.down {
-		return nil, errDown
+		return hub.Answer{}, errDown
 	}
 	f.pushes++
-	var ids []string
+	var a hub.Answer
 	for _, e := range es {
 		e.Seq = int64(len(f.events) + 1)
 		f.events = append(f.events, e)
-		ids = append(ids, e.ID)
+		a.Events = append(a.Events, store.Result{ID: e.ID, Status: store.ResultAccepted, Counter: e.Counter})
 	}
-	return ids, nil
+	return a, nil
 }
 
 func (f *fakeHub) Pull(_ context.Context, after int64) ([]store.Event, int64, error) {
@@ -66,14 +66,15 @@ func TestOfflineAndBack(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	hub := &fakeHub{}
+	fake := &fakeHub{}
 	clock := time.Date(2026, 11, 23, 10, 42, 0, 0, time.UTC)
 	changes := 0
-	s := &Syncer{DB: db, T: hub, Now: func() time.Time { return clock }, OnChange: func() { changes++ }}
-	if err := s.Once(ctx); err != nil || !s.Status().Online {
+	db.SetHubLinked(ctx)
+	s := &Syncer{DB: db, T: fake, Link: Enrolment{Office: "B1"}, Now: func() time.Time { return clock }, OnChange: func() { changes++ }}
+	if err := s.Once(ctx); err != nil || !s.Status().Online() {
 		t.Fatalf("first round: %v, %+v", err, s.Status())
 	}
-	hub.down = true
+	fake.down = true
 	for i := 0; i < 3; i++ {
 		db.Append(ctx, store.Event{ID: "e" + string(rune('a'+i)), BookingID: "b", Type: store.Arrived, At: clock, Counter: "1"})
 	}
@@ -81,24 +82,24 @@ func TestOfflineAndBack(t *testing.T) {
 	clock = clock.Add(5 * time.Minute)
 	s.Once(ctx)
 	st := s.Status()
-	if st.Online || !st.OfflineSince.Equal(time.Date(2026, 11, 23, 10, 42, 0, 0, time.UTC)) || st.Pending != 3 || st.Err == nil {
+	if st.Online() || !st.Since.Equal(time.Date(2026, 11, 23, 10, 42, 0, 0, time.UTC)) || st.Pending != 3 || st.Err == nil {
 		t.Fatalf("while the hub is down: %+v (offline since must stay at the first failure)", st)
 	}
-	hub.events = append(hub.events, store.Event{ID: "other", BookingID: "c", Type: store.Arrived, At: clock, Counter: "2", Seq: 1})
-	hub.down = false
+	fake.events = append(fake.events, store.Event{ID: "other", BookingID: "c", Type: store.Arrived, At: clock, Counter: "2", Seq: 1})
+	fake.down = false
 	if err := s.Once(ctx); err != nil {
 		t.Fatal(err)
 	}
 	st = s.Status()
-	if !st.Online || st.Pending != 0 || !st.OfflineSince.IsZero() || changes == 0 {
+	if !st.Online() || st.Pending != 0 || !st.Since.IsZero() || changes == 0 {
 		t.Fatalf("back online: %+v, %d changes", st, changes)
 	}
 	if es, _ := db.Events(ctx, "c"); len(es) != 1 {
 		t.Fatalf("the other counter's event did not arrive: %v", es)
 	}
-	pushes := hub.pushes
+	pushes := fake.pushes
 	s.Once(ctx)
-	if hub.pushes != pushes {
+	if fake.pushes != pushes {
 		t.Fatal("acknowledged events were sent again")
 	}
 }

@@ -19,6 +19,8 @@ import (
 	"github.com/ghiseu/ghiseu/store"
 	"github.com/ghiseu/ghiseu/store/calendar"
 	"github.com/ghiseu/ghiseu/store/hub"
+	"github.com/ghiseu/ghiseu/store/pack"
+	"github.com/ghiseu/ghiseu/store/sync"
 )
 
 // hubCmd is one hub command, with the hub opened from --db and --key.
@@ -105,7 +107,7 @@ func initHub(ctx context.Context, h *hub.Hub, fs *flag.FlagSet, pos []string, ou
 
 func serve(ctx context.Context, h *hub.Hub, fs *flag.FlagSet, pos []string, out io.Writer) error {
 	if h == nil {
-		fs.String("addr", ":8080", "address to listen on")
+		fs.String("addr", ":8443", "address to listen on (HTTPS)")
 		return nil
 	}
 	if err := needKey(h); err != nil {
@@ -120,14 +122,50 @@ func serve(ctx context.Context, h *hub.Hub, fs *flag.FlagSet, pos []string, out 
 func enroll(ctx context.Context, h *hub.Hub, fs *flag.FlagSet, pos []string, out io.Writer) error {
 	if h == nil {
 		fs.String("counter", "", "the counter's number")
+		fs.String("url", "", "the hub's address as the counters reach it: https://HOST:PORT (default: this host, port 8443)")
 		return nil
 	}
-	token, err := h.Enroll(ctx, str(fs, "counter"))
+	url := str(fs, "url")
+	if url == "" {
+		host, err := os.Hostname()
+		if err != nil {
+			return fmt.Errorf("--url: %w", err)
+		}
+		url = "https://" + host + ":8443"
+	}
+	e, err := enrolment(ctx, h, str(fs, "counter"), url)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintln(out, token)
+	fmt.Fprintln(out, e.String())
 	return nil
+}
+
+// enrolment enrols a counter and says everything it needs to recognise
+// this hub: address, token, certificate fingerprint, office and keys.
+func enrolment(ctx context.Context, h *hub.Hub, counter, url string) (sync.Enrolment, error) {
+	_, fingerprint, err := h.TLS(ctx)
+	if err != nil {
+		return sync.Enrolment{}, err
+	}
+	cal, _, err := h.DB.Office(ctx)
+	if err != nil {
+		return sync.Enrolment{}, fmt.Errorf("no office yet: run ghiseu-hub init first (%w)", err)
+	}
+	ring, err := h.DB.Keyring(ctx)
+	if err != nil {
+		return sync.Enrolment{}, err
+	}
+	e := sync.Enrolment{URL: url, Cert: fingerprint, Office: cal.Office, Counter: counter}
+	for _, k := range ring {
+		e.Keys = append(e.Keys, pack.KeyOf(k))
+	}
+	e.Token = "not yet" // checked before a token is made: a mistyped --url costs nothing
+	if _, err := sync.ParseEnrolment(e.String()); err != nil {
+		return sync.Enrolment{}, err
+	}
+	e.Token, err = h.Enroll(ctx, counter)
+	return e, err
 }
 
 func revoke(ctx context.Context, h *hub.Hub, fs *flag.FlagSet, pos []string, out io.Writer) error {

@@ -1,0 +1,127 @@
+package hub
+
+import (
+	"context"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/hmac"
+	"crypto/rand"
+	"crypto/sha256"
+	"crypto/tls"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/hex"
+	"encoding/pem"
+	"fmt"
+	"log/slog"
+	"math/big"
+	"time"
+
+	"github.com/ghiseu/ghiseu/assets/i18n"
+)
+
+// Settings keys of the hub's own secrets, kept in its database (0600).
+const (
+	keyTLSCert   = "hub_tls_cert"
+	keyTLSKey    = "hub_tls_key"
+	keyPersonKey = "hub_person_key"
+)
+
+// TLS is the hub's TLS certificate, made by the hub itself the first time
+// and kept: counters pin its SHA-256 (the second result, hex), which
+// `ghiseu-hub enroll` puts in the enrolment string.
+func (h *Hub) TLS(ctx context.Context) (tls.Certificate, string, error) {
+	certPEM, err := h.DB.Setting(ctx, keyTLSCert)
+	if err != nil {
+		return tls.Certificate{}, "", err
+	}
+	keyPEM, err := h.DB.Setting(ctx, keyTLSKey)
+	if err != nil {
+		return tls.Certificate{}, "", err
+	}
+	if certPEM == "" || keyPEM == "" {
+		if certPEM, keyPEM, err = h.makeCert(ctx); err != nil {
+			return tls.Certificate{}, "", fmt.Errorf("make the hub's certificate: %w", err)
+		}
+	}
+	cert, err := tls.X509KeyPair([]byte(certPEM), []byte(keyPEM))
+	if err != nil {
+		return tls.Certificate{}, "", fmt.Errorf("the hub's certificate: %w", err)
+	}
+	sum := sha256.Sum256(cert.Certificate[0])
+	return cert, hex.EncodeToString(sum[:]), nil
+}
+
+// makeCert makes a self-signed ECDSA P-256 certificate valid for 30 years:
+// its name does not matter, counters recognise it by its fingerprint.
+func (h *Hub) makeCert(ctx context.Context) (string, string, error) {
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		return "", "", err
+	}
+	serial, err := rand.Int(rand.Reader, new(big.Int).Lsh(big.NewInt(1), 120))
+	if err != nil {
+		return "", "", err
+	}
+	now := h.now()
+	tmpl := &x509.Certificate{SerialNumber: serial, Subject: pkix.Name{CommonName: "Ghișeu hub"},
+		NotBefore: now.Add(-time.Hour), NotAfter: now.AddDate(30, 0, 0),
+		KeyUsage: x509.KeyUsageDigitalSignature, ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth}}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		return "", "", err
+	}
+	pkcs8, err := x509.MarshalPKCS8PrivateKey(key)
+	if err != nil {
+		return "", "", err
+	}
+	certPEM := string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}))
+	keyPEM := string(pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: pkcs8}))
+	if err := h.DB.SetSetting(ctx, keyTLSKey, keyPEM); err != nil {
+		return "", "", err
+	}
+	return certPEM, keyPEM, h.DB.SetSetting(ctx, keyTLSCert, certPEM)
+}
+
+// personKey is the office's secret that keys the person hashes, made the
+// first time (and then the hashes kept before it are made again with it).
+func (h *Hub) personKey(ctx context.Context) ([]byte, error) {
+	raw, err := h.DB.Setting(ctx, keyPersonKey)
+	if err != nil {
+		return nil, err
+	}
+	if raw != "" {
+		return hex.DecodeString(raw)
+	}
+	key := make([]byte, 32)
+	rand.Read(key)
+	if err := h.DB.SetSetting(ctx, keyPersonKey, hex.EncodeToString(key)); err != nil {
+		return nil, err
+	}
+	n, err := h.DB.RehashPersons(ctx, func(name, birth string) string { return personHash(key, name, birth) })
+	if err != nil {
+		return nil, fmt.Errorf("key the person hashes: %w", err)
+	}
+	if n > 0 {
+		slog.Info("person hashes keyed with the office's secret", "bookings", n)
+	}
+	return key, nil
+}
+
+// person is how the hub recognises one person without keeping who they
+// are: an HMAC, keyed with the office's secret, of the name as written
+// (case, spaces and diacritics aside) and the birth date. Without the
+// secret a hash cannot be tested against guessed birth dates.
+func (h *Hub) person(ctx context.Context, name, birth string) (string, error) {
+	key, err := h.personKey(ctx)
+	if err != nil {
+		return "", err
+	}
+	return personHash(key, name, birth), nil
+}
+
+func personHash(key []byte, name, birth string) string {
+	m := hmac.New(sha256.New, key)
+	m.Write([]byte(i18n.Fold(name) + "|" + birth))
+	return hex.EncodeToString(m.Sum(nil)[:16])
+}

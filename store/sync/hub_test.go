@@ -1,0 +1,305 @@
+package sync
+
+import (
+	"bytes"
+	"context"
+	"crypto/ed25519"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/ghiseu/ghiseu/store"
+	"github.com/ghiseu/ghiseu/store/calendar"
+	"github.com/ghiseu/ghiseu/store/demo"
+	"github.com/ghiseu/ghiseu/store/desk"
+	"github.com/ghiseu/ghiseu/store/hub"
+	"github.com/ghiseu/ghiseu/store/pack"
+)
+
+// office is a real hub served over TLS on loopback, with its own
+// certificate, as ghiseu-hub serve runs it.
+type office struct {
+	hub   *hub.Hub
+	srv   *httptest.Server
+	cert  tls.Certificate
+	pin   string
+	packs atomic.Int32 // pack downloads
+}
+
+func newOffice(t *testing.T, now func() time.Time) *office {
+	t.Helper()
+	ctx := context.Background()
+	db, err := store.Open(ctx, filepath.Join(t.TempDir(), "hub.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	key := ed25519.NewKeyFromSeed(bytes.Repeat([]byte{7}, 32))
+	if err := hub.Init(ctx, db, calendar.Default(), key, 1, now()); err != nil {
+		t.Fatal(err)
+	}
+	o := &office{hub: &hub.Hub{DB: db, Key: key, KeyID: 1, PackDays: 7, Now: now}}
+	if o.cert, o.pin, err = o.hub.TLS(ctx); err != nil {
+		t.Fatal(err)
+	}
+	api := o.hub.Handler()
+	o.srv = serveTLS(t, o.cert, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		rec := &recorder{ResponseWriter: w, status: http.StatusOK}
+		api.ServeHTTP(rec, r)
+		if r.URL.Path == "/v1/pack" && rec.status == http.StatusOK {
+			o.packs.Add(1)
+		}
+	}))
+	return o
+}
+
+// recorder notes the status of an answer.
+type recorder struct {
+	http.ResponseWriter
+	status int
+}
+
+func (r *recorder) WriteHeader(status int) { r.status = status; r.ResponseWriter.WriteHeader(status) }
+
+func serveTLS(t *testing.T, cert tls.Certificate, h http.Handler) *httptest.Server {
+	srv := httptest.NewUnstartedServer(h)
+	srv.TLS = &tls.Config{Certificates: []tls.Certificate{cert}}
+	srv.StartTLS()
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+// enrol does what ghiseu-hub enroll does.
+func (o *office) enrol(t *testing.T, counter string) Enrolment {
+	t.Helper()
+	ctx := context.Background()
+	token, err := o.hub.Enroll(ctx, counter)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ring, _ := o.hub.DB.Keyring(ctx)
+	e := Enrolment{URL: o.srv.URL, Token: token, Cert: o.pin, Office: calendar.Default().Office, Counter: counter}
+	for _, k := range ring {
+		e.Keys = append(e.Keys, pack.KeyOf(k))
+	}
+	if _, err := ParseEnrolment(e.String()); err != nil {
+		t.Fatal(err)
+	}
+	return e
+}
+
+// counter is a demo counter linked with e, syncing through real HTTPS.
+func counter(t *testing.T, e Enrolment) (*desk.Desk, *Syncer) {
+	t.Helper()
+	ctx := context.Background()
+	d, err := desk.Open(ctx, desk.Config{DBPath: filepath.Join(t.TempDir(), "c.db"), Counter: "1", Clerk: "ana"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { d.Close() })
+	if err := Link(ctx, d.DB, e); err != nil {
+		t.Fatal(err)
+	}
+	return d, &Syncer{DB: d.DB, T: NewHTTP(e), Link: e, OnClock: d.SetClockOffset}
+}
+
+func event(id, counter, clerk, note string, at time.Time) store.Event {
+	return store.Event{ID: id, BookingID: "1000001", Type: store.Arrived, At: at, Counter: counter, Clerk: clerk, Note: note}
+}
+
+// Each everyday slip that used to block a counter's outbox forever is now
+// one refused, parked event: the others go through, and so does what is
+// recorded afterwards.
+func TestOneRefusedEventNeverBlocksTheOthers(t *testing.T) {
+	ctx := context.Background()
+	o := newOffice(t, time.Now)
+	d, s := counter(t, o.enrol(t, "2"))
+	now := time.Now()
+	long := "Maria-Magdalena Constantinescu-Bălășescu, inspector ghișeul 3, " + strings.Repeat("ș", store.MaxClerk)
+	for _, e := range []store.Event{
+		event("e1", "1", "ana", "", now), // the counter runs as 1, enrolled as 2
+		event("e2", "2", long, "", now),
+		event("e3", "2", "ana", strings.Repeat("x", store.MaxNote+1), now),
+		event("e4", "2", "ana", "", time.Date(2001, 1, 1, 9, 0, 0, 0, time.UTC)), // a dead CMOS battery
+		{ID: "no-show-1000002", BookingID: "1000002", Type: store.NoShow, At: now, Counter: "system", Clerk: "system"},
+		event("e6", "2", "ana", "", now),
+	} {
+		if err := d.DB.Append(ctx, e); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := s.Once(ctx); err != nil {
+		t.Fatal(err)
+	}
+	st := s.Status()
+	if !st.Online() || st.Pending != 0 || st.Parked != 4 {
+		t.Fatalf("after one round: %+v, want online, nothing pending, 4 parked", st)
+	}
+	held := hubEvents(t, o)
+	if held["e1"] != "2" || held["e6"] != "2" || len(held) != 2 {
+		t.Fatalf("the hub holds %v, want e1 and e6, both as counter 2 (its token's)", held)
+	}
+	if es, _ := d.DB.Events(ctx, "1000001"); es[0].Counter != "2" {
+		t.Fatalf("the counter's copy of e1 says counter %q, the hub's 2", es[0].Counter)
+	}
+	parked, err := d.DB.ParkedItems(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	reasons := map[string]string{}
+	for _, p := range parked {
+		reasons[p.Event.ID] = p.Reason
+	}
+	want := map[string]string{"e2": "clerk_too_long", "e3": "note_too_long", "e4": "clock_behind", "no-show-1000002": "system_only_hub"}
+	if fmt.Sprint(reasons) != fmt.Sprint(want) {
+		t.Fatalf("parked %v, want %v", reasons, want)
+	}
+	// What is recorded afterwards leaves at the next round.
+	d.DB.Append(ctx, event("e7", "2", "ana", "", time.Now()))
+	if err := s.Once(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if held := hubEvents(t, o); held["e7"] != "2" || s.Status().Parked != 4 {
+		t.Fatalf("after the parked ones: the hub holds %v, status %+v", held, s.Status())
+	}
+	// Retrying sends them again; the hub refuses them again, nothing else.
+	if n, _ := d.DB.RetryParked(ctx); n != 4 {
+		t.Fatalf("retried %d, want 4", n)
+	}
+	if err := s.Once(ctx); err != nil || s.Status().Parked != 4 || len(hubEvents(t, o)) != 3 {
+		t.Fatalf("after a retry: %v, %+v, hub %v", err, s.Status(), hubEvents(t, o))
+	}
+}
+
+// hubEvents maps the hub's events to their counters.
+func hubEvents(t *testing.T, o *office) map[string]string {
+	t.Helper()
+	es, err := o.hub.DB.EventsAfter(context.Background(), 0, 1000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := map[string]string{}
+	for _, e := range es {
+		m[e.ID] = e.Counter
+	}
+	return m
+}
+
+// A hub that is not the enrolled one (another certificate, or the right
+// address with a server that does not know the token) gets nothing and
+// gives nothing: the outbox stays, the demo stays.
+func TestAFakeHubIsRefused(t *testing.T) {
+	ctx := context.Background()
+	real := newOffice(t, time.Now)
+	e := real.enrol(t, "1")
+	forger := newOffice(t, time.Now) // a hub of its own, with its own certificate
+	injected := atomic.Int32{}
+	fake := serveTLS(t, forger.cert, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		injected.Add(1)
+		forger.hub.Handler().ServeHTTP(w, r)
+	}))
+	sameCert := serveTLS(t, real.cert, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set(hub.TimeHeader, fmt.Sprint(time.Now().UnixMilli()))
+		fmt.Fprintf(w, `{"office":%q,"counter":"1","proof":"%064x"}`, e.Office, 1)
+	}))
+	for name, url := range map[string]string{"another certificate": fake.URL, "a stolen certificate without the token": sameCert.URL} {
+		t.Run(name, func(t *testing.T) {
+			d, s := counter(t, e)
+			s.T = NewHTTP(Enrolment{URL: url, Token: e.Token, Cert: e.Cert, Office: e.Office, Counter: "1", Keys: e.Keys})
+			d.DB.Append(ctx, event("mine", "1", "ana", "", time.Now()))
+			err := s.Once(ctx)
+			if !errors.Is(err, ErrNotTheHub) || s.Status().State != Untrusted {
+				t.Fatalf("round with %s: %v, %+v", name, err, s.Status())
+			}
+			if pending, _, _ := d.DB.OutboxSize(ctx); pending != 1 {
+				t.Fatalf("outbox %d after talking to a fake hub, want 1", pending)
+			}
+			if linked, _ := d.DB.HubLinked(ctx); linked {
+				t.Fatal("the counter left the demo for a fake hub")
+			}
+			if ring, _ := d.DB.Keyring(ctx); len(ring) != 1 || !ring[0].Public.Equal(demo.Keyring()[0].Public) {
+				t.Fatalf("the counter trusts %v", ring)
+			}
+		})
+	}
+	if injected.Load() != 0 {
+		t.Fatalf("the fake hub with another certificate got %d requests through", injected.Load())
+	}
+}
+
+// The hub's clock counts: a counter 3 hours slow measures it, warns, and
+// judges with the hub's time.
+func TestTheHubsClockCounts(t *testing.T) {
+	ctx := context.Background()
+	o := newOffice(t, func() time.Time { return time.Now().Add(3 * time.Hour) })
+	d, s := counter(t, o.enrol(t, "1"))
+	if err := s.Once(ctx); err != nil {
+		t.Fatal(err)
+	}
+	st := s.Status()
+	if off := st.ClockOffset - 3*time.Hour; off > time.Second || off < -time.Second || !st.ClockWrong() {
+		t.Fatalf("clock offset %v, want 3h and a warning", st.ClockOffset)
+	}
+	if skew := d.Time().Sub(time.Now().Add(3 * time.Hour)); skew > time.Second || skew < -time.Second {
+		t.Fatalf("the desk's clock is %v off the hub's", skew)
+	}
+	if off, _, _ := d.DB.ClockOffset(ctx); off < 3*time.Hour-time.Second {
+		t.Fatalf("stored offset %v", off)
+	}
+	if !strings.Contains(st.Text("ro", time.UTC), "ceasul acestui calculator diferă") {
+		t.Fatalf("status text %q does not warn", st.Text("ro", time.UTC))
+	}
+	// An event stamped far ahead of the hub's clock is refused, parked.
+	d.DB.Append(ctx, event("ahead", "1", "ana", "", time.Now().Add(4*time.Hour)))
+	s.Once(ctx)
+	if p, _ := d.DB.ParkedItems(ctx); len(p) != 1 || p[0].Reason != "clock_ahead" {
+		t.Fatalf("parked %+v, want the event stamped ahead", p)
+	}
+}
+
+// A walk-in travels once; the pack's version moves only when a row
+// changes, so no counter downloads the pack again for nothing.
+func TestAWalkInTravelsOnce(t *testing.T) {
+	ctx := context.Background()
+	o := newOffice(t, time.Now)
+	d, s := counter(t, o.enrol(t, "1"))
+	if err := s.Once(ctx); err != nil {
+		t.Fatal(err)
+	}
+	packs := o.packs.Load()
+	v0, _ := o.hub.DB.Version(ctx)
+	w := store.Booking{ID: "w-0123456789abcdef", Office: calendar.Default().Office, Day: time.Now().Format(time.DateOnly), SlotStart: time.Now().Truncate(time.Minute),
+		SlotMinutes: 20, Kind: store.Intake, Name: "Pop Ion", Reason: "lost", Status: store.WalkIn}
+	err := d.DB.Judge(ctx, w.ID, func([]store.Event) (store.Outcome, error) {
+		e := event("walk", "1", "ana", "walk-in", time.Now())
+		e.BookingID = w.ID
+		return store.Outcome{Booking: &w, Event: &e}, nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i < 3; i++ {
+		if err := s.Once(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if v, _ := o.hub.DB.Version(ctx); v != v0+1 {
+		t.Fatalf("pack version %d → %d after one walk-in and 3 rounds, want one step", v0, v)
+	}
+	if got := o.packs.Load() - packs; got != 1 {
+		t.Fatalf("%d pack downloads after one walk-in, want 1", got)
+	}
+	if b, err := o.hub.DB.BookingByID(ctx, w.ID); err != nil || b.Name != "Pop Ion" {
+		t.Fatalf("the hub's walk-in: %+v, %v", b, err)
+	}
+	if pending, _, _ := d.DB.OutboxSize(ctx); pending != 0 {
+		t.Fatalf("pending %d", pending)
+	}
+}

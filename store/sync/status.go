@@ -1,0 +1,65 @@
+package sync
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/ghiseu/ghiseu/assets/i18n"
+)
+
+// Text words the status for the clerk, with times in loc: online; offline
+// since 10:42; the hub's error; refused items; a wrong clock.
+func (s Status) Text(l i18n.Lang, loc *time.Location) string {
+	args := map[string]string{"pending": fmt.Sprint(s.Pending), "parked": fmt.Sprint(s.Parked),
+		"since": s.Since.In(loc).Format(time.RFC3339), "err": errText(s.Err),
+		"offset": offsetText(s.ClockOffset)}
+	var text string
+	switch {
+	case s.State == Online && s.Pending == 0:
+		text = i18n.T(l, "sync.online", args)
+	case s.State == Online:
+		text = i18n.T(l, "sync.online_pending", args)
+	case s.State == "":
+		text = i18n.T(l, "sync.never", args)
+	case s.State == Untrusted:
+		text = i18n.T(l, "sync.untrusted", args)
+	case s.State == HubFailed:
+		text = i18n.T(l, "sync.hub_error", args)
+	default:
+		text = i18n.T(l, "sync.offline", args)
+	}
+	if s.Parked > 0 {
+		text += " · " + i18n.T(l, "sync.parked", args)
+	}
+	if s.ClockWrong() {
+		text += " · " + i18n.T(l, "sync.clock", args)
+	}
+	return text
+}
+
+func errText(err error) string {
+	if err == nil {
+		return ""
+	}
+	s := err.Error()
+	if len(s) > 120 {
+		s = s[:117] + "..."
+	}
+	return s
+}
+
+// offsetText says how far off the clock is, in hours and minutes.
+func offsetText(d time.Duration) string {
+	if d < 0 {
+		d = -d
+	}
+	d = d.Round(time.Minute)
+	h, m := int(d.Hours()), int(d.Minutes())%60
+	switch {
+	case h == 0:
+		return fmt.Sprintf("%d min", m)
+	case m == 0:
+		return fmt.Sprintf("%d h", h)
+	}
+	return fmt.Sprintf("%d h %d min", h, m)
+}
