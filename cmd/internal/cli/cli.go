@@ -25,7 +25,7 @@ import (
 // Exit codes.
 const (
 	ExitOK      = 0 // done; for check and checkin: the verdict is green
-	ExitRefused = 1 // check and checkin: the verdict is amber or red
+	ExitRefused = 1 // check and checkin: the verdict is amber or red; import: the pack was refused
 	ExitError   = 2 // bad arguments, or the database could not be used
 )
 
@@ -75,6 +75,11 @@ type env struct {
 // usageError marks errors in the arguments.
 type usageError struct{ error }
 
+// refusal is a command that ran but refused what it was given (a day pack
+// that does not verify): Run prints its message, already in the user's
+// language, and exits with ExitRefused rather than ExitError.
+type refusal struct{ error }
+
 // Run runs one command (args without the program name) and returns the exit
 // code. Messages for people go to stderr in the chosen language.
 func Run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
@@ -86,10 +91,14 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	err := Commands[args[0]](e, args[1:])
 	var ue usageError
+	var re refusal
 	switch {
 	case errors.As(err, &ue):
 		fmt.Fprintln(stderr, i18n.T(e.lang, "cli.error.usage", map[string]string{"err": ue.Error()}))
 		return ExitError
+	case errors.As(err, &re):
+		fmt.Fprintln(stderr, re.Error())
+		return ExitRefused
 	case err != nil:
 		fmt.Fprintln(stderr, err)
 		return ExitError

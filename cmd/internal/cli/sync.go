@@ -3,6 +3,7 @@ package cli
 import (
 	"errors"
 	"fmt"
+	"os"
 	"os/signal"
 	"syscall"
 	"time"
@@ -23,14 +24,22 @@ func (e *env) importPack(args []string) error {
 	if len(pos) != 1 {
 		return usageError{errors.New("give exactly one FILE")}
 	}
+	if st, err := os.Stat(pos[0]); err != nil {
+		return usageError{fmt.Errorf("FILE: %w", err)}
+	} else if st.IsDir() {
+		return usageError{fmt.Errorf("FILE %s is a folder", pos[0])}
+	}
 	d, err := e.open()
 	if err != nil {
 		return err
 	}
 	defer d.Close()
 	m, err := pack.Import(e.ctx, d.DB, pos[0], nil)
-	if err != nil {
-		e.code = ExitRefused
+	var r *pack.Refusal
+	switch {
+	case errors.As(err, &r): // the pack's fault: exit 1
+		return refusal{errors.New(pack.Explain(e.lang, err))}
+	case err != nil: // the database's: exit 2
 		return errors.New(pack.Explain(e.lang, err))
 	}
 	if e.json {
