@@ -8,6 +8,10 @@ import (
 	"os"
 
 	"github.com/ghiseu/ghiseu/cmd/internal/cli"
+	// Fyne is linked for the GUI, so its package inits run on the command
+	// line too; this one runs first and keeps Fyne's locale lookup from
+	// printing errors under a C.UTF-8 locale (see its package comment).
+	_ "github.com/ghiseu/ghiseu/cmd/internal/localeenv"
 )
 
 func main() {
