@@ -27,6 +27,7 @@ type DB struct {
 	path     string
 	readOnly bool
 }
+
 // DefaultPath is where the database lives when none is given: the user's
 // XDG data directory ($XDG_DATA_HOME, else ~/.local/share).
 func DefaultPath() (string, error) {

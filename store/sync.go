@@ -84,10 +84,10 @@ func parkedText(r Result) string {
 
 // Parked is an event or a walk-in that the hub refused, with its reason.
 type Parked struct {
-	Event   *Event   `json:"event,omitempty"`
-	WalkIn  *Booking `json:"walk_in,omitempty"`
-	Reason  string   `json:"reason"` // a machine name, see Result
-	Detail  string   `json:"detail"`
+	Event  *Event   `json:"event,omitempty"`
+	WalkIn *Booking `json:"walk_in,omitempty"`
+	Reason string   `json:"reason"` // a machine name, see Result
+	Detail string   `json:"detail"`
 }
 
 // ParkedItems lists what the hub refused, oldest first.

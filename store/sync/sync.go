@@ -86,10 +86,10 @@ func (s Status) ClockWrong() bool {
 type Syncer struct {
 	DB       *store.DB
 	T        Transport
-	Link     Enrolment        // what the counter was enrolled with
-	OnChange func()           // called after new events or a new pack arrived
+	Link     Enrolment                  // what the counter was enrolled with
+	OnChange func()                     // called after new events or a new pack arrived
 	OnClock  func(offset time.Duration) // called with every clock measurement
-	Now      func() time.Time // the clock for the status; time.Now when nil
+	Now      func() time.Time           // the clock for the status; time.Now when nil
 
 	mu     gosync.Mutex
 	status Status
