@@ -211,10 +211,11 @@ func (c *Counter) tickClock() {
 	c.clock.SetText(i18n.Time(c.lang, now, "date") + "  " + now.Format("15:04:05"))
 }
 
-// RunClock keeps the header clock and the day list current, and records
-// no-shows as slots pass, until ctx ends.
+// RunClock keeps the header clock and the day list current, until ctx
+// ends: the list is read again every minute, so that bookings become
+// no-shows on screen as their slots pass (derived when read, nothing is
+// written).
 func (c *Counter) RunClock(ctx context.Context) {
-	c.do(c.markNoShows)
 	t := time.NewTicker(time.Second)
 	defer t.Stop()
 	for {
@@ -226,19 +227,11 @@ func (c *Counter) RunClock(ctx context.Context) {
 				c.tickClock()
 				c.showSync()
 				if now.Second() == 0 {
-					c.markNoShows()
+					c.day.reload()
 				}
 			})
 		}
 	}
-}
-
-func (c *Counter) markNoShows() {
-	if _, err := c.desk.MarkNoShows(context.Background()); err != nil {
-		c.fail(err)
-		return
-	}
-	c.day.reload()
 }
 
 func (c *Counter) toggleLanguage() {

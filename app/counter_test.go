@@ -271,13 +271,17 @@ func TestHelpAndOverride(t *testing.T) {
 	if !f.c.accept.Disabled() {
 		t.Fatal("accept-with-reason enabled on a valid verdict")
 	}
-	f.keys(f.c.manual, f.code("Popescu Andrei"), 4*time.Millisecond, true) // 08:30, now 10:12
+	f.keys(f.c.manual, f.code("Popescu Andrei"), 4*time.Millisecond, true) // 08:30, now 10:12: a no-show since 09:00
+	if f.c.card.title.Text != "Marcat absent" || f.c.accept.Disabled() || f.state("Popescu Andrei") != store.Absent {
+		t.Fatalf("no-show: %q, accept disabled %v, %s", f.c.card.title.Text, f.c.accept.Disabled(), f.state("Popescu Andrei"))
+	}
+	f.keys(f.c.manual, f.code("Stănescu Gheorghe"), 4*time.Millisecond, true) // 09:50, now 10:12
 	if f.c.card.title.Text != "Întârziere: programarea a expirat" || f.c.accept.Disabled() {
 		t.Fatalf("late: %q, accept disabled %v", f.c.card.title.Text, f.c.accept.Disabled())
 	}
 	f.c.Override("fără programare, locuri libere")
-	if f.c.card.title.Text != "Primit de funcționar" || f.state("Popescu Andrei") != store.Present {
-		t.Fatalf("after the override: %q, %s", f.c.card.title.Text, f.state("Popescu Andrei"))
+	if f.c.card.title.Text != "Primit de funcționar" || f.state("Stănescu Gheorghe") != store.Present {
+		t.Fatalf("after the override: %q, %s", f.c.card.title.Text, f.state("Stănescu Gheorghe"))
 	}
 }
 
@@ -565,18 +569,18 @@ func TestScanSurvivesAHiccup(t *testing.T) {
 
 func TestOverrideNeedsTheSupervisor(t *testing.T) {
 	f := newFixture(t)
-	f.keys(f.c.manual, f.code("Popescu Andrei"), 4*time.Millisecond, true) // late at 10:12
+	f.keys(f.c.manual, f.code("Stănescu Gheorghe"), 4*time.Millisecond, true) // 09:50, late at 10:12
 	for _, tc := range []struct {
 		password string
 		state    store.State
 		title    string
 	}{{"wrong", store.Expected, "Parolă greșită"}, {demo.Password, store.Present, "Primit de funcționar"}} {
-		f.keys(f.c.manual, f.code("Popescu Andrei"), 4*time.Millisecond, true)
+		f.keys(f.c.manual, f.code("Stănescu Gheorghe"), 4*time.Millisecond, true)
 		f.shortcut(fyne.KeyR)
 		f.typeSlowly("fără programare", true) // the reason; Enter moves to the password
 		f.typeSlowly(tc.password, true)
-		if f.state("Popescu Andrei") != tc.state || f.c.card.title.Text != tc.title {
-			t.Fatalf("password %q: %s, %q", tc.password, f.state("Popescu Andrei"), f.c.card.title.Text)
+		if f.state("Stănescu Gheorghe") != tc.state || f.c.card.title.Text != tc.title {
+			t.Fatalf("password %q: %s, %q", tc.password, f.state("Stănescu Gheorghe"), f.c.card.title.Text)
 		}
 	}
 }

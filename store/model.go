@@ -55,7 +55,7 @@ type EventType string
 // Event types. Events are never deleted; an Undone event cancels an earlier one.
 const (
 	Arrived  EventType = "arrived"
-	NoShow   EventType = "no_show"
+	NoShow   EventType = "no_show" // written by old versions only; ignored (see Derive)
 	PickedUp EventType = "picked_up"
 	Undone   EventType = "undone"
 	Called   EventType = "called" // a clerk called the waiting person to the counter
@@ -85,7 +85,7 @@ type State string
 const (
 	Expected  State = "expected"
 	Present   State = "arrived" // arrived, waiting to be called
-	Absent    State = "no_show"
+	Absent    State = "no_show" // derived when read: see DeriveAt
 	Collected State = "picked_up"
 	InService State = "called" // called to a counter, being served
 	Done      State = "served"
@@ -98,19 +98,21 @@ func (s State) Came() bool { return s == Present || s == InService || s == Done 
 // Derived is a booking's state together with the event that put it there.
 type Derived struct {
 	State State  `json:"state"`
-	Last  *Event `json:"last,omitempty"` // nil while Expected
+	Last  *Event `json:"last,omitempty"` // nil while Expected or Absent
 	// Arrivals counts the arrivals not undone: more than one means two
 	// counters checked the same person in (while cut off from each other).
 	Arrivals int `json:"arrivals,omitempty"`
+	// NoShowAt is when an Absent booking became a no-show: the end of its
+	// slot plus the office's grace. Zero in every other state.
+	NoShowAt time.Time `json:"no_show_at,omitzero"`
 }
 
 // Duplicate reports whether the person was checked in more than once.
 func (d Derived) Duplicate() bool { return d.Arrivals > 1 }
 
-// precedence orders the event types along a visit: no-show, arrived,
-// called, served, picked up. A later step outranks an earlier one (and a
-// no-show reversed by an arrival is an arrival).
-var precedence = map[EventType]int{NoShow: 1, Arrived: 2, Called: 3, Served: 4, PickedUp: 5}
+// precedence orders the event types along a visit: arrived, called,
+// served, picked up. A later step outranks an earlier one.
+var precedence = map[EventType]int{Arrived: 1, Called: 2, Served: 3, PickedUp: 4}
 
 // Effective is what stands of a booking's events: every event that is not
 // an undo and was not undone.
@@ -130,11 +132,23 @@ func Effective(events []Event) []Event {
 	return out
 }
 
-// Derive folds a booking's events into its state. An undo removes the event
-// it names; of the rest the highest-ranking type decides, and of that type
-// the earliest event is the one shown. The result does not depend on the
-// order the events come in, so counters that received the same events in
-// different orders agree.
+// Derive folds a booking's events into what they say about it: Expected,
+// or how far the visit went. An undo removes the event it names; of the
+// rest the highest-ranking type decides, and of that type the earliest
+// event is the one shown. The result does not depend on the order the
+// events come in, so counters that received the same events in different
+// orders agree.
+//
+// Derive never says Absent: a no-show is not something anybody did, so no
+// event can make it. DeriveAt adds it at the reader's clock.
+//
+// No-show events (NoShow) are ignored. Versions before this one wrote them
+// by themselves, as counter "system", once a slot had passed by the clock
+// of the counter that wrote them; a counter whose clock was hours fast
+// wrote them for people still to come, the hub passed them to every
+// counter, and on-time people were then turned away as no-shows. Old
+// databases and hubs still hold such events: they are kept (the log is
+// append-only) and read, but count for nothing.
 func Derive(events []Event) Derived {
 	undone := map[string]bool{}
 	for _, e := range events {
@@ -145,7 +159,7 @@ func Derive(events []Event) Derived {
 	d := Derived{State: Expected}
 	for i := range events {
 		e := events[i]
-		if e.Type == Undone || undone[e.ID] {
+		if precedence[e.Type] == 0 || undone[e.ID] { // undos, and the no-shows of old versions
 			continue
 		}
 		if e.Type == Arrived {
@@ -159,12 +173,29 @@ func Derive(events []Event) Derived {
 	return d
 }
 
+// DeriveAt is a booking's state as seen at the moment now: what its events
+// say (Derive) and, for a confirmed booking nobody came to, Absent once its
+// slot ended more than grace (the office's NoShowAfter) before now. This is
+// the one place that decides what a no-show is; the day list, the verdict,
+// the supervisor's view and the report all read states through it, each at
+// its own trusted clock, and nothing about a no-show is ever written. An
+// arrival recorded later (a clerk taking the person anyway) is an event
+// and outranks it: the booking is Present again.
+func DeriveAt(b Booking, events []Event, now time.Time, grace time.Duration) Derived {
+	d := Derive(events)
+	if d.State != Expected || b.Status != Confirmed {
+		return d
+	}
+	if at := b.SlotEnd().Add(grace); now.After(at) {
+		d.State, d.NoShowAt = Absent, at
+	}
+	return d
+}
+
 func stateAfter(t EventType) State {
 	switch t {
 	case Arrived:
 		return Present
-	case NoShow:
-		return Absent
 	case PickedUp:
 		return Collected
 	case Called:

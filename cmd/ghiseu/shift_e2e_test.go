@@ -31,7 +31,7 @@ func newShift(t *testing.T, w, h int) *shift {
 			"XDG_DATA_HOME="+filepath.Join(data, "share"), "XDG_CONFIG_HOME="+filepath.Join(data, "config"))}
 	loc, _ := time.LoadLocation("Europe/Bucharest")
 	s.day = time.Now().In(loc).Format(time.DateOnly)
-	s.cli("list", "--at", "08:00")
+	s.cli("demo") // the demo office's day, as the first start makes it
 	cmd := exec.Command(s.bin, "supervisor-password")
 	cmd.Env, cmd.Stdin = s.env, strings.NewReader("sefa-birou-2026\n")
 	if out, err := cmd.CombinedOutput(); err != nil {
@@ -121,9 +121,12 @@ type bookingRow struct {
 	Arrivals          int
 }
 
-func (s *shift) rows() map[string]bookingRow {
+func (s *shift) rows() map[string]bookingRow { return s.rowsAt("08:00") }
+
+// rowsAt lists today's bookings with their states at hh:mm.
+func (s *shift) rowsAt(hhmm string) map[string]bookingRow {
 	var rows []bookingRow
-	if err := json.Unmarshal([]byte(s.cli("list", "--json", "--day", s.day, "--at", "08:00")), &rows); err != nil {
+	if err := json.Unmarshal([]byte(s.cli("list", "--json", "--day", s.day, "--at", hhmm)), &rows); err != nil {
 		s.t.Fatal(err)
 	}
 	m := map[string]bookingRow{}
@@ -218,13 +221,17 @@ func runShift(t *testing.T, w, h int) {
 	s.key("ctrl+e")
 
 	// Time passes: the counter is opened again at 13:30, when every slot
-	// of the morning is over; the absent become no-shows.
+	// of the morning is over; the absent show as no-shows, derived at each
+	// reader's clock: nothing is written, so at 08:00 they are expected.
 	s.start("13:30", "")
 	time.Sleep(time.Second)
 	s.shot("09-afternoon")
-	rows = s.rows()
+	rows = s.rowsAt("13:31")
 	if rows["Ionescu Maria-Ștefania"].State != "no_show" || rows["Popescu Andrei"].State != "served" {
 		t.Fatalf("in the afternoon: %+v", rows)
+	}
+	if st := s.rows()["Ionescu Maria-Ștefania"].State; st != "expected" {
+		t.Fatalf("the afternoon wrote a no-show: at 08:00 Ionescu is %s", st)
 	}
 
 	s.key("ctrl+u")

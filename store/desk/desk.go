@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/ghiseu/ghiseu/scanner/rescode"
@@ -19,8 +20,10 @@ import (
 	"github.com/ghiseu/ghiseu/store/verdict"
 )
 
-// System is the counter and clerk name of events the program records by
-// itself, such as no-shows.
+// System is the counter and clerk name of the no-show events older
+// versions recorded by themselves. Nothing writes it any more (no-shows are
+// derived when read, see store.DeriveAt); it is kept to recognise those
+// events in old logs, which count for no counter or clerk.
 const System = "system"
 
 // Desk is one counter of an office.
@@ -31,13 +34,17 @@ type Desk struct {
 	Keys    rescode.Keyring // the booking system's public keys
 	Counter string
 	Clerk   string
-	Now     func() time.Time // the clock; time.Now when nil
-	Demo    bool             // the demo office
+	// Now is the clock; when nil, this computer's clock corrected by the
+	// offset last measured against the hub's (see SetClockOffset).
+	Now  func() time.Time
+	Demo bool // the demo office
+
+	offset *atomic.Int64 // nanoseconds the hub's clock is ahead of this computer's
 }
 
 func (d *Desk) now() time.Time {
 	if d.Now == nil {
-		return time.Now()
+		return store.Now().Add(d.ClockOffset())
 	}
 	return d.Now()
 }
@@ -96,7 +103,11 @@ func (d *Desk) judge(ctx context.Context, text, action string) (verdict.Verdict,
 	var v verdict.Verdict
 	err = d.DB.Judge(ctx, id, func(es []store.Event) (store.Outcome, error) {
 		c := d.Judging()
-		v = verdict.Judge(c, claims, local, store.Derive(es))
+		b := verdict.FromClaims(c, claims)
+		if local != nil {
+			b = *local
+		}
+		v = verdict.Judge(c, claims, local, c.Derive(b, es))
 		if action == "" || action == "arrive" && !v.Accepts() || action != "arrive" && !v.Overridable() {
 			return store.Outcome{}, nil
 		}
@@ -170,41 +181,6 @@ func (d *Desk) event(bookingID string, t store.EventType, at time.Time) *store.E
 		At: at, Counter: d.Counter, Clerk: d.Clerk}
 }
 
-// noShowDays is how many past days MarkNoShows looks back, so that a
-// counter that was off for a few days still closes them.
-const noShowDays = 7
-
-// MarkNoShows records a no-show for every confirmed booking whose slot
-// ended more than the office's grace ago with nobody arriving. The event's
-// ID is derived from the booking, so counters that do this at once agree.
-// It returns how many it recorded.
-func (d *Desk) MarkNoShows(ctx context.Context) (int, error) {
-	now := d.now()
-	cutoff := now.Add(-time.Duration(d.Cal.NoShowAfter))
-	n := 0
-	for i := noShowDays; i >= 0; i-- {
-		rows, err := d.Day(ctx, d.Cal.Day(now.AddDate(0, 0, -i)))
-		if err != nil {
-			return n, err
-		}
-		for _, r := range rows {
-			if r.State != store.Expected || r.Status != store.Confirmed || !r.SlotEnd().Before(cutoff) {
-				continue
-			}
-			e := store.Event{ID: "no-show-" + r.ID, BookingID: r.ID, Type: store.NoShow,
-				At: r.SlotEnd().Add(time.Duration(d.Cal.NoShowAfter)), Counter: System, Clerk: System}
-			if err := d.DB.Append(ctx, e); err != nil {
-				return n, err
-			}
-			n++
-		}
-	}
-	if n > 0 {
-		slog.Info("no-shows recorded", "count", n)
-	}
-	return n, nil
-}
-
 // Row is one line of the day list.
 type Row struct {
 	store.Booking
@@ -212,7 +188,9 @@ type Row struct {
 	Events []store.Event `json:"-"` // the booking's log, oldest first
 }
 
-// Day lists an office day's bookings with their states, by slot.
+// Day lists an office day's bookings with their states at the desk's
+// clock, by slot: a booking nobody came to shows as a no-show once its slot
+// and the grace are over, without anything being written.
 func (d *Desk) Day(ctx context.Context, day string) ([]Row, error) {
 	bs, err := d.DB.DayBookings(ctx, d.Cal.Office, day)
 	if err != nil {
@@ -222,11 +200,12 @@ func (d *Desk) Day(ctx context.Context, day string) ([]Row, error) {
 	if err != nil {
 		return nil, err
 	}
+	c := d.Judging() // one reading of the clock for the whole list
 	rows := make([]Row, len(bs))
 	for i, b := range bs {
 		b.SlotStart = b.SlotStart.In(d.Cal.Location())
 		es := events[b.ID]
-		rows[i] = Row{Booking: b, Derived: store.Derive(es), Events: es}
+		rows[i] = Row{Booking: b, Derived: c.Derive(b, es), Events: es}
 	}
 	return rows, nil
 }

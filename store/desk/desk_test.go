@@ -299,7 +299,7 @@ func TestOverride(t *testing.T) {
 	if err != nil || v.Name != verdict.Valid || v.Recorded != nil {
 		t.Fatalf("override of a valid verdict must change nothing: %+v, %v", v, err)
 	}
-	later := time.Date(2026, 11, 23, 10, 45, 0, 0, bucharest)
+	later := time.Date(2026, 11, 23, 10, 35, 0, 0, bucharest) // late; a no-show only after 10:40
 	d.Now = func() time.Time { return later }
 	if v, _ := d.CheckIn(ctx, codes[0]); v.Name != verdict.Late || v.Recorded != nil {
 		t.Fatalf("late scan: %s", v.Name)
@@ -314,38 +314,98 @@ func TestOverride(t *testing.T) {
 	}
 }
 
+// TestNoShows: a no-show is derived when read, at the desk's clock;
+// nothing is written, and taking the person anyway is an arrival with the
+// clerk's reason, after which the booking is an arrival.
 func TestNoShows(t *testing.T) {
 	ctx := context.Background()
 	d, codes := newDesk(t, filepath.Join(t.TempDir(), "g.db"))
-	if n, err := d.MarkNoShows(ctx); err != nil || n != 0 {
-		t.Fatalf("at 10:12: %d no-shows, %v", n, err)
+	if rows, err := d.Day(ctx, "2026-11-23"); err != nil || rows[0].State != store.Expected {
+		t.Fatalf("at 10:12: %+v, %v", rows, err)
 	}
 	evening := time.Date(2026, 11, 23, 18, 0, 0, 0, bucharest)
 	d.Now = func() time.Time { return evening }
 	if _, err := d.Record(ctx, "2", store.Arrived); err != nil { // the pickup came
 		t.Fatal(err)
 	}
-	if n, err := d.MarkNoShows(ctx); err != nil || n != 1 {
-		t.Fatalf("in the evening: %d no-shows, %v; want 1", n, err)
+	rows, err := d.Day(ctx, "2026-11-23")
+	if err != nil || rows[0].State != store.Absent || rows[1].State != store.Present {
+		t.Fatalf("in the evening: %+v, %v; want Popescu absent, Ionescu arrived", rows, err)
 	}
-	if n, _ := d.MarkNoShows(ctx); n != 0 {
-		t.Fatalf("marking twice recorded %d more", n)
+	if !rows[0].NoShowAt.Equal(time.Date(2026, 11, 23, 10, 40, 0, 0, bucharest)) || rows[0].Last != nil {
+		t.Fatalf("derived no-show %+v: want it since 10:40 (10:30 plus 10 minutes), with no event", rows[0].Derived)
 	}
-	es, _ := d.DB.Events(ctx, "1")
-	if len(es) != 1 || es[0].Counter != System || es[0].Type != store.NoShow ||
-		!es[0].At.Equal(time.Date(2026, 11, 23, 10, 40, 0, 0, bucharest)) {
-		t.Fatalf("no-show event %+v", es)
+	if es, _ := d.DB.Events(ctx, "1"); len(es) != 0 {
+		t.Fatalf("reading wrote events: %+v", es)
 	}
 	v, err := d.CheckIn(ctx, codes[0])
-	if err != nil || v.Name != verdict.NoShowRecorded || !v.Overridable() {
-		t.Fatalf("scan after the no-show: %s, %v", v.Name, err)
+	if err != nil || v.Name != verdict.NoShowRecorded || !v.Overridable() || v.Recorded != nil ||
+		v.Details["at"] != "2026-11-23T10:40:00+02:00" {
+		t.Fatalf("scan after the no-show: %+v, %v", v, err)
 	}
 	v, err = d.Override(ctx, codes[0], "came late, accepted by the head of office")
 	if err != nil || v.Name != verdict.Overridden {
 		t.Fatalf("reversing the no-show: %s, %v", v.Name, err)
 	}
-	rows, _ := d.Day(ctx, "2026-11-23")
+	rows, _ = d.Day(ctx, "2026-11-23")
 	if rows[0].State != store.Present {
 		t.Fatalf("after the reversal: %s", rows[0].State)
 	}
+	es, _ := d.DB.Events(ctx, "1")
+	if len(es) != 1 || es[0].Type != store.Arrived || es[0].Note == "" || es[0].Counter != "1" {
+		t.Fatalf("the reversal is not one arrival with a reason: %+v", es)
+	}
 }
+
+// TestFastClockMarksNobodyAbsent: two counters share one log; counter 2's
+// clock is 3 hours fast. Whatever it reads or judges writes nothing, and
+// even the no-show an older version at that counter wrote (as "system",
+// stamped by its fast clock) cannot make an on-time person absent at the
+// counter whose clock is right.
+func TestFastClockMarksNobodyAbsent(t *testing.T) {
+	ctx := context.Background()
+	onTime, codes := newDesk(t, filepath.Join(t.TempDir(), "g.db"))
+	fast := *onTime
+	fast.Counter = "2"
+	fast.Now = func() time.Time { return time.Date(2026, 11, 23, 13, 12, 0, 0, bucharest) }
+
+	rows, err := fast.Day(ctx, "2026-11-23")
+	if err != nil || rows[0].State != store.Absent {
+		t.Fatalf("the fast counter sees %+v, %v; want Popescu absent by its own clock", rows, err)
+	}
+	if v, err := fast.Check(ctx, codes[0]); err != nil || v.Name != verdict.NoShowRecorded {
+		t.Fatalf("the fast counter judges %s, %v", v.Name, err)
+	}
+	if n := eventCount(t, onTime.DB); n != 0 {
+		t.Fatalf("reading and judging at the fast counter wrote %d events", n)
+	}
+	old := store.Event{ID: "no-show-1", BookingID: "1", Type: store.NoShow,
+		At: time.Date(2026, 11, 23, 13, 0, 0, 0, bucharest), Counter: System, Clerk: System}
+	if err := onTime.DB.Append(ctx, old); err != nil {
+		t.Fatal(err)
+	}
+	v, err := onTime.CheckIn(ctx, codes[0])
+	if err != nil || v.Name != verdict.Valid || v.Colour != verdict.Green || v.Recorded == nil {
+		t.Fatalf("the on-time person at the on-time counter: %s/%s, %v; want valid and green", v.Name, v.Colour, err)
+	}
+	for _, d := range []*Desk{onTime, &fast} {
+		if rows, _ := d.Day(ctx, "2026-11-23"); rows[0].State != store.Present {
+			t.Fatalf("counter %s sees Popescu as %s after the arrival", d.Counter, rows[0].State)
+		}
+	}
+}
+
+// eventCount counts every event a database holds.
+func eventCount(t *testing.T, db *store.DB) int {
+	t.Helper()
+	n := 0
+	for _, id := range []string{"1", "2", "3"} {
+		es, err := db.Events(context.Background(), id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		n += len(es)
+	}
+	return n
+}
+

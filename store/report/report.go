@@ -43,7 +43,8 @@ type Report struct {
 	Conflicts int      `json:"conflicts"`
 }
 
-// Build counts a day from the desk's bookings and events.
+// Build counts a day from the desk's bookings and events, at the desk's
+// clock: the no-shows are the bookings nobody came to by then (desk.Day).
 func Build(ctx context.Context, d *desk.Desk, day string) (Report, error) {
 	rows, err := d.Day(ctx, day)
 	if err != nil {
@@ -73,10 +74,6 @@ func Build(ctx context.Context, d *desk.Desk, day string) (Report, error) {
 					get(counters, e.Counter).Arrivals++
 					get(clerks, e.Clerk).Arrivals++
 				}
-			case store.NoShow:
-				if !row.State.Came() {
-					r.Totals.NoShows++
-				}
 			case store.PickedUp:
 				r.Totals.Pickups++
 				get(counters, e.Counter).Pickups++
@@ -100,6 +97,9 @@ func Build(ctx context.Context, d *desk.Desk, day string) (Report, error) {
 					get(clerks, e.Clerk).services = append(get(clerks, e.Clerk).services, s)
 				}
 			}
+		}
+		if row.State == store.Absent { // derived at the desk's clock; old no-show events count for nothing
+			r.Totals.NoShows++
 		}
 		if row.Duplicate() {
 			r.Conflicts++

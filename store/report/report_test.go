@@ -10,6 +10,7 @@ import (
 
 	"github.com/ghiseu/ghiseu/assets/i18n"
 	"github.com/ghiseu/ghiseu/store"
+	"github.com/ghiseu/ghiseu/store/desk"
 	"github.com/ghiseu/ghiseu/store/desk/desktest"
 )
 
@@ -36,10 +37,7 @@ func TestDayReport(t *testing.T) {
 	}
 	at(8, 49)
 	d.CheckIn(ctx, code["Ionescu Maria-Ștefania"]) // 08:50, arrives, never called
-	at(13, 30)
-	if _, err := d.MarkNoShows(ctx); err != nil {
-		t.Fatal(err)
-	}
+	at(13, 30) // every slot of the morning is over: the rest are no-shows, derived
 
 	r, err := Build(ctx, d, "2026-11-23")
 	if err != nil {
@@ -78,5 +76,44 @@ func TestDayReport(t *testing.T) {
 		if !strings.Contains(buf.String(), s) {
 			t.Errorf("the HTML page lacks %q", s)
 		}
+	}
+}
+
+// TestNoShowsDerived: the report counts as no-shows the bookings nobody
+// came to by the desk's clock; a person taken anyway after their no-show
+// counts as an arrival, and old no-show events (written by a counter's
+// clock, as versions before did) count for nothing.
+func TestNoShowsDerived(t *testing.T) {
+	ctx := context.Background()
+	c := desktest.New(t)
+	d := c.Desk
+	rows, _ := d.Day(ctx, "2026-11-23")
+	for _, row := range rows { // a counter 5 hours fast, before this version
+		e := store.Event{ID: "no-show-" + row.ID, BookingID: row.ID, Type: store.NoShow,
+			At: row.SlotEnd().Add(10 * time.Minute), Counter: desk.System, Clerk: desk.System}
+		if err := d.DB.Append(ctx, e); err != nil {
+			t.Fatal(err)
+		}
+	}
+	count := func() Totals {
+		t.Helper()
+		r, err := Build(ctx, d, "2026-11-23")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return r.Totals
+	}
+	if got := count(); got.NoShows != 0 || got.Arrivals != 0 {
+		t.Fatalf("at 08:25 the old events make %d no-shows, %d arrivals; want none", got.NoShows, got.Arrivals)
+	}
+	c.At(13, 30)
+	if got := count(); got.NoShows != 16 || got.Arrivals != 0 {
+		t.Fatalf("at 13:30: %d no-shows, %d arrivals; want 16 (every booking not cancelled), 0", got.NoShows, got.Arrivals)
+	}
+	if v, err := d.Override(ctx, c.Codes["Bălan Ana"], "the bus broke down"); err != nil || v.Recorded == nil {
+		t.Fatalf("taking a no-show anyway: %+v, %v", v, err)
+	}
+	if got := count(); got.NoShows != 15 || got.Arrivals != 1 {
+		t.Fatalf("after the override: %d no-shows, %d arrivals; want 15, 1", got.NoShows, got.Arrivals)
 	}
 }

@@ -17,8 +17,7 @@ func TestOverview(t *testing.T) {
 	d.CheckIn(ctx, code["Lupu Sorin"])
 	c.At(8, 35)
 	c2.CallNext(ctx)
-	c.At(9, 25) // the 08:50 slot ended at 09:10, plus 10 minutes
-	d.MarkNoShows(ctx)
+	c.At(9, 25) // the 08:50 slot ended at 09:10, plus 10 minutes: a no-show, derived
 
 	o, err := Build(ctx, d)
 	if err != nil {
@@ -39,5 +38,17 @@ func TestOverview(t *testing.T) {
 	}
 	if len(o.Hours) != 5 || o.Hours[0].Hour != 8 || o.Hours[0].Bookings != 3 || o.Hours[0].Arrived != 2 {
 		t.Fatalf("hours %+v", o.Hours)
+	}
+
+	// Taken anyway after the no-show: an arrival, no longer absent.
+	if v, err := d.Override(ctx, code["Ionescu Maria-Ștefania"], "the tram was late"); err != nil || v.Recorded == nil {
+		t.Fatalf("override: %+v, %v", v, err)
+	}
+	if o, err = Build(ctx, d); err != nil {
+		t.Fatal(err)
+	}
+	want = Counts{Expected: 13, Waiting: 2, Serving: 1}
+	if o.Counts != want || len(o.NoShows) != 0 || o.Hours[0].Arrived != 3 {
+		t.Fatalf("after the override: counts %+v, no-shows %v, hours %+v; want %+v", o.Counts, o.NoShows, o.Hours[0], want)
 	}
 }

@@ -29,7 +29,7 @@ const (
 	WrongDay        Name = "wrong_day"         // booked for another day
 	WrongOffice     Name = "wrong_office"      // booked at another office
 	AlreadyArrived  Name = "already_arrived"   // arrival already recorded
-	NoShowRecorded  Name = "no_show_recorded"  // marked as a no-show
+	NoShowRecorded  Name = "no_show_recorded"  // a no-show: the slot and its grace passed, nobody came
 	AlreadyPickedUp Name = "already_picked_up" // the card was handed over
 	NotReady        Name = "not_ready"         // pickup before the card may be collected
 	Cancelled       Name = "cancelled"         // cancelled in the booking system
@@ -86,7 +86,8 @@ type Verdict struct {
 func (v Verdict) Accepts() bool { return v.Name == Valid || v.Name == Ready || v.Name == NotInList }
 
 // Overridable reports whether the clerk may take the person anyway, giving
-// a reason: early, late (as a walk-in), or after a recorded no-show.
+// a reason: early, late (as a walk-in), or a no-show. The override is an
+// arrival with the reason as its note; it outranks the no-show.
 func (v Verdict) Overridable() bool {
 	return v.Name == Early || v.Name == Late || v.Name == NoShowRecorded
 }
@@ -96,6 +97,12 @@ type Context struct {
 	Cal  calendar.Calendar
 	Fees rules.Fees
 	Now  time.Time
+}
+
+// Derive is a booking's state at this context's clock, with the office's
+// no-show grace (store.DeriveAt).
+func (c Context) Derive(b store.Booking, events []store.Event) store.Derived {
+	return store.DeriveAt(b, events, c.Now, time.Duration(c.Cal.NoShowAfter))
 }
 
 // Stamp writes t as a verdict detail: RFC 3339 in the office's time zone.
@@ -129,7 +136,7 @@ func FromClaims(c Context, cl rescode.Claims) store.Booking {
 }
 
 // Judge decides about a verified code, given the local booking (nil when
-// the list does not have it) and its derived state. Checks go from what the
+// the list does not have it) and its state at c's clock (c.Derive). Checks go from what the
 // code and the booking system say to what the counter saw to the clock, so
 // that the reason shown is the one that matters most.
 func Judge(c Context, cl rescode.Claims, local *store.Booking, d store.Derived) Verdict {
@@ -156,8 +163,9 @@ func Judge(c Context, cl rescode.Claims, local *store.Booking, d store.Derived) 
 		return v.after(c, d.Last, AlreadyArrived)
 	case d.State == store.Collected:
 		return v.after(c, d.Last, AlreadyPickedUp)
-	case d.State == store.Absent:
-		return v.after(c, d.Last, NoShowRecorded)
+	case d.State == store.Absent: // derived: nobody came by the end of the slot's grace
+		v.Details["at"] = c.Stamp(d.NoShowAt)
+		return v.is(NoShowRecorded)
 	case b.Day != c.Cal.Day(c.Now):
 		v.Details["slot"] = c.Stamp(start)
 		return v.is(WrongDay)

@@ -57,6 +57,18 @@ func (s scan) in(st store.State) scan {
 	return s
 }
 
+// derived gives the scan the state c.Derive finds for these events at the
+// test's clock, as the desk does.
+func (s scan) derived(events ...store.Event) scan {
+	s.state = testCtx.Derive(*s.local, events)
+	return s
+}
+
+// oldNoShow is a no-show event as versions before derived no-shows wrote
+// them, here by a counter whose clock ran hours fast.
+var oldNoShow = store.Event{ID: "no-show-42", BookingID: "42", Type: store.NoShow,
+	At: time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC), Counter: "system", Clerk: "system"}
+
 func (s scan) unlisted() scan {
 	s.local = nil
 	return s
@@ -78,7 +90,9 @@ func TestJudge(t *testing.T) {
 		{"yesterday", booked(22, 10, 10), WrongDay, map[string]string{"slot": "2026-11-22T10:10:00+02:00"}},
 		{"another office", booked(23, 10, 10, func(_ *store.Booking, c *rescode.Claims) { c.Office = "CJ-DJEP" }), WrongOffice, map[string]string{"office": "CJ-DJEP"}},
 		{"already arrived", booked(23, 10, 10).in(store.Present), AlreadyArrived, map[string]string{"at": "2026-11-23T10:05:00+02:00", "counter": "2"}},
-		{"no-show recorded", booked(23, 10, 10).in(store.Absent), NoShowRecorded, map[string]string{"at": "2026-11-23T10:05:00+02:00", "counter": "2"}},
+		{"no-show: the slot and its grace are over", booked(23, 9, 30).derived(), NoShowRecorded, map[string]string{"at": "2026-11-23T10:00:00+02:00"}},
+		{"not yet a no-show: the grace runs", booked(23, 9, 45).derived(), Late, map[string]string{"slot": "2026-11-23T09:45:00+02:00", "until": "2026-11-23T09:55:00+02:00"}},
+		{"an old no-show event written by a fast clock", booked(23, 10, 10).derived(oldNoShow), Valid, nil},
 		{"cancelled", booked(23, 10, 10, status(store.Cancelled)), Cancelled, nil},
 		{"replaced", booked(23, 10, 10, status(store.Replaced)), Replaced, nil},
 		{"moved: an old code", booked(23, 10, 10, func(b *store.Booking, _ *rescode.Claims) { b.SlotStart = b.SlotStart.Add(time.Hour) }), Replaced, nil},

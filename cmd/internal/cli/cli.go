@@ -256,13 +256,9 @@ func (e *env) judge(args []string, how string) error {
 	case "check":
 		v, err = d.Check(e.ctx, pos[0])
 	case "checkin":
-		if _, err = d.MarkNoShows(e.ctx); err == nil {
-			v, err = d.CheckIn(e.ctx, pos[0])
-		}
+		v, err = d.CheckIn(e.ctx, pos[0])
 	case "accept":
-		if _, err = d.MarkNoShows(e.ctx); err == nil {
-			v, err = d.Override(e.ctx, pos[0], e.reason)
-		}
+		v, err = d.Override(e.ctx, pos[0], e.reason)
 	}
 	if errors.Is(err, desk.ErrNoReason) {
 		return usageError{errors.New("accept needs --reason")}
@@ -297,14 +293,13 @@ func (e *env) judge(args []string, how string) error {
 	return nil
 }
 
+// list prints a day's bookings with their states at the desk's clock
+// (no-shows derived, nothing written).
 func (e *env) list(args []string) error {
 	return e.withDesk(args, func(d *desk.Desk) error {
 		day := e.dayOr(d)
 		if _, err := time.Parse(time.DateOnly, day); err != nil {
 			return usageError{fmt.Errorf("--day %q: want YYYY-MM-DD", day)}
-		}
-		if _, err := d.MarkNoShows(e.ctx); err != nil {
-			return err
 		}
 		rows, err := d.Day(e.ctx, day)
 		if err != nil {
