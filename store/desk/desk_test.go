@@ -409,3 +409,62 @@ func eventCount(t *testing.T, db *store.DB) int {
 	return n
 }
 
+// TestOpenReadOnly: a desk opened read-only shows what the database holds
+// (a demo office gets no new demo day), derives no-shows at its clock,
+// refuses to record, and leaves the database file as it was; a database
+// that is missing or holds no office cannot be opened read-only.
+func TestOpenReadOnly(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "g.db")
+	monday := time.Date(2026, 11, 23, 8, 25, 0, 0, bucharest)
+	d, err := Open(ctx, Config{DBPath: path, Counter: "1", Now: func() time.Time { return monday }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d.Close()
+	before, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	tuesday := monday.AddDate(0, 0, 1)
+	r, err := Open(ctx, Config{DBPath: path, Counter: "1", ReadOnly: true, Now: func() time.Time { return tuesday }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	if !r.Demo || !r.DB.ReadOnly() {
+		t.Fatalf("demo %v, read-only %v", r.Demo, r.DB.ReadOnly())
+	}
+	if rows, err := r.Day(ctx, "2026-11-24"); err != nil || len(rows) != 0 {
+		t.Fatalf("Tuesday: %d rows, %v; want no demo day installed", len(rows), err)
+	}
+	rows, err := r.Day(ctx, "2026-11-23")
+	if err != nil || len(rows) == 0 {
+		t.Fatalf("Monday: %d rows, %v", len(rows), err)
+	}
+	for _, row := range rows {
+		if row.Status == store.Confirmed && row.State != store.Absent {
+			t.Fatalf("on Tuesday Monday's %s is %s, want a no-show", row.Name, row.State)
+		}
+	}
+	if _, err := r.Record(ctx, rows[0].ID, store.Arrived); err == nil {
+		t.Fatal("a read-only desk recorded an arrival")
+	}
+	if after, _ := os.ReadFile(path); string(after) != string(before) {
+		t.Fatal("the database file changed")
+	}
+
+	if _, err := Open(ctx, Config{DBPath: filepath.Join(t.TempDir(), "none.db"), ReadOnly: true}); err == nil {
+		t.Fatal("opened a missing database read-only")
+	}
+	empty := filepath.Join(t.TempDir(), "empty.db")
+	db, err := store.Open(ctx, empty)
+	if err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	if _, err := Open(ctx, Config{DBPath: empty, ReadOnly: true}); !errors.Is(err, ErrNoOffice) {
+		t.Fatalf("a database with no office, read-only: %v", err)
+	}
+}

@@ -15,11 +15,15 @@ type Config struct {
 	Counter string           // the counter's number as the office calls it
 	Clerk   string           // who works at it
 	Now     func() time.Time // the clock; time.Now when nil
+	// ReadOnly opens an existing database for looking only
+	// (store.OpenReadOnly): nothing is created, migrated, installed or
+	// written, and a demo office shows the days it holds.
+	ReadOnly bool
 }
 
 // Open opens the counter's database and the office it serves. A database
 // with no office yet gets the demo office; a demo office gets today's demo
-// day.
+// day. Opened read-only (Config.ReadOnly), it must exist and hold an office.
 func Open(ctx context.Context, cfg Config) (*Desk, error) {
 	path := cfg.DBPath
 	if path == "" {
@@ -29,7 +33,11 @@ func Open(ctx context.Context, cfg Config) (*Desk, error) {
 		}
 		path = p
 	}
-	db, err := store.Open(ctx, path)
+	open := store.Open
+	if cfg.ReadOnly {
+		open = store.OpenReadOnly
+	}
+	db, err := open(ctx, path)
 	if err != nil {
 		return nil, err
 	}
@@ -45,7 +53,8 @@ func Open(ctx context.Context, cfg Config) (*Desk, error) {
 var ErrNoOffice = errors.New("no office yet: sync with the hub or import a day pack")
 
 // load reads the office's settings and keys, installing the demo office
-// first when there is no office (and no hub) or it is the demo.
+// first when there is no office (and no hub) or it is the demo, unless the
+// database is read-only.
 func (d *Desk) load(ctx context.Context) error {
 	isDemo, err := d.DB.Setting(ctx, demo.KeyDemo)
 	if err != nil {
@@ -56,10 +65,10 @@ func (d *Desk) load(ctx context.Context) error {
 		return err
 	}
 	_, _, err = d.DB.Office(ctx)
-	if errors.Is(err, store.ErrNotFound) && linked {
+	if errors.Is(err, store.ErrNotFound) && (linked || d.DB.ReadOnly()) {
 		return ErrNoOffice
 	}
-	if errors.Is(err, store.ErrNotFound) || isDemo == "1" {
+	if (errors.Is(err, store.ErrNotFound) || isDemo == "1") && !d.DB.ReadOnly() {
 		if err := demo.Install(ctx, d.DB, d.now(), false); err != nil {
 			return err
 		}

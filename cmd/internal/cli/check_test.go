@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -15,7 +14,7 @@ import (
 // arrival was recorded nor shows a raw placeholder; and nothing is
 // recorded.
 func TestCheckOfAnUnlistedCode(t *testing.T) {
-	db := filepath.Join(t.TempDir(), "g.db")
+	db := newDemo(t) // check opens it read-only: it must exist
 	loc, _ := time.LoadLocation("Europe/Bucharest")
 	code, err := rescode.Issue(demo.SigningKey(), rescode.Claims{KeyID: demo.KeyID, BookingID: 999,
 		Office: demo.Calendar().Office, SlotStart: time.Date(2026, 11, 23, 8, 30, 0, 0, loc), SlotMinutes: 20, Kind: rescode.Intake})

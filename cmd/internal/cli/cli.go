@@ -163,6 +163,24 @@ func (e *env) withDesk(args []string, fn func(*desk.Desk) error) error {
 	return fn(d)
 }
 
+// withReader is withDesk for the commands that only look (list,
+// conflicts, report): the database is opened read-only, so that they work
+// on a read-only copy and can never write, and --day is checked first.
+func (e *env) withReader(args []string, fn func(*desk.Desk) error) error {
+	if _, err := e.parse(args); err != nil {
+		return err
+	}
+	if _, err := time.Parse(time.DateOnly, e.day); e.day != "" && err != nil {
+		return usageError{fmt.Errorf("--day %q: want YYYY-MM-DD", e.day)}
+	}
+	d, err := e.openReader()
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	return fn(d)
+}
+
 // withStore parses the flags, opens the database alone and runs fn.
 func (e *env) withStore(args []string, fn func(*store.DB) error) error {
 	if _, err := e.parse(args); err != nil {
@@ -201,9 +219,16 @@ func (e *env) openStore() (*store.DB, error) {
 	return db, nil
 }
 
-// open opens the counter, with its clock set by --at.
-func (e *env) open() (*desk.Desk, error) {
-	d, err := desk.Open(e.ctx, desk.Config{DBPath: e.db, Counter: e.counter, Clerk: e.clerk})
+// open opens the counter to record, with its clock set by --at.
+func (e *env) open() (*desk.Desk, error) { return e.openDesk(false) }
+
+// openReader opens the counter read-only (desk.Config.ReadOnly), with its
+// clock set by --at: the database must exist; nothing is written.
+func (e *env) openReader() (*desk.Desk, error) { return e.openDesk(true) }
+
+// openDesk opens the counter, read-only or not, with its clock set by --at.
+func (e *env) openDesk(readOnly bool) (*desk.Desk, error) {
+	d, err := desk.Open(e.ctx, desk.Config{DBPath: e.db, Counter: e.counter, Clerk: e.clerk, ReadOnly: readOnly})
 	if err != nil {
 		return nil, errors.New(i18n.T(e.lang, "cli.error.db", map[string]string{"err": err.Error()}))
 	}
@@ -246,7 +271,11 @@ func (e *env) judge(args []string, how string) error {
 	if len(pos) != 1 {
 		return usageError{errors.New("give exactly one CODE")}
 	}
-	d, err := e.open()
+	open := e.open
+	if how == "check" {
+		open = e.openReader
+	}
+	d, err := open()
 	if err != nil {
 		return err
 	}
@@ -296,11 +325,8 @@ func (e *env) judge(args []string, how string) error {
 // list prints a day's bookings with their states at the desk's clock
 // (no-shows derived, nothing written).
 func (e *env) list(args []string) error {
-	return e.withDesk(args, func(d *desk.Desk) error {
+	return e.withReader(args, func(d *desk.Desk) error {
 		day := e.dayOr(d)
-		if _, err := time.Parse(time.DateOnly, day); err != nil {
-			return usageError{fmt.Errorf("--day %q: want YYYY-MM-DD", day)}
-		}
 		rows, err := d.Day(e.ctx, day)
 		if err != nil {
 			return err

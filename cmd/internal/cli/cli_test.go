@@ -4,10 +4,14 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/ghiseu/ghiseu/store"
 )
 
 // run runs the command line on db and returns exit code, stdout and stderr.
@@ -17,6 +21,17 @@ func run(t *testing.T, db string, args ...string) (int, string, string) {
 	args = append([]string{args[0], "--db", db}, args[1:]...) // a later --db wins
 	code := Run(context.Background(), args, &out, &errOut)
 	return code, out.String(), errOut.String()
+}
+
+// newDemo makes a demo database for today and returns its path: the
+// commands that only look open it read-only and need it to exist.
+func newDemo(t *testing.T) string {
+	t.Helper()
+	db := filepath.Join(t.TempDir(), "g.db")
+	if code, _, errOut := run(t, db, "demo"); code != ExitOK {
+		t.Fatalf("demo: %d %s", code, errOut)
+	}
+	return db
 }
 
 // demoCode returns the code of the demo booking of the named person.
@@ -40,7 +55,7 @@ func demoCode(t *testing.T, db, name string) string {
 }
 
 func TestCheckInScenario(t *testing.T) {
-	db := filepath.Join(t.TempDir(), "g.db")
+	db := newDemo(t)
 	code := demoCode(t, db, "Bălan Ana")
 	late := demoCode(t, db, "Popescu Andrei") // 08:30
 	steps := []struct {
@@ -75,11 +90,89 @@ func TestCheckInScenario(t *testing.T) {
 	if !strings.Contains(out, "Arrived    Bălan Ana") {
 		t.Fatalf("list does not show the arrival:\n%s", out)
 	}
+	// Popescu, taken anyway after the no-show, has arrived; Lupu (08:30,
+	// nobody came) is a no-show at 12:05 and was not one at 08:00: derived
+	// when read, never written.
+	for at, want := range map[string]map[string]string{
+		"12:05": {"Popescu Andrei": "arrived", "Lupu Sorin": "no_show"},
+		"08:00": {"Popescu Andrei": "arrived", "Lupu Sorin": "expected"},
+	} {
+		if got := states(t, db, at); got["Popescu Andrei"] != want["Popescu Andrei"] || got["Lupu Sorin"] != want["Lupu Sorin"] {
+			t.Fatalf("list at %s: %v, want %v", at, got, want)
+		}
+	}
+	if n := noShowEvents(t, db); n != 0 {
+		t.Fatalf("the commands wrote %d no-show events", n)
+	}
+}
+
+// states lists today's bookings' states at hh:mm by name.
+func states(t *testing.T, db, at string) map[string]string {
+	t.Helper()
+	code, out, errOut := run(t, db, "list", "--json", "--at", at)
+	var rows []struct{ Name, State string }
+	if err := json.Unmarshal([]byte(out), &rows); code != ExitOK || err != nil {
+		t.Fatalf("list --at %s: %d %v %s", at, code, err, errOut)
+	}
+	m := map[string]string{}
+	for _, r := range rows {
+		m[r.Name] = r.State
+	}
+	return m
+}
+
+// noShowEvents counts the no-show events of today's demo bookings.
+func noShowEvents(t *testing.T, path string) int {
+	t.Helper()
+	ctx := context.Background()
+	db, err := store.OpenReadOnly(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	cal, _, err := db.Office(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	events, err := db.DayEvents(ctx, cal.Office, cal.Day(time.Now()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, es := range events {
+		for _, e := range es {
+			if e.Type == store.NoShow {
+				n++
+			}
+		}
+	}
+	return n
+}
+
+// TestLookingNeedsADatabase: the commands that only look open the database
+// read-only; a missing one is an error, and is not created.
+func TestLookingNeedsADatabase(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "none.db")
+	for _, args := range [][]string{{"list"}, {"check", "GH123"}, {"conflicts"}, {"report"}} {
+		if code, _, errOut := run(t, db, args...); code != ExitError || !strings.Contains(errOut, "nu se poate deschide baza de date") {
+			t.Errorf("%v on a missing database: exit %d, %q", args, code, errOut)
+		}
+		if _, err := os.Stat(db); !errors.Is(err, os.ErrNotExist) {
+			t.Fatalf("%v created the database: %v", args, err)
+		}
+	}
+	db = newDemo(t)
+	if code, _, errOut := run(t, db, "report", "--out", db); code != ExitError || !strings.Contains(errOut, "is the database") {
+		t.Fatalf("report --out the database: exit %d, %q", code, errOut)
+	}
+	if code, _, errOut := run(t, db, "list"); code != ExitOK {
+		t.Fatalf("the database after report --out refused: exit %d, %q", code, errOut)
+	}
 }
 
 func TestBadInvocations(t *testing.T) {
-	dir := t.TempDir()
-	db := filepath.Join(dir, "g.db")
+	db := newDemo(t)
+	dir := filepath.Dir(db)
 	tests := []struct {
 		name string
 		args []string

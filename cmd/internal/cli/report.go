@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"strings"
 
 	"github.com/ghiseu/ghiseu/assets/i18n"
@@ -13,10 +14,14 @@ import (
 	"github.com/ghiseu/ghiseu/store/report"
 )
 
-// report prints or writes a day's report. With --out the file is made
-// readable by its owner only (report.Create).
+// report prints or writes a day's report, reading the database read-only.
+// With --out the file is made readable by its owner only (report.Create);
+// it may not be the database itself.
 func (e *env) report(args []string) error {
-	return e.withDesk(args, func(d *desk.Desk) error {
+	return e.withReader(args, func(d *desk.Desk) error {
+		if e.outFile != "" && isDatabase(e.outFile, d.DB.Path()) {
+			return usageError{fmt.Errorf("--out %s is the database", e.outFile)}
+		}
 		r, err := report.Build(e.ctx, d, e.dayOr(d))
 		if err != nil {
 			return err
@@ -38,6 +43,21 @@ func (e *env) report(args []string) error {
 		}
 		return f.Close()
 	})
+}
+
+// isDatabase reports whether path is the database file db or one of its
+// SQLite side files.
+func isDatabase(path, db string) bool {
+	p, err := os.Stat(path)
+	if err != nil {
+		return false
+	}
+	for _, f := range []string{db, db + "-wal", db + "-shm"} {
+		if s, err := os.Stat(f); err == nil && os.SameFile(p, s) {
+			return true
+		}
+	}
+	return false
 }
 
 // reportWriter writes r in the format asked for, or says that there is no

@@ -3,6 +3,7 @@ package cli
 import (
 	"os"
 	"path/filepath"
+	"strings"
 	"syscall"
 	"testing"
 )
@@ -12,8 +13,8 @@ import (
 func TestReportFileIsOwnerOnly(t *testing.T) {
 	old := syscall.Umask(0)
 	defer syscall.Umask(old)
-	dir := t.TempDir()
-	db := filepath.Join(dir, "g.db")
+	db := newDemo(t) // report opens it read-only: it must exist
+	dir := filepath.Dir(db)
 	existing := filepath.Join(dir, "old.html")
 	if err := os.WriteFile(existing, []byte("old"), 0o666); err != nil {
 		t.Fatal(err)
@@ -46,10 +47,10 @@ func TestReportFileIsOwnerOnly(t *testing.T) {
 // TestReportBadFormatWritesNoFile checks that a bad --format is a usage
 // error that leaves no file behind.
 func TestReportBadFormatWritesNoFile(t *testing.T) {
-	dir := t.TempDir()
-	out := filepath.Join(dir, "day.pdf")
-	exit, _, _ := run(t, filepath.Join(dir, "g.db"), "report", "--format", "pdf", "--out", out)
-	if exit != ExitError {
+	db := newDemo(t)
+	out := filepath.Join(filepath.Dir(db), "day.pdf")
+	exit, _, errOut := run(t, db, "report", "--format", "pdf", "--out", out)
+	if exit != ExitError || !strings.Contains(errOut, "pdf") {
 		t.Fatalf("exit %d, want %d", exit, ExitError)
 	}
 	if _, err := os.Stat(out); !os.IsNotExist(err) {

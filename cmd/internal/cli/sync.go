@@ -92,7 +92,7 @@ func errString(err error) string {
 
 // conflicts lists the day's duplicates and check-ins of cancelled bookings.
 func (e *env) conflicts(args []string) error {
-	return e.withDesk(args, func(d *desk.Desk) error {
+	return e.withReader(args, func(d *desk.Desk) error {
 		day := e.dayOr(d)
 		cs, err := d.Conflicts(e.ctx, day)
 		if err != nil {
