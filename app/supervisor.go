@@ -20,6 +20,7 @@ import (
 
 	"github.com/ghiseu/ghiseu/store"
 	"github.com/ghiseu/ghiseu/store/supervise"
+	"github.com/ghiseu/ghiseu/store/sync"
 	"github.com/ghiseu/ghiseu/store/verdict"
 )
 
@@ -78,6 +79,7 @@ type supervisorView struct {
 	hours  *fyne.Container
 	issues *widget.Label
 	sync   *widget.Label
+	parked *widget.Label
 	closed gosync.Once
 }
 
@@ -88,15 +90,17 @@ func (v *supervisorView) close() { v.closed.Do(v.win.Close) }
 func (c *Counter) OpenSupervisor() *supervisorView {
 	v := &supervisorView{c: c, win: c.app.NewWindow(c.t("ui.supervisor.title", nil) + " · " + c.desk.Cal.OfficeName),
 		counts: container.NewGridWithColumns(6), queue: widget.NewLabel(""), desks: widget.NewLabel(""),
-		absent: widget.NewLabel(""), hours: container.NewHBox(), issues: widget.NewLabel(""), sync: widget.NewLabel("")}
+		absent: widget.NewLabel(""), hours: container.NewHBox(), issues: widget.NewLabel(""), sync: widget.NewLabel(""), parked: widget.NewLabel("")}
 	v.absent.Wrapping = fyne.TextWrapWord
+	v.parked.Wrapping = fyne.TextWrapWord
 	v.issues.Wrapping = fyne.TextWrapWord
 	section := func(key string, body fyne.CanvasObject) fyne.CanvasObject {
 		return container.NewBorder(widget.NewLabelWithStyle(c.t(key, nil), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), nil, nil, nil, body)
 	}
 	left := container.NewVBox(section("ui.supervisor.queue", v.queue), section("ui.supervisor.noshows", v.absent))
 	right := container.NewVBox(section("ui.supervisor.counters", container.NewVBox(v.desks, v.sync)),
-		section("ui.supervisor.hours", v.hours), section("ui.supervisor.conflicts", v.issues))
+		section("ui.supervisor.hours", v.hours), section("ui.supervisor.conflicts", v.issues),
+		section("ui.supervisor.parked", v.parked))
 	actions := container.NewHBox(
 		widget.NewButton(c.t("ui.supervisor.report", nil), func() {
 			path, err := c.saveReport()
@@ -170,10 +174,24 @@ func (v *supervisorView) refresh() {
 		issues = append(issues, fmt.Sprintf("%s · %s (%s)", k.Booking.Name, c.t("conflict."+k.Kind, nil), strings.Join(k.Events, ", ")))
 	}
 	v.issues.SetText(orNone(c, issues))
+	v.parked.SetText(orNone(c, v.parkedLines()))
 	v.hours.RemoveAll()
 	for _, h := range o.Hours {
 		v.hours.Add(bar(h))
 	}
+}
+
+// parkedLines words what the hub refused from this counter.
+func (v *supervisorView) parkedLines() []string {
+	items, err := v.c.desk.DB.ParkedItems(context.Background())
+	if err != nil {
+		return []string{err.Error()}
+	}
+	lines := make([]string, len(items))
+	for i, p := range items {
+		lines[i] = sync.ParkedText(v.c.lang, p, v.c.desk.Cal.Location())
+	}
+	return lines
 }
 
 // bar draws one hour: bookings as a grey bar, arrivals as a green one.

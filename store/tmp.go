@@ -54,3 +54,18 @@ func alive(pid int) bool {
 	err := syscall.Kill(pid, 0)
 	return err == nil || errors.Is(err, syscall.EPERM)
 }
+
+// CreatePrivate creates (or truncates) a file readable by its owner only,
+// whatever the umask, also when it existed before with a wider mode: for
+// files that hold names, birth dates or secrets.
+func CreatePrivate(path string) (*os.File, error) {
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
+	if err != nil {
+		return nil, err
+	}
+	if err := f.Chmod(0o600); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("make %s private: %w", path, err)
+	}
+	return f, nil
+}

@@ -31,7 +31,7 @@ type Hub struct {
 	Key      ed25519.PrivateKey // the booking system's signing key
 	KeyID    uint8
 	PackDays int              // how many days a pack covers, from today
-	Now      func() time.Time // the clock; time.Now when nil
+	Now      func() time.Time // the clock; store.Now when nil
 
 	cache packCache
 }
@@ -45,7 +45,7 @@ type packCache struct {
 
 func (h *Hub) now() time.Time {
 	if h.Now == nil {
-		return time.Now()
+		return store.Now()
 	}
 	return h.Now()
 }

@@ -2,9 +2,11 @@ package sync
 
 import (
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/ghiseu/ghiseu/assets/i18n"
+	"github.com/ghiseu/ghiseu/store"
 )
 
 // Text words the status for the clerk, with times in loc: online; offline
@@ -62,4 +64,19 @@ func offsetText(d time.Duration) string {
 		return fmt.Sprintf("%d h", h)
 	}
 	return fmt.Sprintf("%d h %d min", h, m)
+}
+
+// ParkedText words one item the hub refused, for the supervisor: when,
+// what, who, and why.
+func ParkedText(l i18n.Lang, p store.Parked, loc *time.Location) string {
+	why := i18n.T(l, "sync.refused."+p.Reason, nil)
+	if strings.HasPrefix(why, "sync.refused.") { // a reason this version does not know
+		why = p.Reason
+	}
+	if p.WalkIn != nil {
+		return fmt.Sprintf("%s · %s · %s (%s)", p.WalkIn.SlotStart.In(loc).Format("2006-01-02 15:04"), p.WalkIn.Name, why, p.Detail)
+	}
+	e := p.Event
+	return fmt.Sprintf("%s · %s %s · %s %s · %s (%s)", e.At.In(loc).Format("2006-01-02 15:04"), e.Type, e.BookingID,
+		e.Counter, e.Clerk, why, p.Detail)
 }

@@ -4,7 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"strings"
+	"time"
 
 	"github.com/ghiseu/ghiseu/assets/i18n"
 	"github.com/ghiseu/ghiseu/store"
@@ -47,22 +47,8 @@ func (e *env) parked(args []string) error {
 			return e.printJSON(items)
 		}
 		for _, p := range items {
-			fmt.Fprintln(e.out, ParkedLine(e.lang, p))
+			fmt.Fprintln(e.out, sync.ParkedText(e.lang, p, time.Local))
 		}
 		return nil
 	})
-}
-
-// ParkedLine words one refused item for a person.
-func ParkedLine(l i18n.Lang, p store.Parked) string {
-	why := i18n.T(l, "sync.refused."+p.Reason, nil)
-	if strings.HasPrefix(why, "sync.refused.") {
-		why = p.Reason
-	}
-	if p.WalkIn != nil {
-		return fmt.Sprintf("%s  %s  %s: %s", p.WalkIn.SlotStart.Format("2006-01-02 15:04"), p.WalkIn.Name, why, p.Detail)
-	}
-	ev := p.Event
-	return fmt.Sprintf("%s  %s  %s  %s %s  %s: %s", ev.At.Format("2006-01-02 15:04"), ev.BookingID, ev.Type,
-		ev.Counter, ev.Clerk, why, p.Detail)
 }

@@ -15,7 +15,6 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/ghiseu/ghiseu/scanner/qr"
 	"github.com/ghiseu/ghiseu/store"
 	"github.com/ghiseu/ghiseu/store/calendar"
 	"github.com/ghiseu/ghiseu/store/hub"
@@ -218,15 +217,7 @@ func confirm(ctx context.Context, h *hub.Hub, fs *flag.FlagSet, pos []string, ou
 		return err
 	}
 	if path := str(fs, "png"); path != "" {
-		f, err := os.Create(path)
-		if err != nil {
-			return err
-		}
-		if err := qr.WritePNG(f, b.Code, 400); err != nil {
-			f.Close()
-			return err
-		}
-		if err := f.Close(); err != nil {
+		if err := writeQR(path, b.Code); err != nil {
 			return err
 		}
 	}
@@ -268,7 +259,7 @@ func writePack(ctx context.Context, h *hub.Hub, fs *flag.FlagSet, pos []string, 
 	if err := needKey(h); err != nil {
 		return err
 	}
-	f, err := os.Create(str(fs, "out"))
+	f, err := store.CreatePrivate(str(fs, "out")) // it names people
 	if err != nil {
 		return err
 	}

@@ -17,6 +17,7 @@ import (
 
 	"github.com/ghiseu/ghiseu/scanner/qr"
 	"github.com/ghiseu/ghiseu/scanner/rescode"
+	"github.com/ghiseu/ghiseu/store"
 )
 
 // Run runs one ghiseu-hub command and returns the exit code.
@@ -135,18 +136,24 @@ func issue(args []string, out io.Writer) error {
 		return err
 	}
 	if *png != "" {
-		f, err := os.Create(*png)
-		if err != nil {
-			return err
-		}
-		if err := qr.WritePNG(f, code, 400); err != nil {
-			f.Close()
-			return err
-		}
-		if err := f.Close(); err != nil {
+		if err := writeQR(*png, code); err != nil {
 			return err
 		}
 	}
 	fmt.Fprintln(out, code)
 	return nil
+}
+
+// writeQR writes a code's QR image, the e-mail's attachment, to a file
+// readable by its owner only.
+func writeQR(path, code string) error {
+	f, err := store.CreatePrivate(path)
+	if err != nil {
+		return err
+	}
+	if err := qr.WritePNG(f, code, 400); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
 }
