@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"strconv"
+	"time"
 
 	"github.com/ghiseu/ghiseu/scanner/rescode"
 	"github.com/ghiseu/ghiseu/store/calendar"
@@ -23,16 +24,18 @@ type PackContents struct {
 	Sequence  int64
 	Cancelled []string // booking IDs cancelled in the booking system
 	Revoked   []string // booking IDs whose codes were revoked (replaced)
-	// Bookings calls put for every booking, in the same transaction; an
-	// error from it or from put undoes the whole install.
+	// Bookings calls put for every booking, each already verified; an
+	// error from it or from put stops the install.
 	Bookings func(put func(Booking) error) error
-	// Large says the pack holds many bookings: the day index is rebuilt
-	// once at the end instead of grown row by row.
-	Large bool
 }
 
-// createDayIndex is migration 4's day index, rebuilt after a large import.
-const createDayIndex = `CREATE INDEX bookings_day ON bookings (office, day, slot_start)`
+// packBatch is how many bookings are gathered before they are written;
+// packTxTime bounds one write transaction, so that a check-in waiting for
+// the writer never waits longer.
+const (
+	packBatch  = 4096
+	packTxTime = 25 * time.Millisecond
+)
 
 // PackSequence is the sequence number of the last installed pack, 0 if none.
 func (db *DB) PackSequence(ctx context.Context) (int64, error) {
@@ -43,62 +46,118 @@ func (db *DB) PackSequence(ctx context.Context) (int64, error) {
 	return strconv.ParseInt(v, 10, 64)
 }
 
-// InstallPack installs a verified pack in one transaction: office settings,
-// keys, bookings (inserted or updated), cancellations and revocations, the
-// sequence number. The event log is never touched. A database that was a
-// demo office stops being one.
+// InstallPack installs a verified pack: bookings (inserted or updated),
+// then cancellations and revocations, in short transactions of at most
+// packTxTime each, so that the counter's own writes (a check-in) slip in
+// between them; then, in one last short transaction, the keys, the office
+// settings and the sequence number. The event log is never touched. A
+// database that was a demo office stops being one.
+//
+// An install that stops half-way (an error, a full disk, a killed
+// process) leaves some of the pack's verified bookings written and the
+// sequence number unchanged: the same pack installs again.
 func (db *DB) InstallPack(ctx context.Context, p PackContents) error {
-	return db.tx(ctx, func(t *sql.Tx) error {
-		// A large pack grows its B-trees at scattered places: give this
-		// connection a page cache that holds most of them (64 MiB at most).
-		if _, err := t.ExecContext(ctx, `PRAGMA cache_size = -65536`); err != nil {
-			return err
+	w := &packWriter{db: db}
+	defer w.restoreCache(ctx)
+	batch := make([]Booking, 0, packBatch)
+	err := p.Bookings(func(b Booking) error {
+		if batch = append(batch, b); len(batch) < packBatch {
+			return nil
 		}
-		defer t.ExecContext(ctx, `PRAGMA cache_size = -2000`)
-		if p.Large {
-			if _, err := t.ExecContext(ctx, `DROP INDEX bookings_day`); err != nil {
-				return err
+		err := w.write(ctx, upsertBooking, len(batch), func(st *sql.Stmt, i int) error { return putBooking(ctx, st, batch[i]) })
+		batch = batch[:0]
+		return err
+	})
+	if err == nil {
+		err = w.write(ctx, upsertBooking, len(batch), func(st *sql.Stmt, i int) error { return putBooking(ctx, st, batch[i]) })
+	}
+	if err != nil {
+		return err
+	}
+	for status, ids := range map[Status][]string{Cancelled: p.Cancelled, Replaced: p.Revoked} {
+		err := w.write(ctx, `UPDATE bookings SET status = ? WHERE id = ?`, len(ids), func(st *sql.Stmt, i int) error {
+			if _, err := st.ExecContext(ctx, status, ids[i]); err != nil {
+				return fmt.Errorf("mark booking %s %s: %w", ids[i], status, err)
 			}
-		}
-		st, err := t.PrepareContext(ctx, upsertBooking)
+			return nil
+		})
 		if err != nil {
 			return err
 		}
-		defer st.Close()
-		if err := p.Bookings(func(b Booking) error { return putBooking(ctx, st, b) }); err != nil {
-			return err
-		}
-		if p.Large {
-			if _, err := t.ExecContext(ctx, createDayIndex); err != nil {
+	}
+	return db.tx(ctx, func(t *sql.Tx) error { return finishPackTx(ctx, t, p) })
+}
+
+// packWriter writes rows in transactions of at most packTxTime.
+type packWriter struct {
+	db     *DB
+	cached bool // the writer's page cache was enlarged
+}
+
+// write calls put for rows 0 to n-1 with query prepared, committing
+// whenever a transaction has taken packTxTime.
+func (w *packWriter) write(ctx context.Context, query string, n int, put func(st *sql.Stmt, i int) error) error {
+	for i := 0; i < n; {
+		err := w.db.tx(ctx, func(t *sql.Tx) error {
+			if !w.cached {
+				// A large pack grows its B-trees at scattered places: give
+				// the writer a page cache that holds most of them (64 MiB).
+				if _, err := t.ExecContext(ctx, `PRAGMA cache_size = -65536`); err != nil {
+					return err
+				}
+				w.cached = true
+			}
+			st, err := t.PrepareContext(ctx, query)
+			if err != nil {
 				return err
 			}
-		}
-		for status, ids := range map[Status][]string{Cancelled: p.Cancelled, Replaced: p.Revoked} {
-			for _, id := range ids {
-				if _, err := t.ExecContext(ctx, `UPDATE bookings SET status = ? WHERE id = ?`, status, id); err != nil {
-					return fmt.Errorf("mark booking %s %s: %w", id, status, err)
+			defer st.Close()
+			start := i
+			for deadline := time.Now().Add(packTxTime); i < n && (i == start || time.Now().Before(deadline)); i++ {
+				if err := put(st, i); err != nil {
+					return err
 				}
 			}
-		}
-		if err := putKeysTx(ctx, t, p.Keys); err != nil {
-			return err
-		}
-		cal, err := json.Marshal(p.Office)
+			return nil
+		})
 		if err != nil {
 			return err
 		}
-		fees, err := json.Marshal(p.Fees)
-		if err != nil {
+	}
+	return nil
+}
+
+// restoreCache gives the writer back its usual page cache.
+func (w *packWriter) restoreCache(ctx context.Context) {
+	if w.cached {
+		ctx = context.WithoutCancel(ctx)
+		w.db.tx(ctx, func(t *sql.Tx) error {
+			_, err := t.ExecContext(ctx, `PRAGMA cache_size = -2000`)
+			return err
+		})
+	}
+}
+
+// finishPackTx writes the keys, the office settings and the sequence.
+func finishPackTx(ctx context.Context, t *sql.Tx, p PackContents) error {
+	if err := putKeysTx(ctx, t, p.Keys); err != nil {
+		return err
+	}
+	cal, err := json.Marshal(p.Office)
+	if err != nil {
+		return err
+	}
+	fees, err := json.Marshal(p.Fees)
+	if err != nil {
+		return err
+	}
+	for k, v := range map[string]string{keyCalendar: string(cal), keyFees: string(fees),
+		keyPackSequence: strconv.FormatInt(p.Sequence, 10), "demo": "0"} {
+		if err := setSettingTx(ctx, t, k, v); err != nil {
 			return err
 		}
-		for k, v := range map[string]string{keyCalendar: string(cal), keyFees: string(fees),
-			keyPackSequence: strconv.FormatInt(p.Sequence, 10), "demo": "0"} {
-			if err := setSettingTx(ctx, t, k, v); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
+	}
+	return nil
 }
 
 func setSettingTx(ctx context.Context, t *sql.Tx, key, value string) error {

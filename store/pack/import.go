@@ -1,7 +1,6 @@
 package pack
 
 import (
-	"bufio"
 	"context"
 	"crypto/ed25519"
 	"encoding/base64"
@@ -9,9 +8,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
+	"maps"
+	"slices"
+	"strconv"
 	"strings"
-	"time"
+	"syscall"
 
 	"github.com/ghiseu/ghiseu/assets/i18n"
 	"github.com/ghiseu/ghiseu/scanner/rescode"
@@ -19,12 +20,16 @@ import (
 	"github.com/ghiseu/ghiseu/store/archive"
 )
 
-// Limits for a pack: a national 30-day window of a million bookings fits.
-var Limits = archive.Limits{Entries: 8, EntrySize: 1 << 30, TotalSize: 2 << 30}
+// Limits bound what a pack's archive may declare: a national 30-day
+// window of a million bookings fits; 7z and solid RAR archives, which are
+// decoded a whole block at a time in memory, hold at most 64 MiB (larger
+// packs travel as zip or tar, which the hub writes).
+var Limits = archive.Limits{Entries: 64, Files: 8, FileSize: 1 << 30, TotalSize: 2 << 30, SolidSize: 64 << 20}
 
-// largePack is the size of bookings.jsonl (about 40,000 bookings) above
-// which the day index is rebuilt rather than grown.
-const largePack = 10 << 20
+const (
+	maxManifest = 64 << 10 // manifest.json and manifest.sig, each
+	maxSmall    = 16 << 20 // office.json, keys.json, cancelled.jsonl and revoked.jsonl, each
+)
 
 // Refusal is why a pack was not imported. Key names the reason (the
 // translation key is "pack."+Key) and Args its details.
@@ -36,8 +41,13 @@ type Refusal struct {
 
 func (r *Refusal) Error() string {
 	s := "pack refused: " + r.Key
-	for k, v := range r.Args {
-		s += fmt.Sprintf(" %s=%s", k, v)
+	keys := make([]string, 0, len(r.Args))
+	for k := range r.Args {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	for _, k := range keys {
+		s += fmt.Sprintf(" %s=%s", k, r.Args[k])
 	}
 	if r.Err != nil {
 		s += ": " + r.Err.Error()
@@ -55,107 +65,127 @@ func refuse(key string, err error, args ...string) *Refusal {
 	return r
 }
 
-// Progress reports how many bytes of bookings were read of how many.
+// Progress reports how far an import is, in bytes of bookings read (each
+// is read twice: to verify, then to install) of how many.
 type Progress func(done, total int64)
 
-// Import verifies the pack at path and installs it into db, all or nothing.
-// Nothing is written unless the archive unpacks within the limits, the
-// manifest's signature verifies with a key db trusts, every file matches
-// its hash, the office is db's office, the sequence number is not older
-// than the installed one and every line is well-formed.
+// Import verifies the pack at path and installs it into db.
+//
+// First the archive's entries are listed and manifest.json and
+// manifest.sig read (64 KiB each at most): the signature must verify with
+// a key db trusts, the office must be db's and the sequence not older
+// than the installed one. Then only the files the manifest lists are
+// read, each refused if it declares or yields another length than the
+// signed one, and hashed as it streams: every line of every file is
+// checked, and nothing is written unless everything matches. Then the
+// bookings are read once more and installed in short transactions, each
+// batch compared with what was verified before it is written; the
+// sequence number is recorded last. Nothing of the pack is ever written
+// to disk but the database.
 func Import(ctx context.Context, db *store.DB, path string, progress Progress) (Manifest, error) {
-	dir, err := os.MkdirTemp("", "ghiseu-pack-")
-	if err != nil {
-		return Manifest{}, err
-	}
-	defer os.RemoveAll(dir)
-	entries, err := archive.Unpack(path, dir, Limits)
-	if err != nil {
-		return Manifest{}, unpackRefusal(err)
-	}
-	files := map[string]archive.Entry{}
-	for _, e := range entries {
-		files[e.Name] = e
-	}
 	keys, err := db.Keyring(ctx)
 	if err != nil {
 		return Manifest{}, err
 	}
-	m, err := verify(files, keys)
+	m, err := readManifest(path, keys)
 	if err != nil {
 		return m, err
 	}
 	if err := checkAgainst(ctx, db, m); err != nil {
 		return m, err
 	}
-	c, err := read(files, m)
+	total := 2 * m.Files[FileBookings].Size
+	v, err := verify(ctx, path, m, func(done int64) { report(progress, done, total) })
 	if err != nil {
 		return m, err
 	}
+	c, err := v.contents(m)
+	if err != nil {
+		return m, err
+	}
+	half := m.Files[FileBookings].Size
 	c.Bookings = func(put func(store.Booking) error) error {
-		return eachBooking(files[FileBookings].Path, m, progress, put)
+		return install(ctx, path, m, v.chunks, func(done int64) { report(progress, half+done, total) }, put)
 	}
-	c.Large = files[FileBookings].Size > largePack
 	if err := db.InstallPack(ctx, c); err != nil {
-		var r *Refusal
-		if errors.As(err, &r) {
-			return m, r
-		}
-		return m, fmt.Errorf("install pack %d of %s: %w", m.Sequence, m.Office, err)
+		return m, installRefusal(m, err)
 	}
+	report(progress, total, total)
 	return m, nil
 }
 
-func unpackRefusal(err error) error {
-	for key, e := range map[string]error{"format": archive.ErrFormat, "rar5": archive.ErrRAR5,
-		"too_large": archive.ErrTooLarge, "unsafe_name": archive.ErrName, "damaged": archive.ErrCorrupt} {
-		if errors.Is(err, e) {
-			return refuse(key, err)
-		}
+func report(p Progress, done, total int64) {
+	if p != nil {
+		p(done, total)
 	}
-	return refuse("unreadable", err)
 }
 
-// verify checks the manifest's signature and every file's hash.
-func verify(files map[string]archive.Entry, keys rescode.Keyring) (Manifest, error) {
+// readManifest lists the archive and reads and verifies the manifest.
+func readManifest(path string, keys rescode.Keyring) (Manifest, error) {
 	var m Manifest
-	manifest, err := readSmall(files, FileManifest)
+	small := map[string][]byte{}
+	declared := map[string]int64{}
+	err := archive.Walk(path, Limits, func(e archive.Entry, r io.Reader) error {
+		declared[e.Base] = e.Size
+		if e.Base != FileManifest && e.Base != FileSignature {
+			return nil
+		}
+		data, err := readAtMost(r, e, maxManifest)
+		small[e.Base] = data
+		return err
+	})
 	if err != nil {
+		return m, archiveRefusal(err)
+	}
+	for _, name := range []string{FileManifest, FileSignature} {
+		if _, ok := small[name]; !ok {
+			return m, refuse("missing_file", nil, "file", name)
+		}
+	}
+	if err := verifySignature(small[FileManifest], small[FileSignature], keys, &m); err != nil {
 		return m, err
 	}
-	sigText, err := readSmall(files, FileSignature)
-	if err != nil {
-		return m, err
+	return m, checkListing(m, declared)
+}
+
+// readAtMost reads an entry of at most max bytes, declared and read.
+func readAtMost(r io.Reader, e archive.Entry, max int64) ([]byte, error) {
+	if e.Size > max {
+		return nil, refuse("too_large", nil, "file", e.Base)
 	}
-	if err := json.Unmarshal(manifest, &m); err != nil {
-		return m, refuse("bad_manifest", err)
+	data, err := io.ReadAll(io.LimitReader(r, max+1))
+	switch {
+	case err != nil:
+		return nil, archiveRefusal(err)
+	case int64(len(data)) > max:
+		return nil, refuse("too_large", nil, "file", e.Base)
 	}
-	if m.Format != Format {
-		return m, refuse("format_version", nil, "version", fmt.Sprint(m.Format))
+	return data, nil
+}
+
+// verifySignature parses the manifest into m and checks its signature.
+func verifySignature(manifest, sigText []byte, keys rescode.Keyring, m *Manifest) error {
+	var head struct {
+		Format int `json:"format"`
+	}
+	if err := json.Unmarshal(manifest, &head); err != nil {
+		return refuse("bad_manifest", err)
+	}
+	if head.Format != Format {
+		return refuse("format_version", nil, "version", fmt.Sprint(head.Format), "want", fmt.Sprint(Format))
+	}
+	if err := json.Unmarshal(manifest, m); err != nil {
+		return refuse("bad_manifest", err)
 	}
 	sig, err := base64.StdEncoding.DecodeString(strings.TrimSpace(string(sigText)))
 	key, ok := findKey(keys, m.KeyID)
 	switch {
 	case !ok:
-		return m, refuse("unknown_key", nil, "key", fmt.Sprint(m.KeyID))
+		return refuse("unknown_key", nil, "key", fmt.Sprint(m.KeyID))
 	case err != nil || !ed25519.Verify(key, append([]byte(signContext), manifest...), sig):
-		return m, refuse("bad_signature", err)
+		return refuse("bad_signature", err)
 	}
-	for name := range files {
-		if name != FileManifest && name != FileSignature && m.Files[name] == "" {
-			return m, refuse("unlisted_file", nil, "file", name)
-		}
-	}
-	for _, name := range contentFiles {
-		e, ok := files[name]
-		switch {
-		case !ok || m.Files[name] == "":
-			return m, refuse("missing_file", nil, "file", name)
-		case e.SHA256 != m.Files[name]:
-			return m, refuse("bad_hash", nil, "file", name)
-		}
-	}
-	return m, nil
+	return nil
 }
 
 func findKey(keys rescode.Keyring, id uint8) (ed25519.PublicKey, bool) {
@@ -167,17 +197,86 @@ func findKey(keys rescode.Keyring, id uint8) (ed25519.PublicKey, bool) {
 	return nil, false
 }
 
-// readSmall reads a file of at most 1 MiB.
-func readSmall(files map[string]archive.Entry, name string) ([]byte, error) {
-	e, ok := files[name]
-	if !ok {
-		return nil, refuse("missing_file", nil, "file", name)
+// checkListing compares the archive's files, by their declared sizes,
+// with the signed manifest, before any of them is read.
+func checkListing(m Manifest, declared map[string]int64) error {
+	for name := range declared {
+		if _, ok := m.Files[name]; !ok && name != FileManifest && name != FileSignature {
+			return refuse("unlisted_file", nil, "file", name)
+		}
 	}
-	if e.Size > 1<<20 {
-		return nil, refuse("too_large", nil, "file", name)
+	for name := range m.Files {
+		if !slices.Contains(contentFiles, name) {
+			return refuse("bad_manifest", fmt.Errorf("unknown file %s", name))
+		}
 	}
-	return os.ReadFile(e.Path)
+	for _, name := range contentFiles {
+		f, listed := m.Files[name]
+		size, present := declared[name]
+		max := int64(maxSmall)
+		if name == FileBookings {
+			max = Limits.FileSize
+		}
+		switch {
+		case !listed || !present:
+			return refuse("missing_file", nil, "file", name)
+		case f.Size < 0 || f.Size > max:
+			return refuse("too_large", nil, "file", name)
+		case size != f.Size:
+			return refuse("bad_size", nil, "file", name, "size", fmt.Sprint(size), "signed", fmt.Sprint(f.Size))
+		}
+	}
+	return nil
 }
+
+// archiveRefusal words what the archive reader refused.
+func archiveRefusal(err error) error {
+	var r *Refusal
+	if errors.As(err, &r) {
+		return r
+	}
+	if errors.Is(err, syscall.ENOSPC) {
+		return refuse("no_space", err)
+	}
+	var args []string
+	var ee *archive.EntryError
+	if errors.As(err, &ee) {
+		args = []string{"file", strconv.QuoteToGraphic(ee.Name), "type", typeKeys[ee.Type]}
+	}
+	for _, k := range []struct {
+		key string
+		err error
+	}{
+		{"format", archive.ErrFormat}, {"rar5", archive.ErrRAR5}, {"unsupported", archive.ErrUnsupported},
+		{"solid_too_large", archive.ErrSolid}, {"too_large", archive.ErrTooLarge}, {"unsafe_name", archive.ErrName},
+		{"duplicate", archive.ErrDuplicate}, {"not_regular", archive.ErrType}, {"damaged", archive.ErrCorrupt},
+	} {
+		if errors.Is(err, k.err) {
+			return refuse(k.key, err, args...)
+		}
+	}
+	return refuse("unreadable", err)
+}
+
+// typeKeys name the kinds of entries in the translations ("pack.type.").
+var typeKeys = map[archive.Type]string{archive.Dir: "folder", archive.Symlink: "symlink",
+	archive.HardLink: "hard_link", archive.Device: "device", archive.FIFO: "fifo", archive.Other: "other"}
+
+// installRefusal words an error of the install.
+func installRefusal(m Manifest, err error) error {
+	var r *Refusal
+	var coded interface{ Code() int }
+	switch {
+	case errors.As(err, &r):
+		return r
+	case errors.Is(err, syscall.ENOSPC), errors.As(err, &coded) && coded.Code()&0xff == sqliteFull:
+		return refuse("no_space", err)
+	}
+	return fmt.Errorf("install pack %d of %s: %w", m.Sequence, m.Office, err)
+}
+
+// sqliteFull is SQLITE_FULL: the disk (or the database's quota) is full.
+const sqliteFull = 13
 
 // checkAgainst compares the pack with what the counter has installed.
 func checkAgainst(ctx context.Context, db *store.DB, m Manifest) error {
@@ -199,178 +298,15 @@ func checkAgainst(ctx context.Context, db *store.DB, m Manifest) error {
 	return nil
 }
 
-// read loads the small files into what InstallPack takes.
-func read(files map[string]archive.Entry, m Manifest) (store.PackContents, error) {
-	c := store.PackContents{Sequence: m.Sequence}
-	var office Office
-	if err := readJSON(files, FileOffice, &office); err != nil {
-		return c, err
-	}
-	if err := office.Calendar.Validate(); err != nil || office.Calendar.Office != m.Office {
-		return c, refuse("bad_content", err, "file", FileOffice)
-	}
-	c.Office, c.Fees = office.Calendar, office.Fees
-	var keys []Key
-	if err := readJSON(files, FileKeys, &keys); err != nil {
-		return c, err
-	}
-	var err error
-	if c.Keys, err = Keyring(keys); err != nil {
-		return c, refuse("bad_content", err, "file", FileKeys)
-	}
-	if c.Cancelled, err = readRefs(files[FileCancelled].Path, FileCancelled); err != nil {
-		return c, err
-	}
-	c.Revoked, err = readRefs(files[FileRevoked].Path, FileRevoked)
-	return c, err
-}
-
-func readJSON(files map[string]archive.Entry, name string, v any) error {
-	data, err := readSmall(files, name)
-	if err != nil {
-		return err
-	}
-	if err := json.Unmarshal(data, v); err != nil {
-		return refuse("bad_content", err, "file", name)
-	}
-	return nil
-}
-
-func readRefs(path, name string) ([]string, error) {
-	var ids []string
-	err := eachLine(path, nil, func(line []byte) error {
-		var r Ref
-		if err := json.Unmarshal(line, &r); err != nil || r.ID == "" {
-			return fmt.Errorf("no booking ID")
-		}
-		ids = append(ids, r.ID)
-		return nil
-	})
-	if err != nil {
-		return nil, refuse("bad_content", err, "file", name)
-	}
-	return ids, nil
-}
-
-// eachBooking streams bookings.jsonl, checking every line. Lines are parsed
-// on another goroutine (another core) while put stores the previous ones.
-func eachBooking(path string, m Manifest, progress Progress, put func(store.Booking) error) error {
-	from, _ := time.Parse(time.DateOnly, m.From)
-	to, _ := time.Parse(time.DateOnly, m.To)
-	to = to.AddDate(0, 0, 2) // the last day, in any time zone
-	batches := make(chan []store.Booking, 4)
-	stop := make(chan struct{})
-	parsed := make(chan error, 1)
-	go func() {
-		defer close(batches)
-		n := 0
-		batch := make([]store.Booking, 0, 1024)
-		err := eachLine(path, progress, func(line []byte) error {
-			n++
-			var p Booking
-			if err := json.Unmarshal(line, &p); err != nil {
-				return err
-			}
-			b := store.Booking{ID: p.ID, Office: m.Office, SlotStart: p.SlotStart, SlotMinutes: p.SlotMinutes,
-				Kind: store.Kind(p.Kind), Name: p.Name, Reason: p.Reason, BirthDate: p.BirthDate,
-				ReadyOn: p.ReadyOn, Status: store.Status(p.Status), Day: p.SlotStart.Format(time.DateOnly)}
-			if err := check(b, from, to); err != nil {
-				return err
-			}
-			if batch = append(batch, b); len(batch) == cap(batch) {
-				select {
-				case batches <- batch:
-				case <-stop:
-					return errStopped
-				}
-				batch = make([]store.Booking, 0, 1024)
-			}
-			return nil
-		})
-		if err == nil && len(batch) > 0 {
-			batches <- batch
-		}
-		if err != nil && !errors.Is(err, errStopped) {
-			err = refuse("bad_booking", err, "file", FileBookings, "line", fmt.Sprint(n))
-		}
-		parsed <- err
-	}()
-	for batch := range batches {
-		for _, b := range batch {
-			if err := put(b); err != nil {
-				close(stop)
-				for range batches {
-				}
-				<-parsed
-				return err
-			}
-		}
-	}
-	return <-parsed
-}
-
-var errStopped = errors.New("stopped")
-
-func check(b store.Booking, from, to time.Time) error {
-	switch {
-	case b.ID == "":
-		return errors.New("no ID")
-	case b.Kind != store.Intake && b.Kind != store.Pickup:
-		return fmt.Errorf("kind %q", b.Kind)
-	case b.SlotMinutes <= 0:
-		return errors.New("no slot length")
-	case b.SlotStart.Before(from.AddDate(0, 0, -1)) || b.SlotStart.After(to):
-		return errors.New("slot outside the pack's days")
-	}
-	switch b.Status {
-	case "", store.Confirmed, store.Cancelled, store.Replaced, store.WalkIn:
-		return nil
-	}
-	return fmt.Errorf("status %q", b.Status)
-}
-
-// eachLine calls fn for every non-empty line of a file.
-func eachLine(path string, progress Progress, fn func([]byte) error) error {
-	f, err := os.Open(path)
-	if err != nil {
-		return err
-	}
-	defer f.Close()
-	st, err := f.Stat()
-	if err != nil {
-		return err
-	}
-	var done, reported int64
-	sc := bufio.NewScanner(f)
-	sc.Buffer(make([]byte, 64<<10), 1<<20)
-	for sc.Scan() {
-		line := sc.Bytes()
-		done += int64(len(line)) + 1
-		if len(line) == 0 {
-			continue
-		}
-		if err := fn(line); err != nil {
-			return err
-		}
-		if progress != nil && done-reported >= 1<<20 {
-			progress(done, st.Size())
-			reported = done
-		}
-	}
-	if progress != nil {
-		progress(st.Size(), st.Size())
-	}
-	if err := sc.Err(); err != nil && !errors.Is(err, io.EOF) {
-		return err
-	}
-	return nil
-}
-
 // Explain words an import error for the clerk, in l.
 func Explain(l i18n.Lang, err error) string {
 	var r *Refusal
 	if errors.As(err, &r) {
-		return i18n.T(l, "pack.refused", map[string]string{"why": i18n.T(l, "pack."+r.Key, r.Args)})
+		args := maps.Clone(r.Args)
+		if t, ok := args["type"]; ok {
+			args["type"] = i18n.T(l, "pack.type."+t, nil)
+		}
+		return i18n.T(l, "pack.refused", map[string]string{"why": i18n.T(l, "pack."+r.Key, args)})
 	}
 	return i18n.T(l, "pack.refused", map[string]string{"why": err.Error()})
 }

@@ -13,6 +13,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"hash"
 	"io"
 	"time"
 
@@ -23,7 +24,8 @@ import (
 )
 
 // Format is the pack format version this package writes and reads.
-const Format = 1
+// Format 2 signs each file's length as well as its hash.
+const Format = 2
 
 // The files of a pack.
 const (
@@ -42,16 +44,23 @@ var contentFiles = []string{FileOffice, FileKeys, FileBookings, FileCancelled, F
 // signContext separates pack signatures from any other use of the keys.
 const signContext = "ghiseu day pack v1\x00"
 
-// Manifest describes a pack and holds the SHA-256 of every other file.
+// Manifest describes a pack and gives the SHA-256 and length of every
+// other file.
 type Manifest struct {
-	Format   int               `json:"format"`
-	Office   string            `json:"office"`
-	From     string            `json:"from"` // first day, YYYY-MM-DD
-	To       string            `json:"to"`   // last day
-	Sequence int64             `json:"sequence"`
-	Created  time.Time         `json:"created"`
-	KeyID    uint8             `json:"key_id"`
-	Files    map[string]string `json:"files"` // name → SHA-256, hex
+	Format   int             `json:"format"`
+	Office   string          `json:"office"`
+	From     string          `json:"from"` // first day, YYYY-MM-DD
+	To       string          `json:"to"`   // last day
+	Sequence int64           `json:"sequence"`
+	Created  time.Time       `json:"created"`
+	KeyID    uint8           `json:"key_id"`
+	Files    map[string]File `json:"files"` // by name
+}
+
+// File is what the manifest says of one file.
+type File struct {
+	SHA256 string `json:"sha256"` // hex
+	Size   int64  `json:"size"`   // bytes
 }
 
 // Office is office.json: the calendar and the fees.
@@ -119,7 +128,7 @@ type Contents struct {
 func Write(w io.Writer, key ed25519.PrivateKey, keyID uint8, c Contents) error {
 	zw := zip.NewWriter(w)
 	m := c.Manifest
-	m.Format, m.KeyID, m.Files = Format, keyID, map[string]string{}
+	m.Format, m.KeyID, m.Files = Format, keyID, map[string]File{}
 	keys := make([]Key, len(c.Keys))
 	for i, k := range c.Keys {
 		keys[i] = KeyOf(k)
@@ -136,11 +145,11 @@ func Write(w io.Writer, key ed25519.PrivateKey, keyID uint8, c Contents) error {
 		if err != nil {
 			return err
 		}
-		h := sha256.New()
+		h := &counter{Hash: sha256.New()}
 		if err := writers[name](io.MultiWriter(f, h)); err != nil {
 			return fmt.Errorf("write pack %s: %w", name, err)
 		}
-		m.Files[name] = hex.EncodeToString(h.Sum(nil))
+		m.Files[name] = File{SHA256: hex.EncodeToString(h.Sum(nil)), Size: h.n}
 	}
 	manifest, err := json.MarshalIndent(m, "", "  ")
 	if err != nil {
@@ -157,6 +166,17 @@ func Write(w io.Writer, key ed25519.PrivateKey, keyID uint8, c Contents) error {
 		}
 	}
 	return zw.Close()
+}
+
+// counter hashes and counts what is written.
+type counter struct {
+	hash.Hash
+	n int64
+}
+
+func (c *counter) Write(p []byte) (int, error) {
+	c.n += int64(len(p))
+	return c.Hash.Write(p)
 }
 
 func writeLines(w io.Writer, each func(func(Booking) error) error) error {
