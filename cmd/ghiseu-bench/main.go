@@ -2,6 +2,7 @@
 //
 //	ghiseu-bench import            day-pack imports: 100 bookings and a million
 //	ghiseu-bench decode --corpus D QR decoding on a photo corpus
+//	ghiseu-bench startup           a counter's start on a national-size database
 package main
 
 import (
@@ -14,9 +15,10 @@ func main() {
 		"import":     benchImport,
 		"import-one": importOne,
 		"decode":     benchDecode,
+		"startup":    benchStartup,
 	}
 	if len(os.Args) < 2 || commands[os.Args[1]] == nil {
-		fmt.Fprintln(os.Stderr, "usage: ghiseu-bench import [--sizes 100,1000000] | decode --corpus DIR [-v]")
+		fmt.Fprintln(os.Stderr, "usage: ghiseu-bench import [--sizes 100,1000000] | decode --corpus DIR [-v] | startup [--bookings 33000] [--days 8] [--ghiseu BIN]")
 		os.Exit(2)
 	}
 	if err := commands[os.Args[1]](os.Args[2:]); err != nil {
