@@ -9,10 +9,11 @@ import (
 	"testing"
 )
 
-// TestCommandLineUnderCLocale runs the real binary's command line under the
-// C and POSIX locales, as scripts and services often do: stderr must hold
-// no Fyne line (Fyne's locale lookup used to complain about "C" at every
-// start, because the command line and the GUI share one binary).
+// TestCommandLineUnderCLocale runs the real binary's command line (demo,
+// which writes, and list, which reads) under the C and POSIX locales, as
+// scripts and services often do: stderr must hold no Fyne line. Fyne's
+// locale lookup used to complain about "C" at every start under C.UTF-8,
+// because the command line and the GUI share one binary.
 func TestCommandLineUnderCLocale(t *testing.T) {
 	bin := buildBinary(t)
 	db := filepath.Join(t.TempDir(), "g.db")
@@ -30,18 +31,20 @@ func TestCommandLineUnderCLocale(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			cmd := exec.Command(bin, "list", "--db", db)
-			cmd.Env = append(withoutLocale(os.Environ()), tt.env...)
-			var out, errb bytes.Buffer
-			cmd.Stdout, cmd.Stderr = &out, &errb
-			if err := cmd.Run(); err != nil {
-				t.Fatalf("ghiseu list: %v\n%s", err, errb.String())
-			}
-			if strings.Contains(errb.String(), "Fyne") {
-				t.Fatalf("stderr:\n%s", errb.String())
-			}
-			if out.Len() == 0 {
-				t.Fatal("list printed nothing")
+			for _, args := range [][]string{{"demo", "--db", db}, {"list", "--db", db}} {
+				cmd := exec.Command(bin, args...)
+				cmd.Env = append(withoutLocale(os.Environ()), tt.env...)
+				var out, errb bytes.Buffer
+				cmd.Stdout, cmd.Stderr = &out, &errb
+				if err := cmd.Run(); err != nil {
+					t.Fatalf("ghiseu %s: %v\n%s", args[0], err, errb.String())
+				}
+				if strings.Contains(errb.String(), "Fyne") {
+					t.Fatalf("ghiseu %s, stderr:\n%s", args[0], errb.String())
+				}
+				if out.Len() == 0 {
+					t.Fatalf("ghiseu %s printed nothing", args[0])
+				}
 			}
 		})
 	}
