@@ -56,6 +56,9 @@ var ErrNoOffice = errors.New("no office yet: sync with the hub or import a day p
 // first when there is no office (and no hub) or it is the demo, unless the
 // database is read-only.
 func (d *Desk) load(ctx context.Context) error {
+	if err := d.loadLink(ctx); err != nil {
+		return err
+	}
 	isDemo, err := d.DB.Setting(ctx, demo.KeyDemo)
 	if err != nil {
 		return err

@@ -31,13 +31,16 @@ const (
 
 // Commands lists the subcommands Run understands.
 var Commands = map[string]func(*env, []string) error{
-	"check":     func(e *env, a []string) error { return e.judge(a, "check") },
-	"checkin":   func(e *env, a []string) error { return e.judge(a, "checkin") },
-	"accept":    func(e *env, a []string) error { return e.judge(a, "accept") },
-	"list":      (*env).list,
-	"demo":      (*env).demo,
-	"import":    (*env).importPack,
-	"sync":      (*env).sync,
+	"check":   func(e *env, a []string) error { return e.judge(a, "check") },
+	"checkin": func(e *env, a []string) error { return e.judge(a, "checkin") },
+	"accept":  func(e *env, a []string) error { return e.judge(a, "accept") },
+	"list":    (*env).list,
+	"demo":    (*env).demo,
+	"import":  (*env).importPack,
+	"sync":    (*env).sync,
+	// link reads the enrolment string from standard input.
+	"link":      (*env).link,
+	"parked":    (*env).parked,
 	"conflicts": (*env).conflicts,
 	"report":    (*env).report,
 	"purge":     (*env).purge,
@@ -62,8 +65,7 @@ type env struct {
 	clerk    string
 	day      string
 	reason   string
-	hub      string
-	token    string
+	retry    bool
 	loop     time.Duration
 	format   string
 	outFile  string
@@ -106,7 +108,7 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	return e.code
 }
 
-const usage = `ghiseu [check CODE | checkin CODE | accept CODE --reason TEXT | list | demo | import FILE | sync [--hub URL --token T] [--loop 5s] | conflicts | report [--format csv|html] [--out F] | purge [--keep-days N] | walkin --name N --reason R] [--json] [--db PATH] [--at TIME] [--lang ro|en] [--counter N] [--clerk NAME] [--day YYYY-MM-DD]`
+const usage = `ghiseu [check CODE | checkin CODE | accept CODE --reason TEXT | list | demo | import FILE | link (enrolment string on stdin) | sync [--loop 5s] [--retry-parked] | parked | conflicts | report [--format csv|html] [--out F] | purge [--keep-days N] | walkin --name N --reason R] [--json] [--db PATH] [--at TIME] [--lang ro|en] [--counter N] [--clerk NAME] [--day YYYY-MM-DD]`
 
 // parse reads the flags, which may come before or after the positional
 // arguments, and returns the positional ones.
@@ -120,8 +122,7 @@ func (e *env) parse(args []string) ([]string, error) {
 	fs.StringVar(&e.clerk, "clerk", currentUser(), "clerk's name")
 	fs.StringVar(&e.day, "day", "", "day to list (YYYY-MM-DD), today by default")
 	fs.StringVar(&e.reason, "reason", "", "accept: why the clerk takes the person anyway")
-	fs.StringVar(&e.hub, "hub", "", "sync: the hub's address (remembered)")
-	fs.StringVar(&e.token, "token", "", "sync: this counter's token (remembered)")
+	fs.BoolVar(&e.retry, "retry-parked", false, "sync: send again what the hub refused")
 	fs.DurationVar(&e.loop, "loop", 0, "sync: keep syncing at this interval")
 	fs.StringVar(&e.format, "format", "", "report: csv, html or text")
 	fs.StringVar(&e.outFile, "out", "", "report: write to this file")
@@ -140,6 +141,9 @@ func (e *env) parse(args []string) ([]string, error) {
 		args = fs.Args()[1:]
 	}
 	e.lang = i18n.Parse(*lang)
+	if err := store.CheckText(e.clerk, e.reason); err != nil {
+		return nil, usageError{fmt.Errorf("--clerk or --reason: %w", err)}
+	}
 	return pos, nil
 }
 

@@ -53,14 +53,21 @@ func (e *env) importPack(args []string) error {
 // sync runs one round with the hub, or keeps syncing with --loop.
 func (e *env) sync(args []string) error {
 	return e.withStore(args, func(db *store.DB) error {
-		url, token, err := sync.Link(e.ctx, db, e.hub, e.token)
+		link, ok, err := sync.Linked(e.ctx, db)
 		if err != nil {
 			return err
 		}
-		if url == "" || token == "" {
-			return usageError{errors.New("give --hub URL and --token T once")}
+		if !ok {
+			return usageError{errors.New(i18n.T(e.lang, "cli.error.not_linked", nil))}
 		}
-		s := &sync.Syncer{DB: db, T: &sync.HTTP{Base: url, Token: token}}
+		if e.retry {
+			n, err := db.RetryParked(e.ctx)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintln(e.out, i18n.T(e.lang, "cli.sync.retried", map[string]string{"count": fmt.Sprint(n)}))
+		}
+		s := &sync.Syncer{DB: db, T: sync.NewHTTP(link), Link: link}
 		if e.loop > 0 {
 			ctx, stop := signal.NotifyContext(e.ctx, syscall.SIGINT, syscall.SIGTERM)
 			defer stop()
@@ -70,7 +77,9 @@ func (e *env) sync(args []string) error {
 		err = s.Once(e.ctx)
 		st := s.Status()
 		if e.json {
-			if err := e.printJSON(map[string]any{"online": st.Online, "pending": st.Pending, "error": errString(err)}); err != nil {
+			if err := e.printJSON(map[string]any{"state": st.State, "online": st.Online(), "pending": st.Pending,
+				"parked": st.Parked, "clock_offset_ms": st.ClockOffset.Milliseconds(), "clock_wrong": st.ClockWrong(),
+				"error": errString(err)}); err != nil {
 				return err
 			}
 		} else {
