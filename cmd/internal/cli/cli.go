@@ -223,6 +223,20 @@ func (e *env) openStore() (*store.DB, error) {
 	return db, nil
 }
 
+// exists reports whether the database at path (the default one when
+// empty) exists.
+func exists(path string) bool {
+	if path == "" {
+		p, err := store.DefaultPath()
+		if err != nil {
+			return false
+		}
+		path = p
+	}
+	_, err := os.Stat(path)
+	return err == nil
+}
+
 // open opens the counter to record, with its clock set by --at.
 func (e *env) open() (*desk.Desk, error) { return e.openDesk(false) }
 
@@ -231,7 +245,12 @@ func (e *env) open() (*desk.Desk, error) { return e.openDesk(false) }
 func (e *env) openReader() (*desk.Desk, error) { return e.openDesk(true) }
 
 // openDesk opens the counter, read-only or not, with its clock set by --at.
+// A database that does not exist yet is made as at any first start (the
+// demo office): a first look on a new machine works like the window.
 func (e *env) openDesk(readOnly bool) (*desk.Desk, error) {
+	if readOnly && !exists(e.db) {
+		readOnly = false
+	}
 	d, err := desk.Open(e.ctx, desk.Config{DBPath: e.db, Counter: e.counter, Clerk: e.clerk, ReadOnly: readOnly})
 	if err != nil {
 		return nil, errors.New(i18n.T(e.lang, "cli.error.db", map[string]string{"err": err.Error()}))
