@@ -37,7 +37,8 @@ func TestDayReport(t *testing.T) {
 	}
 	at(8, 49)
 	d.CheckIn(ctx, code["Ionescu Maria-Ștefania"]) // 08:50, arrives, never called
-	at(13, 30) // every slot of the morning is over: the rest are no-shows, derived
+	// 13:30: every slot of the morning is over; the rest are no-shows, derived.
+	at(13, 30)
 
 	r, err := Build(ctx, d, "2026-11-23")
 	if err != nil {
