@@ -3,9 +3,11 @@ package store
 import (
 	"context"
 	"errors"
+	"os"
 	"path/filepath"
 	"reflect"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -381,5 +383,41 @@ func TestSupervisorPassword(t *testing.T) {
 		if ok, err := db.CheckSupervisor(ctx, pw); ok != want || err != nil {
 			t.Errorf("CheckSupervisor(%q) = %v, %v", pw, ok, err)
 		}
+	}
+}
+
+// The database and its WAL hold names and birth dates: they are the
+// owner's only, whatever the umask, and an older file is made so.
+func TestTheDatabaseIsPrivate(t *testing.T) {
+	old := syscall.Umask(0)
+	defer syscall.Umask(old)
+	path := filepath.Join(t.TempDir(), "g.db")
+	if err := os.WriteFile(path, nil, 0o666); err != nil { // as an older Ghișeu left it
+		t.Fatal(err)
+	}
+	db, err := Open(context.Background(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if err := db.SetSetting(context.Background(), "k", "v"); err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range []string{path, path + "-wal", path + "-shm"} {
+		st, err := os.Stat(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if st.Mode().Perm() != 0o600 {
+			t.Errorf("%s has mode %v, want 0600", filepath.Base(p), st.Mode().Perm())
+		}
+	}
+	f, err := CreatePrivate(filepath.Join(t.TempDir(), "pack.zip"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if st, _ := f.Stat(); st.Mode().Perm() != 0o600 {
+		t.Errorf("CreatePrivate made mode %v", st.Mode().Perm())
 	}
 }

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"crypto/ed25519"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"net/http"
 	"net/http/httptest"
@@ -11,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ghiseu/ghiseu/assets/i18n"
 	"github.com/ghiseu/ghiseu/scanner/rescode"
 	"github.com/ghiseu/ghiseu/store"
 	"github.com/ghiseu/ghiseu/store/calendar"
@@ -147,5 +150,52 @@ func TestPackTagAndDemo(t *testing.T) {
 	}
 	if changed, _ := get(tag); changed.StatusCode != 200 || changed.Header.Get("ETag") == tag {
 		t.Fatalf("after a cancellation: %d, tag %q", changed.StatusCode, changed.Header.Get("ETag"))
+	}
+}
+
+// The one-booking-per-person check keeps an HMAC keyed with the office's
+// own secret: a plain hash of name and birth date (guessable in a second)
+// matches nothing, and hashes kept before the secret existed are keyed at
+// the first use.
+func TestPersonHashesAreKeyed(t *testing.T) {
+	ctx := context.Background()
+	loc := calendar.Default().Location()
+	now := time.Date(2026, 11, 20, 12, 0, 0, 0, loc)
+	h := newHub(t, &now)
+	slot := time.Date(2026, 11, 23, 8, 30, 0, 0, loc)
+	ana := BookingRequest{Name: "Ana Ștefănescu", BirthDate: "1990-04-04", Reason: "expiry", Kind: store.Intake, Slot: slot}
+	token, _, err := h.Request(ctx, ana)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := h.Confirm(ctx, token)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum := sha256.Sum256([]byte(i18n.Fold(ana.Name) + "|" + ana.BirthDate))
+	plain := hex.EncodeToString(sum[:16])
+	key, err := h.personKey(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	keyed := personHash(key, ana.Name, ana.BirthDate)
+	holds := func(who string) int {
+		n, _, err := h.DB.Holds(ctx, who, slot, store.Intake, now)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	if keyed == plain || holds(plain) != 0 || holds(keyed) != 1 {
+		t.Fatalf("plain hash holds %d, keyed %d", holds(plain), holds(keyed))
+	}
+	// A hub from before the secret: its hashes are plain.
+	h.DB.SetPerson(ctx, b.ID, plain)
+	h.DB.SetSetting(ctx, keyPersonKey, "")
+	if _, _, err := h.Request(ctx, ana.with(slot.Add(40*time.Minute))); !errors.Is(err, ErrPersonHasBooking) {
+		t.Fatalf("after keying the old hashes, the same person again: %v", err)
+	}
+	if holds(plain) != 0 {
+		t.Fatal("a plain hash is still kept")
 	}
 }

@@ -303,3 +303,37 @@ func TestAWalkInTravelsOnce(t *testing.T) {
 		t.Fatalf("pending %d", pending)
 	}
 }
+
+// The first good hello leaves the demo: the demo's password goes with it
+// (a live office has no default password) and the enrolment's keys come;
+// a password the office set itself stays.
+func TestLeavingTheDemo(t *testing.T) {
+	ctx := context.Background()
+	o := newOffice(t, time.Now)
+	for _, own := range []bool{false, true} {
+		d, s := counter(t, o.enrol(t, "1"))
+		if own {
+			if err := d.DB.SetSupervisorPassword(ctx, "the office's own"); err != nil {
+				t.Fatal(err)
+			}
+		} else if ok, err := d.DB.CheckSupervisor(ctx, demo.Password); !ok || err != nil {
+			t.Fatalf("the demo's password before linking: %v, %v", ok, err)
+		}
+		if err := s.Once(ctx); err != nil {
+			t.Fatal(err)
+		}
+		ok, err := d.DB.CheckSupervisor(ctx, demo.Password)
+		if !own && !errors.Is(err, store.ErrNoPassword) || own && (ok || err != nil) {
+			t.Fatalf("own password %v: the demo's after leaving the demo: %v, %v", own, ok, err)
+		}
+		if own {
+			if ok, _ := d.DB.CheckSupervisor(ctx, "the office's own"); !ok {
+				t.Fatal("the office's own password was dropped")
+			}
+		}
+		ring, _ := d.DB.Keyring(ctx)
+		if len(ring) != 1 || ring[0].Public.Equal(demo.Keyring()[0].Public) {
+			t.Fatalf("keys after leaving the demo: %+v", ring)
+		}
+	}
+}
