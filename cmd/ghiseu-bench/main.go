@@ -3,6 +3,7 @@
 //	ghiseu-bench import            day-pack imports: 100 bookings and a million
 //	ghiseu-bench decode --corpus D QR decoding on a photo corpus
 //	ghiseu-bench startup           a counter's start on a national-size database
+//	ghiseu-bench hub               the office hub under 20 and 50 counters syncing at once
 package main
 
 import (
@@ -16,9 +17,10 @@ func main() {
 		"import-one": importOne,
 		"decode":     benchDecode,
 		"startup":    benchStartup,
+		"hub":        benchHub,
 	}
 	if len(os.Args) < 2 || commands[os.Args[1]] == nil {
-		fmt.Fprintln(os.Stderr, "usage: ghiseu-bench import [--sizes 100,1000000] | decode --corpus DIR [-v] | startup [--bookings 33000] [--days 8] [--ghiseu BIN]")
+		fmt.Fprintln(os.Stderr, "usage: ghiseu-bench import [--sizes 100,1000000] | decode --corpus DIR [-v] | startup [--bookings 33000] [--days 8] [--ghiseu BIN] | hub [--counters 20,50] [--seconds 60]")
 		os.Exit(2)
 	}
 	if err := commands[os.Args[1]](os.Args[2:]); err != nil {
