@@ -116,7 +116,14 @@ func OpenReadOnly(ctx context.Context, path string) (*DB, error) {
 	if _, err := os.Stat(path); err != nil {
 		return nil, fmt.Errorf("open database %s: %w", path, err)
 	}
-	db, err := openReadOnly(ctx, path, "mode=ro")
+	mode := "mode=ro"
+	if !exists(path+"-wal") && !exists(path+"-shm") {
+		// No writer has it open and every write is in the file: read it as
+		// an immutable file, so that SQLite does not create the WAL and
+		// shared-memory files beside it (it would, wherever it may).
+		mode = "immutable=1"
+	}
+	db, err := openReadOnly(ctx, path, mode)
 	if err != nil {
 		// A WAL database in a folder we may not write to cannot get its
 		// shared-memory file: read it as an immutable file instead.
@@ -147,6 +154,11 @@ func openReadOnly(ctx context.Context, path, mode string) (*DB, error) {
 		return nil, ErrReadOnlyOld
 	}
 	return db, nil
+}
+
+func exists(path string) bool {
+	_, err := os.Stat(path)
+	return err == nil
 }
 
 // ReadOnly reports whether the database was opened read-only.
