@@ -142,7 +142,8 @@ var migrations = []string{
 	CREATE INDEX events_outbox ON events (synced, seq);`,
 
 	// 6: trustworthy sync. An event the hub refused is parked with the
-	// hub's reason instead of blocking the outbox. A walk-in travels to the
+	// hub's reason instead of blocking the outbox. The old hub link (an
+	// address and a token in clear) goes: counters are enrolled again. A walk-in travels to the
 	// hub once, like an event (pending until acknowledged, parked when
 	// refused); at the hub it belongs to the counter that registered it.
 	`ALTER TABLE events ADD COLUMN parked TEXT NOT NULL DEFAULT '';
@@ -151,7 +152,10 @@ var migrations = []string{
 	ALTER TABLE bookings ADD COLUMN owner TEXT NOT NULL DEFAULT '';
 	UPDATE bookings SET pending = 1 WHERE status = 'walk_in' AND id IN
 		(SELECT booking_id FROM events WHERE note = 'walk-in' AND synced = 0);
-	CREATE INDEX bookings_pending ON bookings (pending) WHERE pending = 1;`,
+	CREATE INDEX bookings_pending ON bookings (pending) WHERE pending = 1;
+	-- The hub link of before enrolment strings: an address and a token in
+	-- clear, without the hub's fingerprint. Such a counter is enrolled again.
+	DELETE FROM settings WHERE key IN ('hub_url', 'hub_token');`,
 }
 
 // migrate applies the migrations the database has not seen, up to version
