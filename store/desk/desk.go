@@ -87,6 +87,11 @@ func (d *Desk) Override(ctx context.Context, text, reason string) (verdict.Verdi
 // judge verifies the code and judges it; action is "" (judge only),
 // "arrive" (record an accepted arrival) or the reason of an override.
 func (d *Desk) judge(ctx context.Context, text, action string) (verdict.Verdict, error) {
+	if action != "" {
+		if err := d.mayRecord(strings.TrimPrefix(action, "arrive")); err != nil {
+			return verdict.Verdict{}, err
+		}
+	}
 	claims, err := rescode.Parse(text, d.Keys)
 	if err != nil {
 		slog.Info("code refused", "err", err, "counter", d.Counter)
@@ -136,6 +141,9 @@ func (d *Desk) judge(ctx context.Context, text, action string) (verdict.Verdict,
 // Record logs an event for a booking by hand (a pickup handed over), and
 // returns it once it is on disk.
 func (d *Desk) Record(ctx context.Context, bookingID string, t store.EventType) (store.Event, error) {
+	if err := d.mayRecord(""); err != nil {
+		return store.Event{}, err
+	}
 	e := d.event(bookingID, t, d.now())
 	if err := d.DB.Append(ctx, *e); err != nil {
 		return store.Event{}, err
@@ -167,6 +175,9 @@ func (d *Desk) Undo(ctx context.Context) (store.Event, error) {
 	if d.now().Sub(last.At) > UndoWindow {
 		return last, ErrUndoTooLate
 	}
+	if err := d.mayRecord(""); err != nil {
+		return store.Event{}, err
+	}
 	u := d.event(last.BookingID, store.Undone, d.now())
 	u.Undoes = last.ID
 	if err := d.DB.Append(ctx, *u); err != nil {
@@ -175,6 +186,10 @@ func (d *Desk) Undo(ctx context.Context) (store.Event, error) {
 	slog.Info("event undone", "booking", last.BookingID, "event", last.ID, "counter", d.Counter)
 	return last, nil
 }
+
+// mayRecord refuses, before anything is written, what the hub would
+// refuse: a clerk's name or a reason longer than the limits both apply.
+func (d *Desk) mayRecord(note string) error { return store.CheckText(d.Clerk, note) }
 
 func (d *Desk) event(bookingID string, t store.EventType, at time.Time) *store.Event {
 	return &store.Event{ID: store.NewEventID(), BookingID: bookingID, Type: t,

@@ -468,3 +468,26 @@ func TestOpenReadOnly(t *testing.T) {
 		t.Fatalf("a database with no office, read-only: %v", err)
 	}
 }
+
+// The desk refuses, before anything is written, what the hub would refuse:
+// a clerk's name or a reason over the limits (every event it records can
+// be synced).
+func TestTheHubsLimitsAtTheDesk(t *testing.T) {
+	ctx := context.Background()
+	d, codes := newDesk(t, filepath.Join(t.TempDir(), "g.db"))
+	d.Now = func() time.Time { return time.Date(2026, 11, 23, 10, 8, 0, 0, bucharest) }
+	d.Clerk = strings.Repeat("ș", store.MaxClerk+1)
+	if _, err := d.CheckIn(ctx, codes[0]); err == nil {
+		t.Fatal("a check-in by a clerk with too long a name was taken")
+	}
+	d.Clerk = "ana"
+	if _, err := d.Override(ctx, codes[0], strings.Repeat("x", store.MaxNote+1)); err == nil {
+		t.Fatal("an override with too long a reason was taken")
+	}
+	if n, _, _ := d.DB.OutboxSize(ctx); n != 0 {
+		t.Fatalf("%d events recorded", n)
+	}
+	if v, err := d.CheckIn(ctx, codes[0]); err != nil || v.Recorded == nil {
+		t.Fatalf("within the limits: %+v, %v", v, err)
+	}
+}

@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/ghiseu/ghiseu/store"
-	"github.com/ghiseu/ghiseu/store/rules"
 	"github.com/ghiseu/ghiseu/store/verdict"
 )
 
@@ -26,23 +25,21 @@ var (
 // the hub with the counter's events, and to the other counters in the
 // next day pack.
 func (d *Desk) WalkIn(ctx context.Context, name, reason string) (verdict.Verdict, error) {
-	name = strings.TrimSpace(name)
-	known := false
-	for _, r := range rules.Reasons() {
-		known = known || r == reason
-	}
-	if name == "" || len(name) > 100 || !known {
-		return verdict.Verdict{}, ErrWalkInDetails
-	}
 	now := d.now()
-	if !d.Cal.InWindow(d.Cal.WalkIn, now) {
-		return verdict.Verdict{}, ErrNotWalkInTime
-	}
 	var id [8]byte
 	rand.Read(id[:])
 	b := store.Booking{ID: "w-" + hex.EncodeToString(id[:]), Office: d.Cal.Office, Day: d.Cal.Day(now),
 		SlotStart: now.Truncate(time.Minute), SlotMinutes: d.Cal.SlotMinutes, Kind: store.Intake,
-		Name: name, Reason: reason, Status: store.WalkIn}
+		Name: strings.TrimSpace(name), Reason: reason, Status: store.WalkIn}
+	if store.CheckWalkIn(b) != nil { // what the hub takes, no more
+		return verdict.Verdict{}, ErrWalkInDetails
+	}
+	if err := d.mayRecord("walk-in"); err != nil {
+		return verdict.Verdict{}, err
+	}
+	if !d.Cal.InWindow(d.Cal.WalkIn, now) {
+		return verdict.Verdict{}, ErrNotWalkInTime
+	}
 	e := d.event(b.ID, store.Arrived, now)
 	e.Note = "walk-in"
 	err := d.DB.Judge(ctx, b.ID, func([]store.Event) (store.Outcome, error) {
