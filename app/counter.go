@@ -175,6 +175,9 @@ func (c *Counter) header() fyne.CanvasObject {
 	c.tickClock()
 	if c.syncLabel == nil {
 		c.syncLabel = widget.NewLabel("")
+		// The link's state takes what room the header has, never more:
+		// the whole text is in the supervisor's window.
+		c.syncLabel.Truncation = fyne.TextTruncateEllipsis
 	}
 	c.showSync()
 	buttons := container.NewHBox(widget.NewButton(c.t("ui.supervisor", nil), c.askSupervisor),
@@ -184,7 +187,7 @@ func (c *Counter) header() fyne.CanvasObject {
 	}
 	buttons.Add(widget.NewButton(c.t("ui.language", nil)+" (Ctrl+L)", c.toggleLanguage))
 	buttons.Add(c.clock)
-	return container.NewBorder(nil, nil, container.NewHBox(office, who, c.syncLabel), buttons)
+	return container.NewBorder(nil, nil, container.NewHBox(office, who), buttons, c.syncLabel)
 }
 
 // footer holds the actions of the start of a shift, of the screen and of

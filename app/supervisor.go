@@ -30,8 +30,8 @@ func (c *Counter) supervisorOK(password string) bool {
 	ok, err := c.desk.DB.CheckSupervisor(context.Background(), password)
 	switch {
 	case errors.Is(err, store.ErrNoPassword):
-		c.show(cardContent{Colour: verdict.Red, Title: c.t("ui.supervisor.none", nil),
-			Detail: c.t("ui.supervisor.none.how", nil)})
+		c.show(cardContent{Colour: verdict.Red, Title: c.t("ui.supervisor.no_password", nil),
+			Detail: c.t("ui.supervisor.no_password.how", nil)})
 	case err != nil:
 		c.fail(err)
 	case !ok:
@@ -93,6 +93,7 @@ func (c *Counter) OpenSupervisor() *supervisorView {
 		absent: widget.NewLabel(""), hours: container.NewHBox(), issues: widget.NewLabel(""), sync: widget.NewLabel(""), parked: widget.NewLabel("")}
 	v.absent.Wrapping = fyne.TextWrapWord
 	v.parked.Wrapping = fyne.TextWrapWord
+	v.sync.Wrapping = fyne.TextWrapWord
 	v.issues.Wrapping = fyne.TextWrapWord
 	section := func(key string, body fyne.CanvasObject) fyne.CanvasObject {
 		return container.NewBorder(widget.NewLabelWithStyle(c.t(key, nil), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), nil, nil, nil, body)

@@ -1,8 +1,12 @@
 package i18n
 
 import (
+	"bytes"
+	"encoding/json"
 	"testing"
 	"time"
+
+	"github.com/ghiseu/ghiseu/assets"
 )
 
 func TestCatalogsAgree(t *testing.T) {
@@ -55,6 +59,34 @@ func TestFold(t *testing.T) {
 	} {
 		if got := Fold(in); got != want {
 			t.Errorf("Fold(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// A key written twice in a catalog silently loses one text: refuse it.
+func TestNoKeyTwice(t *testing.T) {
+	for _, l := range []Lang{"ro", "en"} {
+		data, err := assets.Translations.ReadFile("translations/" + string(l) + ".json")
+		if err != nil {
+			t.Fatal(err)
+		}
+		dec := json.NewDecoder(bytes.NewReader(data))
+		seen := map[string]bool{}
+		dec.Token() // {
+		for dec.More() {
+			tok, err := dec.Token()
+			if err != nil {
+				t.Fatal(err)
+			}
+			key := tok.(string)
+			if seen[key] {
+				t.Errorf("%s.json: %q twice", l, key)
+			}
+			seen[key] = true
+			var v any
+			if err := dec.Decode(&v); err != nil {
+				t.Fatal(err)
+			}
 		}
 	}
 }

@@ -39,7 +39,7 @@ func runGUI(args []string) int {
 	if *counter != "" {
 		prefs.SetString("counter", *counter)
 	}
-	d, err := desk.Open(context.Background(), desk.Config{DBPath: *db, Counter: prefs.StringWithFallback("counter", "1"), Clerk: *clerk})
+	d, err := desk.Open(context.Background(), desk.Config{DBPath: *db, Counter: prefs.String("counter"), Clerk: *clerk})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "ghiseu:", err)
 		return 1

@@ -37,13 +37,22 @@ func (d *Desk) loadLink(ctx context.Context) error {
 		d.SetClockOffset(offset)
 	}
 	counter, err := d.DB.HubCounter(ctx)
-	if err != nil || counter == "" || counter == d.Counter {
+	switch {
+	case err != nil:
 		return err
-	}
-	if d.Counter != "" {
+	case counter == "" && d.Counter == "":
+		d.Counter = DefaultCounter
+	case counter == "" || counter == d.Counter:
+	case d.Counter != "":
 		slog.Warn("counter number differs from the enrolled one: the enrolled one is used",
 			"set", d.Counter, "enrolled", counter)
+		fallthrough
+	default:
+		d.Counter = counter
 	}
-	d.Counter = counter
 	return nil
 }
+
+// DefaultCounter is the number of a counter that was given none and is not
+// linked to a hub.
+const DefaultCounter = "1"

@@ -253,7 +253,7 @@ func TestTheHubsClockCounts(t *testing.T) {
 	if off, _, _ := d.DB.ClockOffset(ctx); off < 3*time.Hour-time.Second {
 		t.Fatalf("stored offset %v", off)
 	}
-	if !strings.Contains(st.Text("ro", time.UTC), "ceasul acestui calculator diferă") {
+	if !strings.Contains(st.Text("ro", time.UTC), "ceasul PC-ului diferă cu 3 h") {
 		t.Fatalf("status text %q does not warn", st.Text("ro", time.UTC))
 	}
 	// An event stamped far ahead of the hub's clock is refused, parked.

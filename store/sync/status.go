@@ -30,11 +30,11 @@ func (s Status) Text(l i18n.Lang, loc *time.Location) string {
 	default:
 		text = i18n.T(l, "sync.offline", args)
 	}
-	if s.Parked > 0 {
-		text += " · " + i18n.T(l, "sync.parked", args)
-	}
 	if s.ClockWrong() {
 		text += " · " + i18n.T(l, "sync.clock", args)
+	}
+	if s.Parked > 0 {
+		text += " · " + i18n.T(l, "sync.parked", args)
 	}
 	return text
 }
@@ -77,6 +77,7 @@ func ParkedText(l i18n.Lang, p store.Parked, loc *time.Location) string {
 		return fmt.Sprintf("%s · %s · %s (%s)", p.WalkIn.SlotStart.In(loc).Format("2006-01-02 15:04"), p.WalkIn.Name, why, p.Detail)
 	}
 	e := p.Event
-	return fmt.Sprintf("%s · %s %s · %s %s · %s (%s)", e.At.In(loc).Format("2006-01-02 15:04"), e.Type, e.BookingID,
+	return fmt.Sprintf("%s · %s %s · %s %s · %s (%s)", e.At.In(loc).Format("2006-01-02 15:04"),
+		i18n.T(l, "event."+string(e.Type), nil), e.BookingID,
 		e.Counter, e.Clerk, why, p.Detail)
 }

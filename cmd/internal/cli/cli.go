@@ -118,7 +118,7 @@ func (e *env) parse(args []string) ([]string, error) {
 	fs.BoolVar(&e.json, "json", false, "print JSON")
 	fs.StringVar(&e.db, "db", "", "database file")
 	fs.StringVar(&e.at, "at", "", "judge at this time (RFC 3339, 'YYYY-MM-DD HH:MM' or 'HH:MM' today)")
-	fs.StringVar(&e.counter, "counter", "1", "counter number")
+	fs.StringVar(&e.counter, "counter", "", "counter number (the enrolled one when linked to a hub; 1 otherwise)")
 	fs.StringVar(&e.clerk, "clerk", currentUser(), "clerk's name")
 	fs.StringVar(&e.day, "day", "", "day to list (YYYY-MM-DD), today by default")
 	fs.StringVar(&e.reason, "reason", "", "accept: why the clerk takes the person anyway")
