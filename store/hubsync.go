@@ -39,30 +39,77 @@ type Answer struct {
 func (db *DB) Accept(ctx context.Context, x Exchange) (Answer, error) {
 	var a Answer
 	err := db.tx(ctx, func(t *sql.Tx) error {
-		a = Answer{}
-		for _, b := range x.WalkIns {
-			r, changed, err := acceptWalkIn(ctx, t, x, b)
-			if err != nil {
-				return err
+		var err error
+		a, err = acceptTx(ctx, t, x)
+		return err
+	})
+	return a, err
+}
+
+// AcceptAll accepts several exchanges with one commit, and so one sync to
+// disk, for all (the hub's group commit): each is judged as Accept judges
+// it, in turn, so that a later one sees what an earlier one stored. An
+// exchange that fails is rolled back alone and gets its own error in errs;
+// the others are kept. err is an error of the whole transaction, and then
+// nothing is kept.
+func (db *DB) AcceptAll(ctx context.Context, xs []Exchange) (as []Answer, errs []error, err error) {
+	err = db.tx(ctx, func(t *sql.Tx) error {
+		as, errs = make([]Answer, len(xs)), make([]error, len(xs))
+		for i, x := range xs {
+			var terr error
+			if as[i], errs[i], terr = acceptSavepoint(ctx, t, x); terr != nil {
+				return terr
 			}
-			a.WalkIns = append(a.WalkIns, r)
-			a.Changed = a.Changed || changed
-		}
-		if a.Changed {
-			if err := bumpTx(ctx, t); err != nil {
-				return err
-			}
-		}
-		for _, e := range x.Events {
-			r, err := acceptEvent(ctx, t, x, e)
-			if err != nil {
-				return err
-			}
-			a.Events = append(a.Events, r)
 		}
 		return nil
 	})
-	return a, err
+	if err != nil {
+		return nil, nil, fmt.Errorf("accept %d exchanges: %w", len(xs), err)
+	}
+	return as, errs, nil
+}
+
+// acceptSavepoint accepts one exchange of a group inside a savepoint, so
+// that its failure (xerr) undoes it alone; err is a failure to undo it.
+func acceptSavepoint(ctx context.Context, t *sql.Tx, x Exchange) (a Answer, xerr, err error) {
+	if _, err := t.ExecContext(ctx, `SAVEPOINT exchange`); err != nil {
+		return Answer{}, nil, err
+	}
+	a, xerr = acceptTx(ctx, t, x)
+	if xerr != nil {
+		if _, err := t.ExecContext(ctx, `ROLLBACK TO exchange`); err != nil {
+			return Answer{}, nil, fmt.Errorf("undo the exchange of counter %s (%v): %w", x.Counter, xerr, err)
+		}
+		a, xerr = Answer{}, fmt.Errorf("exchange of counter %s: %w", x.Counter, xerr)
+	}
+	_, err = t.ExecContext(ctx, `RELEASE exchange`)
+	return a, xerr, err
+}
+
+// acceptTx judges and stores one exchange in t.
+func acceptTx(ctx context.Context, t *sql.Tx, x Exchange) (Answer, error) {
+	var a Answer
+	for _, b := range x.WalkIns {
+		r, changed, err := acceptWalkIn(ctx, t, x, b)
+		if err != nil {
+			return Answer{}, err
+		}
+		a.WalkIns = append(a.WalkIns, r)
+		a.Changed = a.Changed || changed
+	}
+	if a.Changed {
+		if err := bumpTx(ctx, t); err != nil {
+			return Answer{}, err
+		}
+	}
+	for _, e := range x.Events {
+		r, err := acceptEvent(ctx, t, x, e)
+		if err != nil {
+			return Answer{}, err
+		}
+		a.Events = append(a.Events, r)
+	}
+	return a, nil
 }
 
 func refused(id string, err error) (Result, error) {

@@ -200,7 +200,7 @@ func (h *Hub) acceptEvents(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
-	a, err := h.DB.Accept(r.Context(), store.Exchange{Counter: who.counter, Now: h.now(), MaxAhead: MaxAhead,
+	a, err := accept(r.Context(), h.DB, store.Exchange{Counter: who.counter, Now: h.now(), MaxAhead: MaxAhead,
 		Office: cal.Office, Day: cal.Day, WalkIns: in.WalkIns, Events: in.Events})
 	if err != nil {
 		h.fail(w, r, err)
