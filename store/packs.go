@@ -5,7 +5,9 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/ghiseu/ghiseu/scanner/rescode"
@@ -29,13 +31,24 @@ type PackContents struct {
 	Bookings func(put func(Booking) error) error
 }
 
-// packBatch is how many bookings are gathered before they are written;
-// packTxTime bounds one write transaction, so that a check-in waiting for
-// the writer never waits longer.
+// packBatch is how many bookings are gathered, then sorted by ID, before
+// they are written: a pack comes in slot order, and its IDs, in no order,
+// would otherwise touch pages all over the ID index in every transaction
+// (2.3 times slower for a million bookings). packTxTime bounds one write
+// transaction, so that a check-in waiting for the writer never waits
+// longer.
 const (
-	packBatch  = 4096
+	packBatch  = 65536
 	packTxTime = 25 * time.Millisecond
 )
+
+// upsertPackBooking is upsertBooking leaving alone a row the pack does not
+// change: a pack installed again writes only what changed.
+const upsertPackBooking = upsertBooking + `
+	WHERE office IS NOT excluded.office OR day IS NOT excluded.day OR slot_start IS NOT excluded.slot_start
+		OR slot_minutes IS NOT excluded.slot_minutes OR kind IS NOT excluded.kind OR name IS NOT excluded.name
+		OR reason IS NOT excluded.reason OR status IS NOT excluded.status OR birth_date IS NOT excluded.birth_date
+		OR ready_on IS NOT excluded.ready_on OR excluded.code IS NOT NULL AND code IS NOT excluded.code`
 
 // PackSequence is the sequence number of the last installed pack, 0 if none.
 func (db *DB) PackSequence(ctx context.Context) (int64, error) {
@@ -64,12 +77,12 @@ func (db *DB) InstallPack(ctx context.Context, p PackContents) error {
 		if batch = append(batch, b); len(batch) < packBatch {
 			return nil
 		}
-		err := w.write(ctx, upsertBooking, len(batch), func(st *sql.Stmt, i int) error { return putBooking(ctx, st, batch[i]) })
+		err := w.bookings(ctx, batch)
 		batch = batch[:0]
 		return err
 	})
 	if err == nil {
-		err = w.write(ctx, upsertBooking, len(batch), func(st *sql.Stmt, i int) error { return putBooking(ctx, st, batch[i]) })
+		err = w.bookings(ctx, batch)
 	}
 	if err != nil {
 		return err
@@ -92,6 +105,12 @@ func (db *DB) InstallPack(ctx context.Context, p PackContents) error {
 type packWriter struct {
 	db     *DB
 	cached bool // the writer's page cache was enlarged
+}
+
+// bookings writes a batch, sorted by ID.
+func (w *packWriter) bookings(ctx context.Context, batch []Booking) error {
+	slices.SortFunc(batch, func(a, b Booking) int { return strings.Compare(a.ID, b.ID) })
+	return w.write(ctx, upsertPackBooking, len(batch), func(st *sql.Stmt, i int) error { return putBooking(ctx, st, batch[i]) })
 }
 
 // write calls put for rows 0 to n-1 with query prepared, committing
