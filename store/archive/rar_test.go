@@ -1,10 +1,10 @@
 package archive
 
 import (
-	"encoding/binary"
-	"hash/crc32"
 	"os"
 	"testing"
+
+	"github.com/ghiseu/ghiseu/store/pack/packtest"
 )
 
 // rarEntry is one file of a RAR 4 archive made by writeRAR.
@@ -19,9 +19,7 @@ func rarOf(entries ...rarEntry) func(*testing.T, string) {
 	return func(t *testing.T, path string) { writeRAR(t, path, false, entries) }
 }
 
-// writeRAR writes a RAR 4 archive of stored entries, as RAR 2.9 and later
-// write them (https://www.rarlab.com/technote.htm): marker, archive
-// header, file headers each followed by its data, end of archive.
+// writeRAR writes a RAR 4 archive of stored entries.
 func writeRAR(t *testing.T, path string, solid bool, entries []rarEntry) {
 	t.Helper()
 	if err := os.WriteFile(path, rarBytes(solid, entries), 0o600); err != nil {
@@ -30,39 +28,11 @@ func writeRAR(t *testing.T, path string, solid bool, entries []rarEntry) {
 }
 
 func rarBytes(solid bool, entries []rarEntry) []byte {
-	le := binary.LittleEndian
-	out := append([]byte{}, rar4Magic...)
-	var mainFlags uint16
-	if solid {
-		mainFlags |= rarMainSolid
-	}
-	out = append(out, rarHeader(rarMainHead, mainFlags, make([]byte, 6))...)
+	var es []packtest.RAREntry
 	for _, e := range entries {
-		b := le.AppendUint32(nil, uint32(len(e.data))) // PACK_SIZE
-		b = le.AppendUint32(b, uint32(len(e.data)))    // UNP_SIZE
-		b = append(b, e.host)
-		b = le.AppendUint32(b, crc32.ChecksumIEEE([]byte(e.data)))
-		b = le.AppendUint32(b, 0x5b6e0000) // FTIME, DOS format
-		b = append(b, 29, 0x30)            // UNP_VER 2.9, METHOD store
-		b = le.AppendUint16(b, uint16(len(e.name)))
-		b = le.AppendUint32(b, e.attr)
-		b = append(b, e.name...)
-		out = append(out, rarHeader(rarFileHead, 0x8000|e.flags, b)...)
-		out = append(out, e.data...)
+		es = append(es, packtest.RAREntry{Name: e.name, Data: e.data, Host: e.host, Attr: e.attr, Flags: e.flags})
 	}
-	return append(out, rarHeader(0x7b, 0x4000, nil)...)
-}
-
-// rarHeader makes a block header: HEAD_CRC, HEAD_TYPE, HEAD_FLAGS,
-// HEAD_SIZE, then the rest.
-func rarHeader(typ byte, flags uint16, rest []byte) []byte {
-	le := binary.LittleEndian
-	b := []byte{0, 0, typ}
-	b = le.AppendUint16(b, flags)
-	b = le.AppendUint16(b, uint16(7+len(rest)))
-	b = append(b, rest...)
-	le.PutUint16(b, uint16(crc32.ChecksumIEEE(b[2:])))
-	return b
+	return packtest.RAR4(solid, es)
 }
 
 func TestRARTypes(t *testing.T) {
