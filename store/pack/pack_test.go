@@ -271,15 +271,7 @@ func TestRefusals(t *testing.T) {
 		}, "bad_booking"},
 		{"a zip bomb", func(t *testing.T, dir string) string {
 			path := filepath.Join(dir, "bomb.zip")
-			f, _ := os.Create(path)
-			zw := zip.NewWriter(f)
-			w, _ := zw.Create(FileBookings)
-			zero := make([]byte, 1<<20)
-			for i := 0; i < 1100; i++ { // 1.1 GiB of zeros, about 1 MiB compressed
-				w.Write(zero)
-			}
-			zw.Close()
-			f.Close()
+			zipBomb(t, path, nil, map[string]int{FileBookings: 1100}) // 1.1 GiB of zeros in 1.1 MB
 			return path
 		}, "too_large"},
 		{"a format 1 manifest", func(t *testing.T, dir string) string {
