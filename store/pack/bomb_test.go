@@ -176,6 +176,21 @@ func TestBombs(t *testing.T) {
 			run(t, dir, "7z", "a", "-bd", "-mx1", path+".7z", ".")
 			os.Rename(path+".7z", path)
 		}, "solid_too_large"},
+		{"7z, 47 MiB decoded to reach the manifest", func(t *testing.T, path string) {
+			dir := t.TempDir()
+			f, _ := os.Create(filepath.Join(dir, FileBookings))
+			f.Truncate(47 << 20)
+			f.Close()
+			names := []string{FileBookings}
+			for name, data := range small {
+				os.WriteFile(filepath.Join(dir, name), data, 0o600)
+				names = append(names, name)
+			}
+			// One solid folder, the bookings first: the manifest comes out
+			// only after them.
+			run(t, dir, "7z", append([]string{"a", "-bd", "-mx1", path + ".7z"}, names...)...)
+			os.Rename(path+".7z", path)
+		}, "bad_size"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -22,9 +22,10 @@ import (
 
 // Limits bound what a pack's archive may declare: a national 30-day
 // window of a million bookings fits; 7z and solid RAR archives, which are
-// decoded a whole block at a time in memory, hold at most 64 MiB (larger
-// packs travel as zip or tar, which the hub writes).
-var Limits = archive.Limits{Entries: 64, Files: 8, FileSize: 1 << 30, TotalSize: 2 << 30, SolidSize: 64 << 20}
+// decoded a whole block at a time in memory (7z) or from their start (RAR),
+// hold at most 48 MiB, so that reading the manifest out of one costs at
+// most 64 MB (larger packs travel as zip or tar, which the hub writes).
+var Limits = archive.Limits{Entries: 64, Files: 8, FileSize: 1 << 30, TotalSize: 2 << 30, SolidSize: 48 << 20}
 
 const (
 	maxManifest = 64 << 10 // manifest.json and manifest.sig, each
