@@ -146,17 +146,6 @@ func Walk(path string, lim Limits, fn func(Entry, io.Reader) error) error {
 	}
 }
 
-// List returns an archive's entries, checked as Walk checks them, without
-// reading any file's data (except, for tar.gz, decompressing it).
-func List(path string, lim Limits) ([]Entry, error) {
-	a, err := open(path, lim)
-	if err != nil {
-		return nil, err
-	}
-	defer a.close()
-	return listAll(a, lim)
-}
-
 // reader is one archive format.
 type reader interface {
 	next() (Entry, error)     // the next entry; io.EOF after the last
@@ -292,29 +281,4 @@ func safeName(raw string, dir bool) (string, error) {
 		return "", &EntryError{Name: raw, Err: ErrName}
 	}
 	return path.Base(name), nil
-}
-
-// exactReader yields exactly n bytes of r and then io.EOF; fewer is
-// io.ErrUnexpectedEOF.
-type exactReader struct {
-	r io.Reader
-	n int64
-}
-
-func (e *exactReader) Read(p []byte) (int, error) {
-	if e.n <= 0 {
-		return 0, io.EOF
-	}
-	if int64(len(p)) > e.n {
-		p = p[:e.n]
-	}
-	n, err := e.r.Read(p)
-	e.n -= int64(n)
-	if errors.Is(err, io.EOF) && e.n > 0 {
-		err = io.ErrUnexpectedEOF
-	}
-	if err == nil && e.n == 0 {
-		err = io.EOF
-	}
-	return n, err
 }

@@ -20,6 +20,7 @@ type zipReader struct {
 	f     *os.File
 	files []*zip.File
 	i     int
+	rc    io.ReadCloser // the current entry's data, if opened
 }
 
 func openZip(path string, lim Limits) (reader, error) {
@@ -59,6 +60,7 @@ func openZip(path string, lim Limits) (reader, error) {
 }
 
 func (z *zipReader) next() (Entry, error) {
+	z.closeEntry()
 	if z.i >= len(z.files) {
 		return Entry{}, io.EOF
 	}
@@ -102,9 +104,17 @@ func (z *zipReader) open() (io.Reader, error) {
 	if err != nil {
 		return nil, err
 	}
+	z.rc = rc
 	// archive/zip refuses more bytes than declared, and checks the CRC
-	// when the end is reached; the reader needs no Close.
+	// when the end is reached.
 	return zipData{rc}, nil
+}
+
+func (z *zipReader) closeEntry() {
+	if z.rc != nil {
+		z.rc.Close()
+		z.rc = nil
+	}
 }
 
 // zipData names archive/zip's errors as damage.
@@ -118,7 +128,10 @@ func (z zipData) Read(p []byte) (int, error) {
 	return n, err
 }
 
-func (z *zipReader) close() error { return z.f.Close() }
+func (z *zipReader) close() error {
+	z.closeEntry()
+	return z.f.Close()
+}
 
 // boundedReaderAt fails once more than left bytes were asked of it.
 type boundedReaderAt struct {
