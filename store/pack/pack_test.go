@@ -631,3 +631,17 @@ func TestCheckInsDuringImport(t *testing.T) {
 		t.Errorf("check-ins waited %v (p99) during the import", p99)
 	}
 }
+
+// TestEmptyFiles: empty cancelled and revoked lists, which 7z stores as
+// files without a stream, in every archiver's form.
+func TestEmptyFiles(t *testing.T) {
+	for _, tool := range []string{"zip", "7z", "tar", "tar.gz"} {
+		dir := t.TempDir()
+		c := contents(7, 10)
+		c.Cancelled, c.Revoked = nil, nil
+		src := archiveWith(t, tool, dir, explode(t, build(t, dir, signer, c), dir, nil))
+		if _, err := Import(context.Background(), openCounter(t), src, nil); err != nil {
+			t.Fatalf("%s: %v", tool, err)
+		}
+	}
+}
