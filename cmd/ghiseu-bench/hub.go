@@ -60,7 +60,7 @@ func benchHub(args []string) error {
 		}
 	}
 	tw := tabwriter.NewWriter(os.Stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "counters\trequests/s\tPOST p50 ms\tPOST p99 ms\tGET p99 ms\terrors\tevents/s\thub CPU (cores)\tbench CPU (cores)\t")
+	fmt.Fprintln(tw, "counters\trequests/s\tPOST p50 ms\tPOST p99 ms\tGET p99 ms\terrors\tevents/s\thub CPU (cores)\tbench CPU (cores)\tI/O stalled (%)\t")
 	for _, field := range strings.Split(*counters, ",") {
 		n, err := strconv.Atoi(field)
 		if err != nil || n < 1 || n > 999 {
@@ -85,14 +85,40 @@ type hubResult struct {
 	accepted        int
 	stored          int // events the hub holds after the run
 	hubCPU, selfCPU time.Duration
+	ioStalled       time.Duration // time some task waited for the disk, -1 when unknown
 }
 
 func (r hubResult) row() string {
 	n := len(r.post) + len(r.get)
 	secs := r.elapsed.Seconds()
-	return fmt.Sprintf("%d\t%.0f\t%.1f\t%.1f\t%.1f\t%d\t%.0f\t%.2f\t%.2f\t", r.counters, float64(n)/secs,
+	stalled := "-"
+	if r.ioStalled >= 0 {
+		stalled = fmt.Sprintf("%.0f", 100*r.ioStalled.Seconds()/secs)
+	}
+	return fmt.Sprintf("%d\t%.0f\t%.1f\t%.1f\t%.1f\t%d\t%.0f\t%.2f\t%.2f\t%s\t", r.counters, float64(n)/secs,
 		percentile(r.post, 50), percentile(r.post, 99), percentile(r.get, 99), r.errors,
-		float64(r.accepted)/secs, r.hubCPU.Seconds()/secs, r.selfCPU.Seconds()/secs)
+		float64(r.accepted)/secs, r.hubCPU.Seconds()/secs, r.selfCPU.Seconds()/secs, stalled)
+}
+
+// ioStall is how long, in all, some task of the machine waited for the
+// disk (Linux's pressure stall information), or -1 when unknown. Every
+// POST waits for a sync to disk: when other work stalls the disk, POSTs
+// wait as long.
+func ioStall() time.Duration {
+	data, err := os.ReadFile("/proc/pressure/io")
+	if err != nil {
+		return -1
+	}
+	for _, f := range strings.Fields(string(data)) {
+		if us, ok := strings.CutPrefix(f, "total="); ok {
+			n, err := strconv.ParseInt(us, 10, 64)
+			if err != nil {
+				return -1
+			}
+			return time.Duration(n) * time.Microsecond // the first line's: "some"
+		}
+	}
+	return -1
 }
 
 // percentile is the p-th percentile of ts in milliseconds (nearest rank).
@@ -286,7 +312,7 @@ func hubEvents(path string) (int, error) {
 // syncLoad runs one counter client per enrolment for d and gathers what they
 // measured.
 func syncLoad(o benchOffice, d, every time.Duration) hubResult {
-	cpu0 := selfCPU()
+	cpu0, io0 := selfCPU(), ioStall()
 	start := time.Now()
 	end := start.Add(d)
 	clients := make([]*benchCounter, len(o.enrolments))
@@ -296,7 +322,10 @@ func syncLoad(o benchOffice, d, every time.Duration) hubResult {
 		wg.Go(func() { clients[i].run(end, every) })
 	}
 	wg.Wait()
-	r := hubResult{counters: len(clients), elapsed: time.Since(start), selfCPU: selfCPU() - cpu0}
+	r := hubResult{counters: len(clients), elapsed: time.Since(start), selfCPU: selfCPU() - cpu0, ioStalled: -1}
+	if io1 := ioStall(); io0 >= 0 && io1 >= 0 {
+		r.ioStalled = io1 - io0
+	}
 	for _, c := range clients {
 		r.post = append(r.post, c.post...)
 		r.get = append(r.get, c.get...)
