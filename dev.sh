@@ -44,7 +44,7 @@ test)
   go vet ./...
   go test -count=1 ./...
   # the packages with goroutines, once more under the race detector
-  go test -count=1 -race ./app/ ./scanner/camera/ ./store/sync/ ./store/desk/
+  go test -count=1 -race ./app/ ./scanner/camera/ ./store/sync/ ./store/desk/ ./store/hub/ ./store/pack/
   ;;
 screenshots)
   install_packages
