@@ -153,15 +153,25 @@ func (db *DB) Bump(ctx context.Context) error {
 	return db.tx(ctx, func(t *sql.Tx) error { return bumpTx(ctx, t) })
 }
 
-// LeaveDemo prepares a demo database for a real office: the demo's keys,
-// office and untouched bookings go; recorded events stay.
+// LeaveDemo prepares a database for a real office's hub, trusting keys from
+// then on. A demo database loses all the demo: its office, keys, bookings
+// and the practice recorded on them (which must never reach a real office,
+// where a demo booking's ID may be a real person's). A database that held a
+// real office already (from a pack on a stick) keeps its bookings and events
+// and only trusts the hub's keys.
 func (db *DB) LeaveDemo(ctx context.Context, keys rescode.Keyring) error {
 	return db.tx(ctx, func(t *sql.Tx) error {
-		for _, q := range []string{
-			`DELETE FROM bookings WHERE id NOT IN (SELECT booking_id FROM events)`,
-			`DELETE FROM keys`,
-			`DELETE FROM settings WHERE key IN ('calendar', 'fees', 'pack_sequence', 'demo')`,
-		} {
+		var demo string
+		err := t.QueryRowContext(ctx, `SELECT value FROM settings WHERE key = 'demo'`).Scan(&demo)
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return err
+		}
+		qs := []string{`DELETE FROM keys`}
+		if demo == "1" {
+			qs = append(qs, `DELETE FROM events`, `DELETE FROM bookings`,
+				`DELETE FROM settings WHERE key IN ('calendar', 'fees', 'pack_sequence', 'demo')`)
+		}
+		for _, q := range qs {
 			if _, err := t.ExecContext(ctx, q); err != nil {
 				return err
 			}

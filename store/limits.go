@@ -4,7 +4,9 @@ import (
 	"fmt"
 	"regexp"
 	"slices"
+	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/ghiseu/ghiseu/store/rules"
@@ -25,7 +27,8 @@ const SystemCounter = "system"
 
 var (
 	eventIDForm   = regexp.MustCompile(`^[A-Za-z0-9-]{1,64}$`)
-	bookingIDForm = regexp.MustCompile(`^(?:[1-9][0-9]{0,18}|w-[0-9a-f]{16})$`)
+	bookingIDForm = regexp.MustCompile(`^(?:[1-9][0-9]{0,19}|w-[0-9a-f]{16})$`) // a code's booking ID is any uint64
+	counterForm   = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9-]{0,31}$`)
 	walkInIDForm  = regexp.MustCompile(`^w-[0-9a-f]{16}$`)
 )
 
@@ -49,15 +52,30 @@ func refusal(reason, format string, args ...any) *Refusal {
 	return &Refusal{Reason: reason, Detail: fmt.Sprintf(format, args...)}
 }
 
-// CheckText refuses a clerk's name or a reason longer than the limits.
+// CheckText refuses a clerk's name or a reason longer than the limits,
+// with control characters (a line break, an escape), or a clerk who
+// claims to be the hub's system.
 func CheckText(clerk, note string) error {
 	switch {
 	case !utf8.ValidString(clerk) || !utf8.ValidString(note):
 		return refusal("text", "not UTF-8")
+	case strings.ContainsFunc(clerk+note, unicode.IsControl):
+		return refusal("text", "a control character")
 	case utf8.RuneCountInString(clerk) > MaxClerk:
 		return refusal("clerk_too_long", "the clerk's name has more than %d characters", MaxClerk)
 	case utf8.RuneCountInString(note) > MaxNote:
 		return refusal("note_too_long", "the reason has more than %d characters", MaxNote)
+	case strings.EqualFold(strings.TrimSpace(clerk), SystemCounter):
+		return refusal("system_only_hub", "only the hub records as %q", SystemCounter)
+	}
+	return nil
+}
+
+// CheckCounter refuses a counter name that the hub would not enrol:
+// letters, digits and '-', at most 32, and not the hub's own "system".
+func CheckCounter(name string) error {
+	if !counterForm.MatchString(name) || strings.EqualFold(name, SystemCounter) {
+		return refusal("counter", "counter name %q: letters, digits and '-', at most 32, not %q", name, SystemCounter)
 	}
 	return nil
 }
@@ -70,8 +88,8 @@ func (e Event) Validate() error {
 		return refusal("event_id", "event ID %q", e.ID)
 	case !ValidBookingID(e.BookingID):
 		return refusal("booking_id", "booking ID %q", e.BookingID)
-	case e.At.IsZero():
-		return refusal("time", "no time")
+	case e.At.IsZero() || e.At.Year() < 1 || e.At.Year() > 9999:
+		return refusal("time", "no time, or none a calendar has")
 	case e.Type == Undone && !eventIDForm.MatchString(e.Undoes):
 		return refusal("undo", "undoes %q", e.Undoes)
 	case e.Type != Undone && e.Undoes != "":

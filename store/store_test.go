@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -419,5 +420,64 @@ func TestTheDatabaseIsPrivate(t *testing.T) {
 	defer f.Close()
 	if st, _ := f.Stat(); st.Mode().Perm() != 0o600 {
 		t.Errorf("CreatePrivate made mode %v", st.Mode().Perm())
+	}
+}
+
+// What a killed process left in the database's temp folder goes at the next
+// start; nothing else there, and nothing of the user's beside it, is touched.
+func TestLeftoversOfKilledProcesses(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "g.db")
+	tmp := path + ".tmp"
+	userTmp := filepath.Join(dir, "tmp") // a folder of the user's, beside the database
+	for _, d := range []string{tmp, filepath.Join(tmp, "999999-folder"), filepath.Join(userTmp, "photos")} {
+		if err := os.MkdirAll(d, 0o700); err != nil {
+			t.Fatal(err)
+		}
+	}
+	files := map[string]bool{ // path → kept
+		filepath.Join(tmp, "999999-pack-1.zip"):                     false, // no such process
+		filepath.Join(tmp, strconv.Itoa(os.Getpid())+"-pack-2.zip"): true,  // a running process's
+		filepath.Join(tmp, "notes.txt"):                             true,
+		filepath.Join(userTmp, "999999-mine.txt"):                   true,
+		filepath.Join(userTmp, "photos", "a.jpg"):                   true,
+	}
+	for p := range files {
+		if err := os.WriteFile(p, []byte("x"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	db, err := Open(context.Background(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	for p, kept := range files {
+		if _, err := os.Stat(p); (err == nil) != kept {
+			t.Errorf("%s: kept %v, want %v", p, err == nil, kept)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(tmp, "999999-folder")); err != nil {
+		t.Error("a folder in the temp folder was removed")
+	}
+}
+
+// A measured clock offset holds for this boot of the computer only: a
+// clock that a dead battery resets at every start makes an old one wrong.
+func TestClockOffsetOfAnotherBoot(t *testing.T) {
+	ctx := context.Background()
+	db := openTemp(t)
+	if err := db.SetClockOffset(ctx, -2*time.Hour, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	if off, checked, err := db.ClockOffset(ctx); err != nil || off != -2*time.Hour || checked.IsZero() {
+		t.Fatalf("this boot: %v %v %v", off, checked, err)
+	}
+	if bootID() == "" {
+		t.Skip("no boot ID on this system")
+	}
+	db.SetSetting(ctx, keyClockBoot, "an earlier boot")
+	if off, checked, err := db.ClockOffset(ctx); err != nil || off != 0 || !checked.IsZero() {
+		t.Fatalf("another boot: %v %v %v, want none", off, checked, err)
 	}
 }

@@ -4,12 +4,13 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"os"
 	"strconv"
 	"strings"
 	"time"
 )
 
-// Outbox lists up to limit events written here that the hub has neither
+// Outbox lists up to limit (-1: all) events written here that the hub has neither
 // acknowledged nor refused yet, oldest first.
 func (db *DB) Outbox(ctx context.Context, limit int) ([]Event, error) {
 	return db.events(ctx, db.ro, `WHERE synced = 0 AND parked = '' ORDER BY seq LIMIT ?`, limit)
@@ -157,11 +158,11 @@ func (db *DB) RetryParked(ctx context.Context) (int, error) {
 	return int(n), err
 }
 
-// PendingWalkIns lists the walk-ins registered here that the hub has not
-// acknowledged (nor refused) yet.
-func (db *DB) PendingWalkIns(ctx context.Context) ([]Booking, error) {
+// PendingWalkIns lists up to limit (-1: all) walk-ins registered here that
+// the hub has not acknowledged (nor refused) yet.
+func (db *DB) PendingWalkIns(ctx context.Context, limit int) ([]Booking, error) {
 	rows, err := db.ro.QueryContext(ctx, `SELECT `+bookingColumns+` FROM bookings
-		WHERE pending = 1 AND parked = '' ORDER BY slot_start`)
+		WHERE pending = 1 AND parked = '' ORDER BY slot_start, id LIMIT ?`, limit)
 	if err != nil {
 		return nil, fmt.Errorf("list walk-ins to send: %w", err)
 	}
@@ -222,6 +223,14 @@ func (db *DB) HubLinked(ctx context.Context) (bool, error) {
 	return v == "1", err
 }
 
+// ForgetHub makes the next contact with a hub a first contact again: its
+// keys and its pack are taken anew (a reinstalled hub). Bookings and
+// events stay.
+func (db *DB) ForgetHub(ctx context.Context) error {
+	_, err := db.sql.ExecContext(ctx, `DELETE FROM settings WHERE key IN (?, ?)`, keyHubLinked, keyPackSequence)
+	return err
+}
+
 // SetHubLinked records that this counter now trusts its hub's keys.
 func (db *DB) SetHubLinked(ctx context.Context) error {
 	return db.SetSetting(ctx, keyHubLinked, "1")
@@ -231,24 +240,35 @@ func (db *DB) SetHubLinked(ctx context.Context) error {
 const (
 	keyClockOffset  = "clock_offset_ms"
 	keyClockChecked = "clock_checked_at"
+	keyClockBoot    = "clock_boot_id"
 )
 
 // SetClockOffset records how far the hub's clock was ahead of this
-// computer's (negative: behind), measured at checked by the hub's clock.
+// computer's (negative: behind), measured at checked by the hub's clock,
+// in this boot of the computer.
 func (db *DB) SetClockOffset(ctx context.Context, offset time.Duration, checked time.Time) error {
 	return db.tx(ctx, func(t *sql.Tx) error {
-		if err := setSettingTx(ctx, t, keyClockOffset, strconv.FormatInt(offset.Milliseconds(), 10)); err != nil {
-			return err
+		for k, v := range map[string]string{keyClockOffset: strconv.FormatInt(offset.Milliseconds(), 10),
+			keyClockChecked: checked.UTC().Format(time.RFC3339Nano), keyClockBoot: bootID()} {
+			if err := setSettingTx(ctx, t, k, v); err != nil {
+				return err
+			}
 		}
-		return setSettingTx(ctx, t, keyClockChecked, checked.UTC().Format(time.RFC3339Nano))
+		return nil
 	})
 }
 
 // ClockOffset is the last measured offset of the hub's clock from this
-// computer's, and when it was measured (zero: never).
+// computer's, and when it was measured (zero: never, or in an earlier boot
+// of the computer: a clock that a dead battery resets at every start, or
+// that someone set right since, makes an old offset wrong).
 func (db *DB) ClockOffset(ctx context.Context) (time.Duration, time.Time, error) {
 	raw, err := db.Setting(ctx, keyClockOffset)
 	if err != nil || raw == "" {
+		return 0, time.Time{}, err
+	}
+	boot, err := db.Setting(ctx, keyClockBoot)
+	if err != nil || boot != bootID() {
 		return 0, time.Time{}, err
 	}
 	ms, err := strconv.ParseInt(raw, 10, 64)
@@ -261,6 +281,12 @@ func (db *DB) ClockOffset(ctx context.Context) (time.Duration, time.Time, error)
 	}
 	checked, _ := time.Parse(time.RFC3339Nano, raw)
 	return time.Duration(ms) * time.Millisecond, checked, nil
+}
+
+// bootID names this boot of the computer (Linux), "" where unknown.
+func bootID() string {
+	id, _ := os.ReadFile("/proc/sys/kernel/random/boot_id")
+	return strings.TrimSpace(string(id))
 }
 
 // keyHubCounter is the counter's number as its hub knows it (from the

@@ -11,9 +11,9 @@ import (
 )
 
 // TempDir is the database's own folder for temporary files (a downloaded
-// pack): beside the database, readable by its owner only, never the
-// system's shared temp folder.
-func (db *DB) TempDir() string { return filepath.Join(filepath.Dir(db.path), "tmp") }
+// pack): beside the database and named after it, readable by its owner
+// only, never the system's shared temp folder nor a folder of the user's.
+func (db *DB) TempDir() string { return db.path + ".tmp" }
 
 // CreateTemp creates a temporary file in TempDir, mode 0600, named after
 // this process so that a later start can tell a leftover of a killed
@@ -30,19 +30,21 @@ func (db *DB) CreateTemp(pattern string) (*os.File, error) {
 	return f, nil
 }
 
-// cleanTemp removes what killed processes left in dir: files whose
-// process no longer runs.
+// cleanTemp removes what killed processes left in dir: the files this
+// program made there (named PID-…) whose process no longer runs. Nothing
+// else is touched.
 func cleanTemp(dir string) {
 	entries, err := os.ReadDir(dir)
 	if err != nil {
 		return
 	}
 	for _, e := range entries {
-		pid, _, _ := strings.Cut(e.Name(), "-")
-		if n, err := strconv.Atoi(pid); err == nil && alive(n) {
+		pid, _, ok := strings.Cut(e.Name(), "-")
+		n, err := strconv.Atoi(pid)
+		if !ok || err != nil || !e.Type().IsRegular() || alive(n) {
 			continue
 		}
-		os.RemoveAll(filepath.Join(dir, e.Name()))
+		os.Remove(filepath.Join(dir, e.Name()))
 	}
 }
 

@@ -88,7 +88,7 @@ func TestWalkIn(t *testing.T) {
 	if len(q) != 1 || q[0].Name != "Pop Ion" || q[0].Status != store.WalkIn {
 		t.Fatalf("queue %+v", q)
 	}
-	ws, _ := d.DB.PendingWalkIns(ctx)
+	ws, _ := d.DB.PendingWalkIns(ctx, -1)
 	if len(ws) != 1 || ws[0].ID != q[0].ID {
 		t.Fatalf("walk-ins to send: %+v", ws)
 	}

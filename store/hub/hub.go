@@ -14,7 +14,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"regexp"
 	gosync "sync"
 	"time"
 
@@ -74,12 +73,10 @@ func hashToken(token string) string {
 	return hex.EncodeToString(sum[:])
 }
 
-var counterName = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9-]{0,31}$`)
-
 // Enroll gives a counter a new token; an old one stops working.
 func (h *Hub) Enroll(ctx context.Context, counter string) (string, error) {
-	if !counterName.MatchString(counter) || counter == store.SystemCounter {
-		return "", fmt.Errorf("enroll: counter name %q: letters, digits and '-', at most 32, not %q", counter, store.SystemCounter)
+	if err := store.CheckCounter(counter); err != nil {
+		return "", fmt.Errorf("enroll: %w", err)
 	}
 	var b [20]byte
 	rand.Read(b[:])

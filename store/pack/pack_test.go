@@ -590,45 +590,51 @@ type sqliteError struct{ code int }
 func (e sqliteError) Error() string { return fmt.Sprintf("sqlite error %d", e.code) }
 func (e sqliteError) Code() int     { return e.code }
 
-// TestCheckInsDuringImport: a check-in waits for the writer at most one
-// short transaction of the import.
+// TestCheckInsDuringImport: check-ins go on during an import, between its
+// short transactions; they do not wait for its end (an import in one
+// transaction would let one through at most). How long they wait is a
+// benchmark's business: ghiseu-bench import prints it.
 func TestCheckInsDuringImport(t *testing.T) {
 	ctx := context.Background()
 	db := openCounter(t)
 	src := build(t, t.TempDir(), signer, contents(12, 60_000))
 	stop := make(chan struct{})
-	took := make(chan []time.Duration)
+	done := make(chan []time.Time)
 	go func() {
-		var ds []time.Duration
+		var finished []time.Time
 		tick := time.NewTicker(10 * time.Millisecond)
 		defer tick.Stop()
 		for i := 0; ; i++ {
 			select {
 			case <-stop:
-				took <- ds
+				done <- finished
 				return
 			case <-tick.C:
 			}
-			t0 := time.Now()
 			err := db.Append(ctx, store.Event{ID: fmt.Sprint("e", i), BookingID: fmt.Sprint(1000 + i), Type: store.Arrived, At: time.Now(), Counter: "1"})
 			if err != nil {
 				t.Error(err)
 			}
-			ds = append(ds, time.Since(t0))
+			finished = append(finished, time.Now())
 		}
 	}()
 	t0 := time.Now()
 	_, err := Import(ctx, db, src, nil)
+	end := time.Now()
 	close(stop)
-	ds := <-took
+	finished := <-done
 	if err != nil {
 		t.Fatal(err)
 	}
-	slices.Sort(ds)
-	p99 := ds[len(ds)*99/100]
-	t.Logf("import %v; %d check-ins: p50 %v, p99 %v, max %v", time.Since(t0).Round(time.Millisecond), len(ds), ds[len(ds)/2], p99, ds[len(ds)-1])
-	if p99 > 100*time.Millisecond {
-		t.Errorf("check-ins waited %v (p99) during the import", p99)
+	during := 0
+	for _, f := range finished {
+		if f.Before(end) {
+			during++
+		}
+	}
+	t.Logf("import %v; %d check-ins, %d done before it ended", end.Sub(t0).Round(time.Millisecond), len(finished), during)
+	if during < 5 {
+		t.Errorf("only %d check-ins were done during an import of %v: they waited for its end", during, end.Sub(t0))
 	}
 }
 

@@ -38,7 +38,7 @@ func (e Enrolment) String() string {
 }
 
 // ErrEnrolment says that a text is not a usable enrolment string.
-var ErrEnrolment = errors.New("not a Ghișeu enrolment string (it starts with " + enrolPrefix + ")")
+var ErrEnrolment = errors.New("not a usable enrolment string")
 
 var certForm = regexp.MustCompile(`^[0-9a-f]{64}$`)
 
@@ -48,7 +48,7 @@ func ParseEnrolment(s string) (Enrolment, error) {
 	s = strings.Join(strings.Fields(s), "")
 	rest, ok := strings.CutPrefix(s, enrolPrefix)
 	if !ok {
-		return Enrolment{}, ErrEnrolment
+		return Enrolment{}, fmt.Errorf("%w: it does not start with %s (what ghiseu-hub enroll prints)", ErrEnrolment, enrolPrefix)
 	}
 	data, err := base64.RawURLEncoding.DecodeString(rest)
 	if err != nil {
@@ -84,10 +84,16 @@ const (
 	keyCursor    = "hub_cursor"
 	keyPackTag   = "hub_pack_tag"
 	keyEnrolment = "hub_enrolment"
+	// keyPackRefused says why the hub's current pack was refused ("" when
+	// it was not): the status keeps saying so until another pack comes.
+	keyPackRefused = "hub_pack_refused"
 )
 
 // Link stores an enrolment: from the next sync on the counter talks to
 // that hub only. A counter linked to another office must be reset first.
+// A new hub of the same office (reinstalled: another certificate) is met
+// as at a first contact: its keys, its event log and its packs are taken
+// anew; the counter's own bookings and events stay.
 func Link(ctx context.Context, db *store.DB, e Enrolment) error {
 	if err := e.check(); err != nil {
 		return err
@@ -96,8 +102,22 @@ func Link(ctx context.Context, db *store.DB, e Enrolment) error {
 	if err != nil {
 		return err
 	}
-	if linked, _ := db.HubLinked(ctx); ok && linked && old.Office != e.Office {
+	linked, err := db.HubLinked(ctx)
+	if err != nil {
+		return err
+	}
+	if ok && linked && old.Office != e.Office {
 		return fmt.Errorf("this counter serves office %s; a hub of office %s needs a new database", old.Office, e.Office)
+	}
+	if ok && linked && old.Cert != e.Cert {
+		for _, k := range []string{keyCursor, keyPackTag, keyPackRefused} {
+			if err := db.SetSetting(ctx, k, ""); err != nil {
+				return err
+			}
+		}
+		if err := db.ForgetHub(ctx); err != nil {
+			return err
+		}
 	}
 	if err := db.SetSetting(ctx, keyEnrolment, e.String()); err != nil {
 		return err

@@ -33,7 +33,11 @@ type office struct {
 	packs atomic.Int32 // pack downloads
 }
 
-func newOffice(t *testing.T, now func() time.Time) *office {
+func newOffice(t *testing.T, now func() time.Time) *office { return newOfficeKey(t, now, 7) }
+
+// newOfficeKey makes an office whose booking system signs with the key of
+// that seed byte.
+func newOfficeKey(t *testing.T, now func() time.Time, seed byte) *office {
 	t.Helper()
 	ctx := context.Background()
 	db, err := store.Open(ctx, filepath.Join(t.TempDir(), "hub.db"))
@@ -41,7 +45,7 @@ func newOffice(t *testing.T, now func() time.Time) *office {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
-	key := ed25519.NewKeyFromSeed(bytes.Repeat([]byte{7}, 32))
+	key := ed25519.NewKeyFromSeed(bytes.Repeat([]byte{seed}, 32))
 	if err := hub.Init(ctx, db, calendar.Default(), key, 1, now()); err != nil {
 		t.Fatal(err)
 	}
@@ -121,6 +125,9 @@ func TestOneRefusedEventNeverBlocksTheOthers(t *testing.T) {
 	ctx := context.Background()
 	o := newOffice(t, time.Now)
 	d, s := counter(t, o.enrol(t, "2"))
+	if err := s.Once(ctx); err != nil { // leaves the demo: its practice goes
+		t.Fatal(err)
+	}
 	now := time.Now()
 	long := "Maria-Magdalena Constantinescu-Bălășescu, inspector ghișeul 3, " + strings.Repeat("ș", store.MaxClerk)
 	for _, e := range []store.Event{
@@ -335,5 +342,133 @@ func TestLeavingTheDemo(t *testing.T) {
 		if len(ring) != 1 || ring[0].Public.Equal(demo.Keyring()[0].Public) {
 			t.Fatalf("keys after leaving the demo: %+v", ring)
 		}
+	}
+}
+
+// What no hub could take never holds up a round: an event an older hub
+// took that no counter records today is passed over when pulled, and the
+// counter's own unsendable rows (a damaged ID, a year no calendar has)
+// are parked without being sent.
+func TestNothingUnsendableHoldsUpARound(t *testing.T) {
+	ctx := context.Background()
+	o := newOffice(t, time.Now)
+	if err := o.hub.DB.Append(ctx, store.Event{ID: "old1", BookingID: "../../etc/passwd", Type: store.Arrived,
+		At: time.Now(), Counter: "2", Clerk: "ana"}); err != nil {
+		t.Fatal(err)
+	}
+	o.hub.DB.Append(ctx, event("good", "2", "ana", "", time.Now()))
+	d, s := counter(t, o.enrol(t, "1"))
+	if err := s.Once(ctx); err != nil {
+		t.Fatalf("a hub holding an old bad event: %v", err)
+	}
+	if es, _ := d.DB.Events(ctx, "1000001"); len(es) != 1 {
+		t.Fatalf("the good event did not arrive: %v", es)
+	}
+	if _, _, err := d.DB.Office(ctx); err != nil {
+		t.Fatalf("no office after the first round: %v", err)
+	}
+	for _, e := range []store.Event{
+		event("A\xffB", "1", "ana", "", time.Now()),
+		event("far", "1", "ana", "", time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC)),
+		event("fine", "1", "ana", "", time.Now()),
+	} {
+		if err := d.DB.Append(ctx, e); err != nil {
+			t.Fatal(err)
+		}
+	}
+	done := make(chan error)
+	go func() { done <- s.Once(ctx) }()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatal(err)
+		}
+	case <-time.After(20 * time.Second):
+		t.Fatal("the round never ended")
+	}
+	if st := s.Status(); st.Parked != 2 || st.Pending != 0 || hubEvents(t, o)["fine"] != "1" {
+		t.Fatalf("status %+v, hub %v", st, hubEvents(t, o))
+	}
+}
+
+// Practice on the demo never reaches a real office; a first contact that
+// fails on the way leaves the demo as it was.
+func TestFirstContact(t *testing.T) {
+	ctx := context.Background()
+	o := newOffice(t, time.Now)
+	failing := true
+	api := o.srv.Config.Handler
+	o.srv.Config.Handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if failing && r.URL.Path == "/v1/pack" {
+			http.Error(w, "disk full", http.StatusInternalServerError)
+			return
+		}
+		api.ServeHTTP(w, r)
+	})
+	d, s := counter(t, o.enrol(t, "1"))
+	rows, _ := d.Day(ctx, d.Today())
+	if len(rows) == 0 {
+		t.Fatal("no demo day")
+	}
+	if v, err := d.Override(ctx, rows[0].Code, "practice"); err != nil || v.Recorded == nil {
+		t.Fatalf("practice: %+v, %v", v, err)
+	}
+	if err := s.Once(ctx); err == nil || s.Status().State != HubFailed {
+		t.Fatalf("a hub that cannot send its pack: %v, %+v", err, s.Status())
+	}
+	if cal, _, err := d.DB.Office(ctx); err != nil || cal.Office != d.Cal.Office {
+		t.Fatalf("the demo's office after a failed first contact: %v %v", cal.Office, err)
+	}
+	if ok, _ := d.DB.CheckSupervisor(ctx, demo.Password); !ok {
+		t.Fatal("the demo's password went with a failed first contact")
+	}
+	failing = false
+	if err := s.Once(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if n := len(hubEvents(t, o)); n != 0 {
+		t.Fatalf("the demo's practice reached the hub: %d events", n)
+	}
+	if pending, _, _ := d.DB.OutboxSize(ctx); pending != 0 {
+		t.Fatalf("%d practice events still waiting", pending)
+	}
+}
+
+// A hub reinstalled from scratch (another certificate and key, the same
+// office) is met as at a first contact when the counter is linked to it
+// again; a hub that offers an older pack (restored from a backup) is said
+// to be at fault, and its pack is not downloaded again and again.
+func TestAReinstalledAndARestoredHub(t *testing.T) {
+	ctx := context.Background()
+	first := newOffice(t, time.Now)
+	d, s := counter(t, first.enrol(t, "1"))
+	if err := s.Once(ctx); err != nil {
+		t.Fatal(err)
+	}
+	d.DB.Append(ctx, event("mine", "1", "ana", "", time.Now()))
+	second := newOfficeKey(t, time.Now, 8) // a new certificate and a new key, as a reinstall makes
+	e := second.enrol(t, "1")
+	if err := Link(ctx, d.DB, e); err != nil {
+		t.Fatal(err)
+	}
+	s = &Syncer{DB: d.DB, T: NewHTTP(e), Link: e}
+	if err := s.Once(ctx); err != nil {
+		t.Fatalf("a round with the reinstalled hub: %v", err)
+	}
+	if es, _ := d.DB.Events(ctx, "1000001"); len(es) != 1 {
+		t.Fatalf("the counter's own event after linking again: %v", es)
+	}
+	// The hub is restored from an older backup: its pack's sequence goes back.
+	v, _ := second.hub.DB.Version(ctx)
+	second.hub.DB.SetSetting(ctx, "bookings_version", fmt.Sprint(v-1))
+	packs := second.packs.Load()
+	for i := 0; i < 3; i++ {
+		s.Once(ctx)
+	}
+	if st := s.Status(); st.State != HubFailed || !strings.Contains(st.Err.Error(), "older") {
+		t.Fatalf("with the restored hub: %+v", st)
+	}
+	if got := second.packs.Load() - packs; got != 1 {
+		t.Fatalf("the restored hub's pack was downloaded %d times in 3 rounds", got)
 	}
 }

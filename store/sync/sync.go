@@ -17,6 +17,7 @@ import (
 	gosync "sync"
 	"time"
 
+	"github.com/ghiseu/ghiseu/assets/i18n"
 	"github.com/ghiseu/ghiseu/store"
 	"github.com/ghiseu/ghiseu/store/demo"
 	"github.com/ghiseu/ghiseu/store/hub"
@@ -178,8 +179,8 @@ func (s *Syncer) round(ctx context.Context) (changed bool, err error) {
 }
 
 // hello checks that the hub is the enrolled one and knows this counter's
-// token, measures the clock, and on first contact leaves the demo: the
-// keys the counter trusts from then on are the enrolment's.
+// token, measures the clock, and on first contact takes the office from
+// the hub.
 func (s *Syncer) hello(ctx context.Context) error {
 	h, err := s.T.Hello(ctx)
 	if err != nil {
@@ -203,8 +204,11 @@ func (s *Syncer) hello(ctx context.Context) error {
 	return s.trust(ctx)
 }
 
-// trust leaves the demo on first contact: the demo's keys, bookings and
-// password go, the enrolment's keys come.
+// trust takes the office from the hub on first contact: the hub's pack is
+// downloaded first, and only then does the counter leave the demo (its
+// office, bookings, practice and password go; the enrolment's keys come)
+// and install the pack, so that a round that fails on the way leaves the
+// demo as it was.
 func (s *Syncer) trust(ctx context.Context) error {
 	done, err := s.DB.HubLinked(ctx)
 	if err != nil || done {
@@ -214,23 +218,34 @@ func (s *Syncer) trust(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("enrolment keys: %w", err)
 	}
-	if err := s.DB.LeaveDemo(ctx, keys); err != nil {
-		return err
-	}
-	if err := s.DB.ForgetPassword(ctx, demo.Password); err != nil {
-		return err
-	}
-	slog.Info("hub trusted", "office", s.Link.Office, "keys", len(keys))
-	return s.DB.SetHubLinked(ctx)
+	return s.withPack(ctx, "", func(path, tag string) error {
+		if err := s.DB.LeaveDemo(ctx, keys); err != nil {
+			return err
+		}
+		if err := s.DB.ForgetPassword(ctx, demo.Password); err != nil {
+			return err
+		}
+		if err := s.install(ctx, path, tag); err != nil {
+			return err
+		}
+		slog.Info("hub trusted", "office", s.Link.Office, "keys", len(keys))
+		return s.DB.SetHubLinked(ctx)
+	})
 }
 
+// pushBatch bounds what one request carries.
+const pushBatch = 200
+
 func (s *Syncer) push(ctx context.Context) error {
-	walkIns, err := s.DB.PendingWalkIns(ctx)
-	if err != nil {
+	if err := s.parkUnsendable(ctx); err != nil {
 		return err
 	}
 	for {
-		out, err := s.DB.Outbox(ctx, 200)
+		out, err := s.DB.Outbox(ctx, pushBatch)
+		if err != nil {
+			return err
+		}
+		walkIns, err := s.DB.PendingWalkIns(ctx, pushBatch)
 		if err != nil || len(out) == 0 && len(walkIns) == 0 {
 			return err
 		}
@@ -242,6 +257,14 @@ func (s *Syncer) push(ctx context.Context) error {
 			return &HubError{Msg: fmt.Sprintf("push events: %d answers for %d events, %d for %d walk-ins",
 				len(a.Events), len(out), len(a.WalkIns), len(walkIns))}
 		}
+		// Answers come in the order of what was sent: each is recorded for
+		// the item sent at its place, whatever ID the hub read.
+		for i := range a.Events {
+			a.Events[i].ID = out[i].ID
+		}
+		for i := range a.WalkIns {
+			a.WalkIns[i].ID = walkIns[i].ID
+		}
 		for _, r := range append(a.Events, a.WalkIns...) {
 			if r.Status == store.ResultRefused {
 				slog.Warn("the hub refused", "id", r.ID, "reason", r.Reason, "detail", r.Detail)
@@ -250,8 +273,46 @@ func (s *Syncer) push(ctx context.Context) error {
 		if err := s.DB.ApplyResults(ctx, a.Events, a.WalkIns); err != nil {
 			return err
 		}
-		walkIns = nil
 	}
+}
+
+// parkUnsendable parks, without sending them, the events and walk-ins of
+// the outbox that no hub could take (an older version's, or a damaged
+// row's): they must not hold up the rest.
+func (s *Syncer) parkUnsendable(ctx context.Context) error {
+	out, err := s.DB.Outbox(ctx, -1)
+	if err != nil {
+		return err
+	}
+	walkIns, err := s.DB.PendingWalkIns(ctx, -1)
+	if err != nil {
+		return err
+	}
+	var events, ws []store.Result
+	for _, e := range out {
+		if err := e.Validate(); err != nil {
+			events = append(events, refusedHere(e.ID, err))
+		}
+	}
+	for _, b := range walkIns {
+		if err := store.CheckWalkIn(b); err != nil {
+			ws = append(ws, refusedHere(b.ID, err))
+		}
+	}
+	if len(events)+len(ws) == 0 {
+		return nil
+	}
+	slog.Warn("parked without sending", "events", len(events), "walk_ins", len(ws))
+	return s.DB.ApplyResults(ctx, events, ws)
+}
+
+func refusedHere(id string, err error) store.Result {
+	r := store.Result{ID: id, Status: store.ResultRefused, Reason: "invalid", Detail: err.Error()}
+	var why *store.Refusal
+	if errors.As(err, &why) {
+		r.Reason, r.Detail = why.Reason, why.Detail
+	}
+	return r
 }
 
 func (s *Syncer) pull(ctx context.Context) (bool, error) {
@@ -266,7 +327,7 @@ func (s *Syncer) pull(ctx context.Context) (bool, error) {
 		if err != nil {
 			return changed, fmt.Errorf("pull events: %w", err)
 		}
-		if len(es) == 0 {
+		if next <= cursor { // nothing after the cursor
 			return changed, nil
 		}
 		n, err := s.DB.Receive(ctx, es)
@@ -281,14 +342,34 @@ func (s *Syncer) pull(ctx context.Context) (bool, error) {
 	}
 }
 
+// pack installs the hub's day pack when it changed.
 func (s *Syncer) pack(ctx context.Context) (bool, error) {
 	tag, err := s.DB.Setting(ctx, keyPackTag)
 	if err != nil {
 		return false, err
 	}
+	changed := false
+	err = s.withPack(ctx, tag, func(path, newTag string) error {
+		changed = true
+		return s.install(ctx, path, newTag)
+	})
+	if err != nil || changed {
+		return changed, err
+	}
+	// The same pack as last time: if it was refused, it still is.
+	refused, err := s.DB.Setting(ctx, keyPackRefused)
+	if err != nil || refused == "" {
+		return false, err
+	}
+	return false, &HubError{Msg: refused}
+}
+
+// withPack downloads the hub's pack, unless its tag is tag, into a private
+// temporary file and hands it to fn.
+func (s *Syncer) withPack(ctx context.Context, tag string, fn func(path, tag string) error) error {
 	f, err := s.DB.CreateTemp("pack-*.zip")
 	if err != nil {
-		return false, err
+		return err
 	}
 	defer os.Remove(f.Name())
 	newTag, changed, err := s.T.Pack(ctx, tag, f)
@@ -296,10 +377,34 @@ func (s *Syncer) pack(ctx context.Context) (bool, error) {
 		err = cerr
 	}
 	if err != nil || !changed {
-		return false, err
+		return err
 	}
-	if _, err := pack.Import(ctx, s.DB, f.Name(), nil); err != nil {
-		return false, fmt.Errorf("import the hub's pack: %w", err)
+	return fn(f.Name(), newTag)
+}
+
+// install imports a pack the hub sent. A pack the counter refuses (older
+// than the installed one: a hub restored from a backup; not signed by a
+// trusted key) is the hub's fault, not the network's: it is said so, and
+// the same pack is not downloaded again.
+func (s *Syncer) install(ctx context.Context, path, tag string) error {
+	_, err := pack.Import(ctx, s.DB, path, nil)
+	var refusal *pack.Refusal
+	if errors.As(err, &refusal) {
+		why := "the hub's pack was refused: " + pack.Explain(i18n.English, err)
+		for k, v := range map[string]string{keyPackTag: tag, keyPackRefused: why} {
+			if err := s.DB.SetSetting(ctx, k, v); err != nil {
+				return err
+			}
+		}
+		return &HubError{Msg: why}
 	}
-	return true, s.DB.SetSetting(ctx, keyPackTag, newTag)
+	if err != nil {
+		return fmt.Errorf("import the hub's pack: %w", err)
+	}
+	for k, v := range map[string]string{keyPackTag: tag, keyPackRefused: ""} {
+		if err := s.DB.SetSetting(ctx, k, v); err != nil {
+			return err
+		}
+	}
+	return nil
 }

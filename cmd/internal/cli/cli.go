@@ -3,6 +3,7 @@
 package cli
 
 import (
+	"bufio"
 	"context"
 	"encoding/json"
 	"errors"
@@ -84,8 +85,8 @@ type refusal struct{ error }
 
 // Run runs one command (args without the program name) and returns the exit
 // code. Messages for people go to stderr in the chosen language.
-func Run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	e := &env{ctx: ctx, in: os.Stdin, out: stdout, lang: i18n.Parse(os.Getenv("GHISEU_LANG"))}
+func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	e := &env{ctx: ctx, in: stdin, out: stdout, lang: i18n.Parse(os.Getenv("GHISEU_LANG"))}
 	slog.SetDefault(slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn})))
 	if len(args) == 0 || !IsCommand(args[0]) {
 		fmt.Fprintln(stderr, i18n.T(e.lang, "cli.error.usage", map[string]string{"err": usage}))
@@ -108,7 +109,7 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	return e.code
 }
 
-const usage = `ghiseu [check CODE | checkin CODE | accept CODE --reason TEXT | list | demo | import FILE | link (enrolment string on stdin) | sync [--loop 5s] [--retry-parked] | parked | conflicts | report [--format csv|html] [--out F] | purge [--keep-days N] | walkin --name N --reason R] [--json] [--db PATH] [--at TIME] [--lang ro|en] [--counter N] [--clerk NAME] [--day YYYY-MM-DD]`
+const usage = `ghiseu [check CODE | checkin CODE | accept CODE --reason TEXT (supervisor password on stdin) | list | demo | import FILE | link (enrolment string on stdin) | sync [--loop 5s] [--retry-parked] | parked | conflicts | report [--format csv|html] [--out F] | purge [--keep-days N] | walkin --name N --reason R] [--json] [--db PATH] [--at TIME] [--lang ro|en] [--counter N] [--clerk NAME] [--day YYYY-MM-DD]`
 
 // parse reads the flags, which may come before or after the positional
 // arguments, and returns the positional ones.
@@ -143,6 +144,11 @@ func (e *env) parse(args []string) ([]string, error) {
 	e.lang = i18n.Parse(*lang)
 	if err := store.CheckText(e.clerk, e.reason); err != nil {
 		return nil, usageError{fmt.Errorf("--clerk or --reason: %w", err)}
+	}
+	if e.counter != "" {
+		if err := store.CheckCounter(e.counter); err != nil {
+			return nil, usageError{fmt.Errorf("--counter: %w", err)}
+		}
 	}
 	return pos, nil
 }
@@ -285,6 +291,26 @@ func ParseTime(s string, loc *time.Location, now time.Time) (time.Time, error) {
 	return time.Time{}, fmt.Errorf("%q is not a time like 2026-11-23T10:15:00+02:00, 2026-11-23 10:15 or 10:15", s)
 }
 
+// supervisorSays reads the supervisor's password from the first line of
+// standard input and checks it: taking a person anyway needs it, at the
+// command line as in the window; a live office with none set refuses.
+func (e *env) supervisorSays(db *store.DB) error {
+	line, _ := bufio.NewReader(io.LimitReader(e.in, 4096)).ReadString('\n')
+	ok, err := db.CheckSupervisor(e.ctx, strings.TrimRight(line, "\r\n"))
+	switch {
+	case errors.Is(err, store.ErrNoPassword):
+		return refusal{errors.New(e.t("ui.supervisor.no_password") + ". " + e.t("ui.supervisor.no_password.how"))}
+	case err != nil:
+		return err
+	case !ok:
+		return refusal{errors.New(e.t("ui.supervisor.wrong") + " (accept reads the supervisor's password on standard input)")}
+	}
+	return nil
+}
+
+// t translates a message without arguments.
+func (e *env) t(key string) string { return i18n.T(e.lang, key, nil) }
+
 // judge runs check, checkin or accept.
 func (e *env) judge(args []string, how string) error {
 	pos, err := e.parse(args)
@@ -310,6 +336,12 @@ func (e *env) judge(args []string, how string) error {
 	case "checkin":
 		v, err = d.CheckIn(e.ctx, pos[0])
 	case "accept":
+		if strings.TrimSpace(e.reason) == "" {
+			return usageError{errors.New("accept needs --reason")}
+		}
+		if err := e.supervisorSays(d.DB); err != nil {
+			return err
+		}
 		v, err = d.Override(e.ctx, pos[0], e.reason)
 	}
 	if errors.Is(err, desk.ErrNoReason) {

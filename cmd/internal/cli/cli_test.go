@@ -11,14 +11,21 @@ import (
 	"time"
 
 	"github.com/ghiseu/ghiseu/store"
+	"github.com/ghiseu/ghiseu/store/demo"
 )
 
 // run runs the command line on db and returns exit code, stdout and stderr.
 func run(t *testing.T, db string, args ...string) (int, string, string) {
 	t.Helper()
+	return runIn(t, "", db, args...)
+}
+
+// runIn runs a command with stdin as its standard input.
+func runIn(t *testing.T, stdin, db string, args ...string) (int, string, string) {
+	t.Helper()
 	var out, errOut bytes.Buffer
 	args = append([]string{args[0], "--db", db}, args[1:]...) // a later --db wins
-	code := Run(context.Background(), args, &out, &errOut)
+	code := Run(context.Background(), args, strings.NewReader(stdin), &out, &errOut)
 	return code, out.String(), errOut.String()
 }
 
@@ -72,8 +79,14 @@ func TestCheckInScenario(t *testing.T) {
 		{[]string{"checkin", late, "--at", "12:00", "--json"}, ExitRefused, "no_show_recorded", ""},
 		{[]string{"accept", late, "--at", "12:01", "--reason", "a venit cu trenul întârziat", "--json"}, ExitOK, "accepted_by_clerk", "Sosire înregistrată 12:01. Motiv: a venit cu trenul întârziat"},
 	}
+	// Taking a person anyway needs the supervisor's password, on stdin.
+	for _, pw := range []string{"", "ghicit\n"} {
+		if exit, out, _ := runIn(t, pw, db, "accept", late, "--at", "12:01", "--reason", "x", "--json"); exit != ExitRefused || out != "" {
+			t.Fatalf("accept with password %q: exit %d %s", pw, exit, out)
+		}
+	}
 	for _, s := range steps {
-		exit, out, errOut := run(t, db, s.args...)
+		exit, out, errOut := runIn(t, demo.Password+"\n", db, s.args...)
 		if exit != s.exit {
 			t.Fatalf("%v: exit %d, want %d (%s)", s.args, exit, s.exit, errOut)
 		}

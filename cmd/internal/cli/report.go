@@ -10,6 +10,7 @@ import (
 
 	"github.com/ghiseu/ghiseu/assets/i18n"
 	"github.com/ghiseu/ghiseu/store"
+	"github.com/ghiseu/ghiseu/store/demo"
 	"github.com/ghiseu/ghiseu/store/desk"
 	"github.com/ghiseu/ghiseu/store/report"
 )
@@ -103,7 +104,13 @@ func (e *env) supervisorPassword(args []string) error {
 		if err != nil && line == "" {
 			return usageError{errors.New("give the password on standard input")}
 		}
-		if err := db.SetSupervisorPassword(e.ctx, strings.TrimRight(line, "\r\n")); err != nil {
+		password := strings.TrimRight(line, "\r\n")
+		if isDemo, err := db.Setting(e.ctx, demo.KeyDemo); err != nil {
+			return err
+		} else if password == demo.Password && isDemo != "1" {
+			return usageError{errors.New("the demo's password is public: a live office needs its own")}
+		}
+		if err := db.SetSupervisorPassword(e.ctx, password); err != nil {
 			return usageError{err}
 		}
 		fmt.Fprintln(e.out, "ok")
