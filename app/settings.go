@@ -15,6 +15,7 @@ import (
 
 	"github.com/ghiseu/ghiseu/assets/i18n"
 	"github.com/ghiseu/ghiseu/scanner/webcam"
+	"github.com/ghiseu/ghiseu/store"
 	"github.com/ghiseu/ghiseu/store/calendar"
 	"github.com/ghiseu/ghiseu/store/report"
 	"github.com/ghiseu/ghiseu/store/sync"
@@ -106,8 +107,8 @@ func (c *Counter) saveSettings(f *settingsForm) error {
 	if err != nil || keep < 1 {
 		return fmt.Errorf("%s: %s", c.t("settings.retention", nil), f.retention.Text)
 	}
-	if f.counter.Text == "" {
-		return fmt.Errorf("%s", c.t("settings.counter", nil))
+	if store.CheckCounter(f.counter.Text) != nil {
+		return fmt.Errorf("%s: %q", c.t("settings.counter", nil), f.counter.Text)
 	}
 	cal := c.desk.Cal
 	cal.EarlyGrace = calendar.Duration(time.Duration(grace[0]) * time.Minute)

@@ -19,7 +19,7 @@ import (
 func (c *Counter) askSignIn() {
 	name := newScanEntry(c.keys, c.shortcuts)
 	name.SetPlaceHolder(c.t("ui.signin.name", nil))
-	name.Validator = c.atMost(store.MaxClerk)
+	name.Validator = c.clerkName
 	var d dialog.Dialog
 	submit := func() {
 		n := strings.TrimSpace(name.Text)
@@ -76,4 +76,16 @@ func (c *Counter) atMost(limit int) fyne.StringValidator {
 		}
 		return nil
 	}
+}
+
+// clerkName refuses, as it is typed, a name the hub would refuse: too
+// long, with control characters, or the hub's own "system".
+func (c *Counter) clerkName(s string) error {
+	if err := c.atMost(store.MaxClerk)(s); err != nil {
+		return err
+	}
+	if store.CheckText(strings.TrimSpace(s), "") != nil {
+		return errors.New(c.t("ui.signin.bad", nil))
+	}
+	return nil
 }

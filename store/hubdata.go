@@ -33,6 +33,13 @@ func (db *DB) RevokeCounter(ctx context.Context, id string) error {
 	return nil
 }
 
+// CounterEnrolled reports whether a counter holds a token that works.
+func (db *DB) CounterEnrolled(ctx context.Context, id string) (bool, error) {
+	var n int
+	err := db.ro.QueryRowContext(ctx, `SELECT count(*) FROM counters WHERE id = ? AND revoked = 0`, id).Scan(&n)
+	return n > 0, err
+}
+
 // CounterByToken finds the counter a token hash belongs to.
 func (db *DB) CounterByToken(ctx context.Context, tokenHash string) (id string, revoked bool, err error) {
 	err = db.ro.QueryRowContext(ctx, `SELECT id, revoked FROM counters WHERE token_hash = ?`, tokenHash).Scan(&id, &revoked)

@@ -148,7 +148,7 @@ func importInChild(db, src string, every time.Duration) (result, error) {
 	if err := json.Unmarshal(out, &r); err != nil {
 		return r, fmt.Errorf("the child said %q: %w", out, err)
 	}
-	for _, d := range []string{tmp, filepath.Join(filepath.Dir(db), "tmp")} {
+	for _, d := range []string{tmp, db + ".tmp"} {
 		left, _ := os.ReadDir(d)
 		r.TempLeft += len(left)
 	}

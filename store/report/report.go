@@ -142,15 +142,33 @@ func sorted(m map[string]*Totals) []Totals {
 // cell as a formula or a command (OWASP, "CSV Injection").
 const formulaStarts = "=+-@\t\r"
 
-// cell neutralises s for a CSV file opened in a spreadsheet: a cell that
-// starts like a formula gets a single quote in front, so that it is shown
+// cellBreaks split a cell into several when a spreadsheet reads the file
+// with another list separator (Romanian Excel splits on ';') or breaks a
+// line in it: each piece is a cell start of its own.
+const cellBreaks = ";,\t\r\n"
+
+// cell neutralises s for a CSV file opened in a spreadsheet: every piece of
+// it that a spreadsheet may take for the start of a cell (the whole, and
+// whatever follows a ';', ',', tab or line break) and that starts like a
+// formula, blanks aside, gets a single quote in front, so that it is shown
 // as text. Numbers are treated alike: a negative average (counters whose
 // clocks disagree) is shown as text too, never run.
 func cell(s string) string {
-	if s != "" && strings.ContainsRune(formulaStarts, rune(s[0])) {
-		return "'" + s
+	var b strings.Builder
+	start := true
+	for _, r := range s {
+		if start && r != ' ' && strings.ContainsRune(formulaStarts, r) {
+			b.WriteByte('\'')
+		}
+		if r != ' ' {
+			start = false
+		}
+		if strings.ContainsRune(cellBreaks, r) {
+			start = true
+		}
+		b.WriteRune(r)
 	}
-	return s
+	return b.String()
 }
 
 func minutes(d time.Duration) string { return strconv.FormatFloat(d.Minutes(), 'f', 1, 64) }

@@ -22,13 +22,18 @@ const spreadsheetStarts = "=+-@\t\r"
 // that no cell of the CSV starts like one, and that each comes back with a
 // quote in front and otherwise unchanged.
 func TestCSVNeutralisesFormulas(t *testing.T) {
-	tests := []struct{ name, value string }{
-		{"equals", `=HYPERLINK("http://evil","x")`},
-		{"plus", "+1+cmd|' /C calc'!A0"},
-		{"minus", "-2+3"},
-		{"at", "@SUM(1+1)*cmd|' /C calc'!A0"},
-		{"tab", "\t=1+1"},
-		{"carriage return", "\r=1+1"},
+	tests := []struct{ name, value, want string }{
+		{"equals", `=HYPERLINK("http://evil","x")`, `'=HYPERLINK("http://evil","x")`},
+		{"plus", "+1+cmd|' /C calc'!A0", "'+1+cmd|' /C calc'!A0"},
+		{"minus", "-2+3", "'-2+3"},
+		{"at", "@SUM(1+1)*cmd|' /C calc'!A0", "'@SUM(1+1)*cmd|' /C calc'!A0"},
+		{"tab", "\t=1+1", "'\t'=1+1"},
+		{"carriage return", "\r=1+1", "'\r'=1+1"},
+		// A spreadsheet that splits on ';' (Romanian Excel) or on a tab
+		// sees a cell start after each.
+		{"after a semicolon", "Ana;=cmd|' /C calc'!A0", "Ana;'=cmd|' /C calc'!A0"},
+		{"after a tab", "Ana\t=1+1", "Ana\t'=1+1"},
+		{"after a comma and a blank", "Ana, -1+1", "Ana, '-1+1"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -42,8 +47,8 @@ func TestCSVNeutralisesFormulas(t *testing.T) {
 					}
 				}
 				for _, j := range []int{0, 1, 3} { // office, day, name
-					if rec[j] != "'"+tt.value {
-						t.Errorf("row %d column %s is %q, want %q", i+1, recs[0][j], rec[j], "'"+tt.value)
+					if rec[j] != tt.want {
+						t.Errorf("row %d column %s is %q, want %q", i+1, recs[0][j], rec[j], tt.want)
 					}
 				}
 			}

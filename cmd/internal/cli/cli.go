@@ -193,10 +193,20 @@ func (e *env) withReader(args []string, fn func(*desk.Desk) error) error {
 
 // withStore parses the flags, opens the database alone and runs fn.
 func (e *env) withStore(args []string, fn func(*store.DB) error) error {
+	return e.withDB(args, store.Open, fn)
+}
+
+// withStoreReader is withStore for a command that only looks: the
+// database is opened read-only, and must exist.
+func (e *env) withStoreReader(args []string, fn func(*store.DB) error) error {
+	return e.withDB(args, store.OpenReadOnly, fn)
+}
+
+func (e *env) withDB(args []string, open func(context.Context, string) (*store.DB, error), fn func(*store.DB) error) error {
 	if _, err := e.parse(args); err != nil {
 		return err
 	}
-	db, err := e.openStore()
+	db, err := e.openStore(open)
 	if err != nil {
 		return err
 	}
@@ -213,7 +223,7 @@ func (e *env) dayOr(d *desk.Desk) string {
 }
 
 // openStore opens the database alone, for commands that need no office.
-func (e *env) openStore() (*store.DB, error) {
+func (e *env) openStore(open func(context.Context, string) (*store.DB, error)) (*store.DB, error) {
 	path := e.db
 	if path == "" {
 		p, err := store.DefaultPath()
@@ -222,7 +232,7 @@ func (e *env) openStore() (*store.DB, error) {
 		}
 		path = p
 	}
-	db, err := store.Open(e.ctx, path)
+	db, err := open(e.ctx, path)
 	if err != nil {
 		return nil, errors.New(i18n.T(e.lang, "cli.error.db", map[string]string{"err": err.Error()}))
 	}

@@ -6,7 +6,6 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
-	"time"
 
 	"github.com/ghiseu/ghiseu/assets/i18n"
 	"github.com/ghiseu/ghiseu/store"
@@ -83,7 +82,7 @@ func (e *env) sync(args []string) error {
 				return err
 			}
 		} else {
-			fmt.Fprintln(e.out, st.Text(e.lang, time.Local))
+			fmt.Fprintln(e.out, st.Text(e.lang, officeZone(e.ctx, db)))
 		}
 		if err != nil {
 			e.code = ExitRefused

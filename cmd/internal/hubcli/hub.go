@@ -122,7 +122,13 @@ func enroll(ctx context.Context, h *hub.Hub, fs *flag.FlagSet, pos []string, out
 	if h == nil {
 		fs.String("counter", "", "the counter's number")
 		fs.String("url", "", "the hub's address as the counters reach it: https://HOST:PORT (default: this host, port 8443)")
+		fs.Bool("replace", false, "give an enrolled counter a new token (the PC holding the old one stops syncing)")
 		return nil
+	}
+	if enrolled, err := h.DB.CounterEnrolled(ctx, str(fs, "counter")); err != nil {
+		return err
+	} else if enrolled && str(fs, "replace") != "true" {
+		return fmt.Errorf("counter %s is enrolled already: --replace gives it a new token, and the PC that holds the old one stops syncing", str(fs, "counter"))
 	}
 	url := str(fs, "url")
 	if url == "" {

@@ -49,7 +49,8 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 const usage = `usage: ghiseu-hub COMMAND [flags]
   init    --db F --key F [--calendar FILE.json]   set up a hub (makes the key if missing)
   serve   --db F --key F [--addr :8443]           serve the counters (HTTPS, the hub's own certificate)
-  enroll  --db F --counter N [--url https://H:P]  a counter's enrolment string (printed once)
+  enroll  --db F --counter N [--url https://H:P] [--replace]
+                                                  a counter's enrolment string (printed once)
   revoke  --db F --counter N                      stop a counter's token
   book    --db F --name N --birth D --reason R --slot T [--kind pickup --ready D]
                                                   a booking request (prints its confirmation token)

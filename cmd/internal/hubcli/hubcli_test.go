@@ -88,3 +88,31 @@ func TestIssueRefusesBadInput(t *testing.T) {
 		}
 	}
 }
+
+// Enrolling a counter number that works already would lock its PC out:
+// it takes --replace. The string names the hub's certificate.
+func TestEnrollTwice(t *testing.T) {
+	dir := t.TempDir()
+	db, key := filepath.Join(dir, "hub.db"), filepath.Join(dir, "hub.key")
+	if code, _, errOut := run(t, "init", "--db", db, "--key", key); code != 0 {
+		t.Fatal(errOut)
+	}
+	enroll := func(extra ...string) (int, string, string) {
+		return run(t, append([]string{"enroll", "--db", db, "--counter", "2", "--url", "https://127.0.0.1:8443"}, extra...)...)
+	}
+	code, first, errOut := enroll()
+	if code != 0 || !strings.HasPrefix(first, "ghiseu-enrol-1:") {
+		t.Fatalf("first enrolment: %d %q %s", code, first, errOut)
+	}
+	if code, out, errOut := enroll(); code == 0 || out != "" || !strings.Contains(errOut, "--replace") {
+		t.Fatalf("enrolling counter 2 again: %d %q %s", code, out, errOut)
+	}
+	if code, again, _ := enroll("--replace"); code != 0 || again == first {
+		t.Fatalf("--replace: %d", code)
+	}
+	for _, bad := range []string{"http://127.0.0.1:8443", "127.0.0.1:8443"} {
+		if code, _, _ := run(t, "enroll", "--db", db, "--counter", "3", "--url", bad); code == 0 {
+			t.Errorf("--url %s was taken", bad)
+		}
+	}
+}

@@ -40,10 +40,11 @@ import (
 
 func init() { Fix(os.Getenv, os.Setenv) }
 
-// Fix sets LANGUAGE=en, through setenv, when the locale in effect (the
-// first of LC_ALL, LC_MESSAGES and LANG that is set) is a C or POSIX locale
-// with an encoding or modifier, which Fyne cannot parse, and LANGUAGE is
-// empty. It reports whether it set it.
+// Fix sets LANGUAGE, through setenv, when the locale in effect (the first
+// of LC_ALL, LC_MESSAGES and LANG that is set) is one Fyne cannot parse and
+// LANGUAGE is empty: a C or POSIX locale with an encoding or modifier gets
+// "en", a language's locale with a modifier (ro_RO@euro, sr_RS@latin) its
+// language and territory. It reports whether it set it.
 func Fix(getenv func(string) string, setenv func(string, string) error) bool {
 	if getenv("LANGUAGE") != "" {
 		return false
@@ -53,18 +54,23 @@ func Fix(getenv func(string) string, setenv func(string, string) error) bool {
 		if v == "" {
 			continue
 		}
-		if v == "C" || v == "POSIX" || !isCLocale(v) {
+		base := baseOf(v)
+		switch {
+		case v == "C" || v == "POSIX":
 			return false // go-locale reads these right
+		case base == "C" || base == "POSIX":
+			return setenv("LANGUAGE", "en") == nil
+		case strings.Contains(v, "@") && base != "":
+			return setenv("LANGUAGE", base) == nil
 		}
-		return setenv("LANGUAGE", "en") == nil
+		return false
 	}
 	return false
 }
 
-// isCLocale reports whether v is the C or POSIX locale, with or without an
-// encoding (C.UTF-8) or modifier (C@euro).
-func isCLocale(v string) bool {
+// baseOf is a locale without its encoding (.UTF-8) and modifier (@euro).
+func baseOf(v string) string {
 	base, _, _ := strings.Cut(v, ".")
 	base, _, _ = strings.Cut(base, "@")
-	return base == "C" || base == "POSIX"
+	return base
 }
