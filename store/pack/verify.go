@@ -293,8 +293,8 @@ func (p *bookingParser) parse(line []byte) (store.Booking, error) {
 
 func check(b store.Booking, from, to time.Time) error {
 	switch {
-	case b.ID == "":
-		return errors.New("no ID")
+	case !store.ValidBookingID(b.ID):
+		return fmt.Errorf("booking ID %q (a decimal number, or a walk-in's w-…)", b.ID)
 	case b.Kind != store.Intake && b.Kind != store.Pickup:
 		return fmt.Errorf("kind %q", b.Kind)
 	case b.SlotMinutes <= 0:
