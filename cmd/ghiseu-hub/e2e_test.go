@@ -170,19 +170,10 @@ func (w *world) states(n string) map[string]string {
 	return m
 }
 
-// eventIDs lists the events a database holds.
+// eventIDs lists the IDs of the events a database holds, sorted.
 func eventIDs(t *testing.T, path string) []string {
-	db, err := store.Open(context.Background(), path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	es, err := db.EventsAfter(context.Background(), 0, 100000)
-	if err != nil {
-		t.Fatal(err)
-	}
 	var ids []string
-	for _, e := range es {
+	for _, e := range allEvents(t, path) {
 		ids = append(ids, e.ID)
 	}
 	sort.Strings(ids)

@@ -164,30 +164,31 @@ func stateOf(err error) string {
 }
 
 func (s *Syncer) round(ctx context.Context) (changed bool, err error) {
-	if err := s.hello(ctx); err != nil {
-		return false, err
+	trusted, err := s.hello(ctx)
+	if err != nil {
+		return trusted, err
 	}
 	if err := s.push(ctx); err != nil {
-		return false, err
+		return trusted, err
 	}
 	pulled, err := s.pull(ctx)
 	if err != nil {
-		return pulled, err
+		return trusted || pulled, err
 	}
 	packed, err := s.pack(ctx)
-	return pulled || packed, err
+	return trusted || pulled || packed, err
 }
 
 // hello checks that the hub is the enrolled one and knows this counter's
 // token, measures the clock, and on first contact takes the office from
-// the hub.
-func (s *Syncer) hello(ctx context.Context) error {
+// the hub (and then reports it).
+func (s *Syncer) hello(ctx context.Context) (bool, error) {
 	h, err := s.T.Hello(ctx)
 	if err != nil {
-		return fmt.Errorf("hello: %w", err)
+		return false, fmt.Errorf("hello: %w", err)
 	}
 	if h.Office != s.Link.Office {
-		return fmt.Errorf("%w: it serves office %q, the enrolment says %q", ErrNotTheHub, h.Office, s.Link.Office)
+		return false, fmt.Errorf("%w: it serves office %q, the enrolment says %q", ErrNotTheHub, h.Office, s.Link.Office)
 	}
 	s.mu.Lock()
 	s.status.ClockOffset, s.status.ClockKnown = h.Offset, true
@@ -196,10 +197,10 @@ func (s *Syncer) hello(ctx context.Context) error {
 		s.OnClock(h.Offset)
 	}
 	if err := s.DB.SetClockOffset(ctx, h.Offset, h.HubTime); err != nil {
-		return err
+		return false, err
 	}
 	if err := s.DB.SetHubCounter(ctx, h.Counter); err != nil {
-		return err
+		return false, err
 	}
 	return s.trust(ctx)
 }
@@ -209,16 +210,16 @@ func (s *Syncer) hello(ctx context.Context) error {
 // office, bookings, practice and password go; the enrolment's keys come)
 // and install the pack, so that a round that fails on the way leaves the
 // demo as it was.
-func (s *Syncer) trust(ctx context.Context) error {
+func (s *Syncer) trust(ctx context.Context) (bool, error) {
 	done, err := s.DB.HubLinked(ctx)
 	if err != nil || done {
-		return err
+		return false, err
 	}
 	keys, err := pack.Keyring(s.Link.Keys)
 	if err != nil {
-		return fmt.Errorf("enrolment keys: %w", err)
+		return false, fmt.Errorf("enrolment keys: %w", err)
 	}
-	return s.withPack(ctx, "", func(path, tag string) error {
+	err = s.withPack(ctx, "", func(path, tag string) error {
 		if err := s.DB.LeaveDemo(ctx, keys); err != nil {
 			return err
 		}
@@ -231,6 +232,8 @@ func (s *Syncer) trust(ctx context.Context) error {
 		slog.Info("hub trusted", "office", s.Link.Office, "keys", len(keys))
 		return s.DB.SetHubLinked(ctx)
 	})
+	linked, lerr := s.DB.HubLinked(ctx)
+	return linked, errors.Join(err, lerr)
 }
 
 // pushBatch bounds what one request carries.
