@@ -83,7 +83,12 @@ type Calendar struct {
 	LateGrace      Duration `json:"late_grace"`          // how late after the slot's start one is still taken
 	NoShowAfter    Duration `json:"no_show_after"`       // after the slot's end, an absent person is a no-show
 	PickupWorkDays int      `json:"pickup_working_days"` // working days from the ready notice to pickup
-	loc            *time.Location
+	// WaitAmber and WaitRed are the waits past which the supervisor's view
+	// shows a waiting person amber and red; zero (a calendar written before
+	// they existed) means DefaultWaitAmber and DefaultWaitRed.
+	WaitAmber Duration `json:"wait_amber,omitzero"`
+	WaitRed   Duration `json:"wait_red,omitzero"`
+	loc       *time.Location
 }
 
 // Default is SPCLEP Dumbrăvița as DOMAIN.md describes it.
@@ -137,12 +142,37 @@ func (c *Calendar) Validate() error {
 			}
 		}
 	}
+	if c.WaitAmber < 0 || c.WaitRed < 0 {
+		return fmt.Errorf("office %s: wait thresholds must not be negative", c.Office)
+	}
+	if amber, red := c.WaitThresholds(); red <= amber {
+		return fmt.Errorf("office %s: wait_red (%s) must be longer than wait_amber (%s)", c.Office, red, amber)
+	}
 	for _, d := range append(append([]string{}, c.Closed...), c.NotHolidays...) {
 		if _, err := time.Parse(time.DateOnly, d); err != nil {
 			return fmt.Errorf("office %s: day %q: want YYYY-MM-DD", c.Office, d)
 		}
 	}
 	return nil
+}
+
+// The wait thresholds of a calendar that sets none.
+const (
+	DefaultWaitAmber = 15 * time.Minute
+	DefaultWaitRed   = 30 * time.Minute
+)
+
+// WaitThresholds are the waits past which a waiting person is shown amber
+// and red: the calendar's, or the defaults where it sets none.
+func (c Calendar) WaitThresholds() (amber, red time.Duration) {
+	amber, red = time.Duration(c.WaitAmber), time.Duration(c.WaitRed)
+	if amber == 0 {
+		amber = DefaultWaitAmber
+	}
+	if red == 0 {
+		red = DefaultWaitRed
+	}
+	return amber, red
 }
 
 // Location is the office's time zone.

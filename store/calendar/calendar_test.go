@@ -1,7 +1,9 @@
 package calendar
 
 import (
+	"encoding/json"
 	"errors"
+	"strings"
 	"testing"
 	"time"
 )
@@ -190,5 +192,44 @@ func TestJSON(t *testing.T) {
 		if _, err := Parse([]byte(bad)); err == nil {
 			t.Errorf("accepted %s", bad)
 		}
+	}
+}
+
+func TestWaitThresholds(t *testing.T) {
+	base := `{"office":"X","time_zone":"Europe/Bucharest","slot_minutes":20,"pickup_minutes":15,"booking_days":30`
+	tests := []struct {
+		name       string
+		json       string
+		amber, red time.Duration
+		bad        bool
+	}{
+		{"a calendar from before the thresholds", base + `}`, 15 * time.Minute, 30 * time.Minute, false},
+		{"both set", base + `,"wait_amber":"10m","wait_red":"20m"}`, 10 * time.Minute, 20 * time.Minute, false},
+		{"amber only", base + `,"wait_amber":"20m"}`, 20 * time.Minute, 30 * time.Minute, false},
+		{"amber past the default red", base + `,"wait_amber":"40m"}`, 0, 0, true},
+		{"red before amber", base + `,"wait_amber":"20m","wait_red":"10m"}`, 0, 0, true},
+		{"negative", base + `,"wait_red":"-5m"}`, 0, 0, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c, err := Parse([]byte(tt.json))
+			if tt.bad {
+				if err == nil {
+					t.Fatal("accepted")
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if amber, red := c.WaitThresholds(); amber != tt.amber || red != tt.red {
+				t.Fatalf("thresholds %v, %v; want %v, %v", amber, red, tt.amber, tt.red)
+			}
+		})
+	}
+	// Unset thresholds are not written: calendars stay as they were.
+	data, err := json.Marshal(Default())
+	if err != nil || strings.Contains(string(data), "wait_") {
+		t.Fatalf("default calendar written as %s (%v)", data, err)
 	}
 }
