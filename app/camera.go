@@ -5,6 +5,7 @@ import (
 	"image"
 	"image/color"
 	"image/draw"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
@@ -15,20 +16,40 @@ import (
 )
 
 // cameraPanel shows the camera's preview, with the outline of the last
-// code read, and its state.
+// code read, its state, and a note on a code it read and left unjudged.
 type cameraPanel struct {
 	img   *canvas.Image
 	state *widget.Label
+	note  *widget.Label
 	root  fyne.CanvasObject
+	// judged are the codes the counter judged lately, whichever way they
+	// came: the camera does not judge them again within a minute.
+	judged *camera.Judged
+	notes  int // notes shown, so that only the latest is cleared
 }
+
+// noteFor is how long a note stays under the preview.
+const noteFor = 8 * time.Second
 
 func newCameraPanel() *cameraPanel {
 	p := &cameraPanel{img: canvas.NewImageFromImage(image.NewGray(image.Rect(0, 0, 16, 9))),
-		state: widget.NewLabel("")}
+		state: widget.NewLabel(""), note: widget.NewLabel(""), judged: &camera.Judged{}}
 	p.img.FillMode = canvas.ImageFillContain
 	p.img.SetMinSize(fyne.NewSize(320, 180))
-	p.root = container.NewBorder(nil, p.state, nil, nil, p.img)
+	p.note.Importance = widget.LowImportance
+	p.note.Wrapping = fyne.TextWrapWord
+	p.note.Hide()
+	p.root = container.NewBorder(nil, container.NewVBox(p.state, p.note), nil, nil, p.img)
 	return p
+}
+
+// markJudged remembers a code the counter judged (from the scanner, the
+// camera or typed), so that the camera does not judge it again when it
+// comes back into view within a minute.
+func (c *Counter) markJudged(code string) {
+	if c.camera != nil {
+		c.camera.judged.Mark(code, time.Now())
+	}
 }
 
 // StartCamera runs the camera pipeline on frames from open until ctx ends:
@@ -37,7 +58,12 @@ func (c *Counter) StartCamera(ctx context.Context, open func() (camera.Source, e
 	c.camera.root.Show()
 	p := &camera.Pipeline{
 		Open:   open,
-		OnCode: func(text string) { c.do(func() { c.Scan(text) }) },
+		Judged: c.camera.judged,
+		OnCode: func(text string) { c.do(func() { c.showNote(""); c.Scan(text) }) },
+		OnNote: func(_ string, why camera.Note) {
+			key := map[camera.Note]string{camera.NotACode: "ui.camera.note.not_a_code", camera.AlreadyJudged: "ui.camera.note.judged"}[why]
+			c.do(func() { c.showNote(c.t(key, nil)) })
+		},
 		OnPreview: func(g *image.Gray, outline []image.Point) {
 			img := preview(g, outline)
 			c.do(func() {
@@ -66,6 +92,26 @@ func (c *Counter) showCamera(s camera.State, err error) {
 		c.camera.state.Importance = widget.DangerImportance
 	}
 	c.camera.state.Refresh()
+}
+
+// showNote shows a note under the preview for a few seconds (none: hides
+// it). The card and the sounds are left alone.
+func (c *Counter) showNote(text string) {
+	c.camera.notes++
+	n := c.camera.notes
+	c.camera.note.SetText(text)
+	if text == "" {
+		c.camera.note.Hide()
+		return
+	}
+	c.camera.note.Show()
+	time.AfterFunc(noteFor, func() {
+		c.do(func() {
+			if c.camera.notes == n {
+				c.showNote("")
+			}
+		})
+	})
 }
 
 // preview makes a small colour copy of the frame with the code's outline.

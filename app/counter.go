@@ -272,6 +272,7 @@ func (c *Counter) Scan(code string) {
 		return
 	}
 	c.current, c.lastCode = &v, code
+	c.markJudged(code)
 	c.show(c.contentOf(v))
 }
 
