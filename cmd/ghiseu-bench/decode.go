@@ -28,7 +28,7 @@ type sample struct {
 // benchDecode reads a corpus laid out like shared/corpus/qr (set/group/
 // name.ext beside name.txt) at the four rotations and prints, per set and
 // in total: images, read, misread, missed, mean and p99 milliseconds. Then
-// it times whole 1280×720 frames with and without a code.
+// it times whole 1280×720 and 1920×1080 frames with and without a code.
 func benchDecode(args []string) error {
 	fs := flag.NewFlagSet("decode", flag.ContinueOnError)
 	corpus := fs.String("corpus", "", "the corpus folder (holding one folder per set)")
@@ -163,7 +163,11 @@ func p99(ts []time.Duration) float64 {
 	return float64(s[(len(s)*99)/100]) / 1e6
 }
 
-// benchFrames times the camera path on 1280×720 frames: 300 frames with a
+// frameSizes are the camera sizes the frame tables time: the webcam's
+// usual 720p and a 1080p camera.
+var frameSizes = []image.Point{{1280, 720}, {1920, 1080}}
+
+// benchFrames times the camera path at each frame size: 300 frames with a
 // code and 300 without, each decoded as a live frame (the plain strategy
 // and one more, in turn); then every photo of the corpus's zxing-cpp set
 // pasted into a frame and shown for as many frames as there are
@@ -173,47 +177,49 @@ func benchFrames(corpus string) error {
 	if err != nil {
 		return err
 	}
-	with := image.NewGray(image.Rect(0, 0, 1280, 720))
-	without := image.NewGray(image.Rect(0, 0, 1280, 720))
-	for i := range with.Pix {
-		x, y := i%1280, i/1280
-		v := uint8(110 + (x*7+y*13)%60) // a textured background
-		with.Pix[i], without.Pix[i] = v, v
-	}
-	for y := 0; y < 330; y++ {
-		for x := 0; x < 330; x++ {
-			r, _, _, _ := code.At(x, y).RGBA()
-			with.Pix[(200+y)*1280+500+x] = uint8(r >> 8)
-		}
-	}
 	tw := tabwriter.NewWriter(os.Stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "\n1280×720 frame\tframes\tread\tmean ms\tp99 ms\tmax ms\t")
-	for _, tc := range []struct {
-		name string
-		g    *image.Gray
-	}{{"with a code", with}, {"without a code", without}} {
-		d := decode.New()
-		var times []time.Duration
-		read := 0
-		for i := 0; i < 300; i++ {
-			t0 := time.Now()
-			if _, ok := d.Frame(tc.g); ok {
-				read++
+	for _, size := range frameSizes {
+		with, without := textured(size), textured(size)
+		at := image.Pt(size.X/2-140, size.Y/2-160) // a little left of and above the middle
+		draw.Draw(with, image.Rect(at.X, at.Y, at.X+330, at.Y+330), code, image.Point{}, draw.Src)
+		fmt.Fprintf(tw, "\n%d×%d frame\tframes\tread\tmean ms\tp99 ms\tmax ms\t\n", size.X, size.Y)
+		for _, tc := range []struct {
+			name string
+			g    *image.Gray
+		}{{"with a code", with}, {"without a code", without}} {
+			d := decode.New()
+			var times []time.Duration
+			read := 0
+			for i := 0; i < 300; i++ {
+				t0 := time.Now()
+				if _, ok := d.Frame(tc.g); ok {
+					read++
+				}
+				times = append(times, time.Since(t0))
 			}
-			times = append(times, time.Since(t0))
+			printFrames(tw, tc.name, read, times)
 		}
-		printFrames(tw, tc.name, read, times)
-	}
-	if err := corpusFrames(tw, filepath.Join(corpus, "zxing-cpp")); err != nil {
-		return err
+		if err := corpusFrames(tw, filepath.Join(corpus, "zxing-cpp"), size); err != nil {
+			return err
+		}
 	}
 	return tw.Flush()
 }
 
+// textured is a frame of the given size with a textured background.
+func textured(size image.Point) *image.Gray {
+	g := image.NewGray(image.Rect(0, 0, size.X, size.Y))
+	for i := range g.Pix {
+		x, y := i%size.X, i/size.X
+		g.Pix[i] = uint8(110 + (x*7+y*13)%60)
+	}
+	return g
+}
+
 // corpusFrames shows each photo of a set to the camera path, pasted into
-// the middle of a 1280×720 frame, until it is read or every strategy has
-// had its turn.
-func corpusFrames(tw io.Writer, set string) error {
+// the middle of a frame of the given size, until it is read or every
+// strategy has had its turn.
+func corpusFrames(tw io.Writer, set string, size image.Point) error {
 	samples, err := load(set)
 	if err != nil || len(samples) == 0 {
 		return err
@@ -225,7 +231,7 @@ func corpusFrames(tw io.Writer, set string) error {
 		if err != nil {
 			continue
 		}
-		frame := inFrame(g)
+		frame := inFrame(g, size)
 		d := decode.New()
 		for i := 0; i < len(decode.Strategies); i++ {
 			t0 := time.Now()
@@ -243,17 +249,17 @@ func corpusFrames(tw io.Writer, set string) error {
 	return nil
 }
 
-// inFrame pastes g into the middle of a mid-grey 1280×720 frame, shrunk
-// to fit if it is larger.
-func inFrame(g *image.Gray) *image.Gray {
-	f := image.NewGray(image.Rect(0, 0, 1280, 720))
+// inFrame pastes g into the middle of a mid-grey frame of the given size,
+// shrunk to fit if it is larger.
+func inFrame(g *image.Gray, size image.Point) *image.Gray {
+	f := image.NewGray(image.Rect(0, 0, size.X, size.Y))
 	for i := range f.Pix {
 		f.Pix[i] = 128
 	}
 	b := g.Bounds()
-	scale := min(1, 1280/float64(b.Dx()), 720/float64(b.Dy()))
+	scale := min(1, float64(size.X)/float64(b.Dx()), float64(size.Y)/float64(b.Dy()))
 	w, h := int(float64(b.Dx())*scale), int(float64(b.Dy())*scale)
-	at := image.Rect((1280-w)/2, (720-h)/2, (1280-w)/2+w, (720-h)/2+h)
+	at := image.Rect((size.X-w)/2, (size.Y-h)/2, (size.X-w)/2+w, (size.Y-h)/2+h)
 	xdraw.ApproxBiLinear.Scale(f, at, g, b, draw.Src, nil)
 	return f
 }
