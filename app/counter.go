@@ -60,7 +60,7 @@ type Counter struct {
 func NewCounter(a fyne.App, w fyne.Window, d *desk.Desk) *Counter {
 	c := &Counter{app: a, win: w, desk: d, do: fyne.Do, lang: i18n.Parse(a.Preferences().StringWithFallback(PrefLanguage, string(i18n.Romanian)))}
 	a.Settings().SetTheme(newTheme(a.Preferences().Bool(PrefContrast)))
-	c.keys = newKeyRouter(c.Scan)
+	c.keys = newKeyRouter(c.scanned)
 	c.shortcuts = map[string]func(){}
 	c.bindShortcuts()
 	c.build()
@@ -72,23 +72,43 @@ func NewCounter(a fyne.App, w fyne.Window, d *desk.Desk) *Counter {
 	return c
 }
 
-// routeKeys sends keys typed into w outside any text field through the
-// router, so that a scan is caught whichever window has the focus; typing
-// lands in the manual code field.
+// routeKeys sends keys typed into w while nothing has its focus through
+// the router, and has the router keep w's focus off widgets that would
+// swallow a scan, so that a scan is caught whichever window has the focus.
+// In the counter's window typing lands in the manual code field; in the
+// others it goes nowhere, as before.
 func (c *Counter) routeKeys(w fyne.Window) {
-	w.Canvas().SetOnTypedRune(func(r rune) {
+	var home func() fyne.Focusable
+	if w == c.win {
+		home = func() fyne.Focusable { return c.manual }
+	}
+	c.keys.guard(w, home)
+	to := func() fyne.Focusable { // where typing goes
+		if home == nil {
+			return nil
+		}
 		c.win.Canvas().Focus(c.manual)
-		c.keys.rune(c.manual, r)
-	})
+		return c.manual
+	}
+	w.Canvas().SetOnTypedRune(func(r rune) { c.keys.rune(to(), r) })
 	w.Canvas().SetOnTypedKey(func(ev *fyne.KeyEvent) {
 		if f, ok := c.shortcuts[string(ev.Name)]; ok {
 			f()
 			return
 		}
 		if ev.Name == fyne.KeyReturn || ev.Name == fyne.KeyEnter {
-			c.keys.enter(nil)
+			c.keys.enter(to())
+			return
 		}
+		c.keys.flush()
 	})
+}
+
+// scanned judges a code the handheld scanner typed, in whichever window:
+// the counter's window comes to the front, where the verdict shows.
+func (c *Counter) scanned(code string) {
+	c.win.RequestFocus()
+	c.Scan(code)
 }
 
 func (c *Counter) t(key string, args map[string]string) string { return i18n.T(c.lang, key, args) }
@@ -221,10 +241,14 @@ func (c *Counter) tickClock() {
 func (c *Counter) RunClock(ctx context.Context) {
 	t := time.NewTicker(time.Second)
 	defer t.Stop()
+	focus := time.NewTicker(50 * time.Millisecond) // the keyboard's focus, off widgets that swallow scans
+	defer focus.Stop()
 	for {
 		select {
 		case <-ctx.Done():
 			return
+		case <-focus.C:
+			c.do(c.keepFocus)
 		case now := <-t.C:
 			c.do(func() {
 				c.tickClock()
@@ -236,6 +260,9 @@ func (c *Counter) RunClock(ctx context.Context) {
 		}
 	}
 }
+
+// keepFocus keeps every window's focus where a scan is caught.
+func (c *Counter) keepFocus() { c.keys.keepFocus(c.app.Driver().AllWindows()) }
 
 func (c *Counter) toggleLanguage() {
 	c.lang = i18n.English

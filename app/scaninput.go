@@ -10,17 +10,28 @@ import (
 	"github.com/ghiseu/ghiseu/scanner/wedge"
 )
 
-// keyRouter sends the keyboard to where it belongs: a handheld scanner's
-// bursts to onScan, a person's typing to the field that had the focus. Every
-// text field of the counter window types through it, and so does the window
-// when no field has the focus, so a scan is caught wherever the focus is and
-// never lands inside a field.
+// keyRouter is the one place that decides where the keyboard goes: a
+// handheld scanner's bursts (a reservation code, by length and alphabet) to
+// onScan, a person's typing, unchanged and in order, to the widget it was
+// typed into. Every window of the app sends it its keys: the text fields
+// (scanEntry) and buttons (scanButton) the app makes type through it, each
+// window does when nothing has the focus (routeKeys), and keepFocus takes
+// the focus off the widgets Fyne makes (lists, selects, a dialog's buttons),
+// which would swallow a scan.
 type keyRouter struct {
-	det    *wedge.Detector
-	onScan func(code string)
-	now    func() time.Time
-	after  func(time.Duration, func()) // schedules a call on the GUI thread
-	target *scanEntry                  // the field that gets released typing
+	det     *wedge.Detector
+	onScan  func(code string)
+	now     func() time.Time
+	after   func(time.Duration, func()) // schedules a call on the GUI thread
+	target  fyne.Focusable              // the widget that gets released typing; nil: none
+	guarded []guardedWindow             // the windows whose focus keepFocus watches
+}
+
+// guardedWindow is a window whose keyboard the router watches, and where
+// its focus goes when a widget that swallows scans takes it (nil: nowhere).
+type guardedWindow struct {
+	win  fyne.Window
+	home func() fyne.Focusable
 }
 
 func newKeyRouter(onScan func(string)) *keyRouter {
@@ -34,20 +45,27 @@ func newKeyRouter(onScan func(string)) *keyRouter {
 	}
 }
 
-// rune takes a character typed into field (nil: into the window).
-func (k *keyRouter) rune(field *scanEntry, r rune) {
+// rune takes a character typed into field (nil: into a window with no
+// focus). Keys held for another widget are released to it first.
+func (k *keyRouter) rune(field fyne.Focusable, r rune) {
+	k.retarget(field)
 	k.apply(k.det.Rune(r, k.now()))
-	k.target = field
 	k.after(k.det.Pause()+10*time.Millisecond, k.tick)
+}
+
+// retarget makes field the widget that gets typing (nil: none), once what
+// was held for the previous one is released to it.
+func (k *keyRouter) retarget(field fyne.Focusable) {
+	if k.target != field {
+		k.flush()
+		k.target = field
+	}
 }
 
 // enter takes the Enter key; it reports whether a person pressed it, in
 // which case the field should act on it as usual.
-func (k *keyRouter) enter(field *scanEntry) (personal bool) {
-	if field != nil && k.target != field {
-		k.apply(k.det.Tick(k.now().Add(time.Hour)))
-		k.target = field
-	}
+func (k *keyRouter) enter(field fyne.Focusable) (personal bool) {
+	k.retarget(field)
 	for _, a := range k.det.Enter(k.now()) {
 		if a.Kind == wedge.Submit {
 			return true
@@ -73,18 +91,70 @@ func (k *keyRouter) do(a wedge.Action) {
 	case wedge.Scan:
 		k.onScan(a.Text)
 	case wedge.Type:
-		if k.target == nil {
-			return
-		}
 		for _, r := range a.Text {
-			k.target.Entry.TypedRune(r)
+			typeInto(k.target, r)
 		}
 	case wedge.Retract:
-		if k.target != nil {
-			if text, ok := strings.CutSuffix(k.target.Text, a.Text); ok {
-				k.target.SetText(text)
-				k.target.CursorColumn = len([]rune(text))
+		if e, ok := k.target.(*scanEntry); ok {
+			if text, ok := strings.CutSuffix(e.Text, a.Text); ok {
+				e.SetText(text)
+				e.CursorColumn = len([]rune(text))
 			}
+		}
+	}
+}
+
+// typeInto gives r to w as if typed there, past the router.
+func typeInto(w fyne.Focusable, r rune) {
+	switch w := w.(type) {
+	case nil:
+	case *scanEntry:
+		w.Entry.TypedRune(r)
+	case *scanButton:
+		w.Button.TypedRune(r)
+	default:
+		w.TypedRune(r)
+	}
+}
+
+// guard has keepFocus watch w; home, if not nil, says where its focus goes
+// when a widget that swallows scans takes it.
+func (k *keyRouter) guard(w fyne.Window, home func() fyne.Focusable) {
+	k.guarded = append(k.guarded, guardedWindow{win: w, home: home})
+}
+
+// keepFocus takes the focus of every watched window off a widget that
+// would swallow a scan: Fyne's own lists, selects and dialog buttons, and
+// buttons made without the router. The focus goes home, or nowhere, where
+// the window routes keys itself. Text fields are left alone. The counter
+// calls it every 50 ms; open is the app's windows, and closed ones are
+// forgotten.
+func (k *keyRouter) keepFocus(open []fyne.Window) {
+	kept := k.guarded[:0]
+	for _, g := range k.guarded {
+		for _, w := range open {
+			if w == g.win {
+				kept = append(kept, g)
+				g.steer()
+				break
+			}
+		}
+	}
+	k.guarded = kept
+}
+
+// steer moves the window's focus off a widget that would swallow a scan.
+func (g guardedWindow) steer() {
+	c := g.win.Canvas()
+	switch f := c.Focused().(type) {
+	case nil, *scanEntry, *scanButton, *widget.Entry:
+		return
+	default:
+		if g.home != nil {
+			c.Focus(g.home())
+		}
+		if c.Focused() == f {
+			c.Unfocus()
 		}
 	}
 }
@@ -145,4 +215,36 @@ func (e *scanEntry) TypedShortcut(s fyne.Shortcut) {
 		return
 	}
 	e.Entry.TypedShortcut(s)
+}
+
+// scanButton is a button whose keys go through the keyRouter, so a scan
+// while it has the focus (reached with Tab) is caught.
+type scanButton struct {
+	widget.Button
+	keys      *keyRouter
+	shortcuts map[string]func() // F2, F11
+}
+
+func newScanButton(keys *keyRouter, shortcuts map[string]func(), label string, tapped func()) *scanButton {
+	b := &scanButton{keys: keys, shortcuts: shortcuts}
+	b.Text, b.OnTapped = label, tapped
+	b.ExtendBaseWidget(b)
+	return b
+}
+
+// TypedRune holds the character until the router knows who typed it.
+func (b *scanButton) TypedRune(r rune) { b.keys.rune(b, r) }
+
+// TypedKey ends a scan on Enter; Space presses the button as usual.
+func (b *scanButton) TypedKey(ev *fyne.KeyEvent) {
+	if f, ok := b.shortcuts[string(ev.Name)]; ok {
+		f()
+		return
+	}
+	if ev.Name == fyne.KeyReturn || ev.Name == fyne.KeyEnter {
+		b.keys.enter(b)
+		return
+	}
+	b.keys.flush()
+	b.Button.TypedKey(ev)
 }

@@ -1,9 +1,14 @@
 // Package wedge tells a handheld scanner's keystrokes from a person's. A
 // keyboard-wedge scanner types a code as a burst of keys a few milliseconds
-// apart and ends it with Enter; a person types ten times slower. The
-// Detector holds back keys for a moment until it knows which it is seeing:
-// a scan is handed over whole, typing is released to the text field it was
-// meant for.
+// apart and ends it with Enter; a person types ten times slower. Timing
+// alone is not enough (a busy PC delivers a person's keys in bunches, and
+// some people type a staff number at 30 ms a key), so the Detector also
+// looks at what is typed: a reservation code is long (over a hundred
+// characters), starts with "GH" and uses only the code's 32 digits. Keys
+// that can still become a code are held back for a moment until the
+// Detector knows which it is seeing; anything else is released at once. A
+// scan is handed over whole, typing is released to the field it was meant
+// for.
 package wedge
 
 import (
@@ -21,6 +26,17 @@ const (
 	DefaultMinLen = 6
 	DefaultHiccup = 300 * time.Millisecond
 )
+
+// Prefix starts every reservation code (rescode.Prefix), and MinCodeLen is
+// shorter than any: the signed body alone is 81 bytes, 130 Base32 digits.
+const (
+	Prefix     = "GH"
+	MinCodeLen = 100
+)
+
+// digits are the reservation code's Base32 digits (scanner/rescode), in
+// either case: a scanner behind Caps Lock types lower case.
+const digits = "123456789ABCDEFGHIJKLMNPQRSTUVWXabcdefghijklmnpqrstuvwx"
 
 // ActionKind says what to do with what the Detector saw.
 type ActionKind int
@@ -43,8 +59,13 @@ type Action struct {
 // calls it from its event thread.
 type Detector struct {
 	MaxGap time.Duration // the longest pause inside a scanner's burst
-	MinLen int           // the shortest code a scan can carry
+	MinLen int           // a burst this long survives a pause of up to Hiccup
 	Hiccup time.Duration // the longest pause inside a burst already MinLen long
+	// IsCode reports whether a burst's text is a code; CouldStart whether
+	// keys typed so far may still become one. LooksLikeCode and
+	// CouldBeCode by default.
+	IsCode     func(string) bool
+	CouldStart func(string) bool
 
 	held  []rune
 	first time.Time // when the first held key came
@@ -56,7 +77,8 @@ type Detector struct {
 
 // New makes a Detector with the default thresholds.
 func New() *Detector {
-	return &Detector{MaxGap: DefaultMaxGap, MinLen: DefaultMinLen, Hiccup: DefaultHiccup}
+	return &Detector{MaxGap: DefaultMaxGap, MinLen: DefaultMinLen, Hiccup: DefaultHiccup,
+		IsCode: LooksLikeCode, CouldStart: CouldBeCode}
 }
 
 // patience is how long held keys may wait for the next one.
@@ -71,7 +93,8 @@ func (d *Detector) patience() time.Duration {
 // Tick after MaxGap.
 func (d *Detector) Pending() bool { return len(d.held) > 0 }
 
-// Rune takes a typed character at time at.
+// Rune takes a typed character at time at. Keys that cannot start a code
+// are released at once, with any held before them.
 func (d *Detector) Rune(r rune, at time.Time) []Action {
 	out := d.Tick(at)
 	if len(d.held) == 0 {
@@ -79,22 +102,34 @@ func (d *Detector) Rune(r rune, at time.Time) []Action {
 	}
 	d.held = append(d.held, r)
 	d.last = at
+	if !d.CouldStart(string(d.held)) && !(d.resumes() && d.CouldStart(string(d.released)+string(d.held))) {
+		out = append(out, d.release()...)
+	}
 	return out
 }
 
+// resumes reports whether the held keys may continue a burst whose first
+// keys were released as typing during a hiccup.
+func (d *Detector) resumes() bool {
+	return len(d.released) > 0 && len(d.released) < d.MinLen && d.first.Sub(d.releasedAt) <= d.Hiccup
+}
+
 // Enter takes the Enter key at time at. It ends a scan when the keys before
-// it came as one fast burst long enough to be a code.
+// it came as one fast burst that is a code.
 func (d *Detector) Enter(at time.Time) []Action {
 	out := d.Tick(at)
-	if len(d.held) >= d.MinLen {
+	if len(d.held) > 0 {
 		text := string(d.held)
-		if len(d.released) > 0 && len(d.released) < d.MinLen && d.first.Sub(d.releasedAt) <= d.Hiccup {
+		var retract []Action
+		if d.resumes() && d.IsCode(Clean(string(d.released)+text)) {
 			// The burst's first keys were released during a hiccup.
-			out = append(out, Action{Kind: Retract, Text: string(d.released)})
+			retract = []Action{{Kind: Retract, Text: string(d.released)}}
 			text = string(d.released) + text
 		}
-		d.held, d.released = d.held[:0], nil
-		return append(out, Action{Kind: Scan, Text: Clean(text)})
+		if d.IsCode(Clean(text)) {
+			d.held, d.released = d.held[:0], nil
+			return append(append(out, retract...), Action{Kind: Scan, Text: Clean(text)})
+		}
 	}
 	out = append(out, d.release()...)
 	d.released = nil
@@ -125,6 +160,41 @@ func (d *Detector) release() []Action {
 	}
 	d.held = d.held[:0]
 	return []Action{a}
+}
+
+// LooksLikeCode reports whether s, cleaned, has a reservation code's shape:
+// the prefix, at least MinCodeLen characters, only the code's digits (in
+// either case). Whether it is genuine is rescode's business.
+func LooksLikeCode(s string) bool {
+	return len(s) >= MinCodeLen && CouldBeCode(s)
+}
+
+// CouldBeCode reports whether s, a burst's first keys, may still become a
+// reservation code: an optional AIM identifier ("]Q1"), then a prefix of
+// "GH" and code digits, in either case.
+func CouldBeCode(s string) bool {
+	if s != "" && s[0] == ']' { // "]", "]Q", "]Q1", then the code
+		for i := 1; i < len(s) && i < 3; i++ {
+			if i == 1 && !isAlpha(s[i]) || i == 2 && !isDigit(s[i]) {
+				return false
+			}
+		}
+		if len(s) <= 3 {
+			return true
+		}
+		s = s[3:]
+	}
+	for i := 0; i < len(s); i++ {
+		switch {
+		case i < len(Prefix):
+			if s[i]|0x20 != Prefix[i]|0x20 {
+				return false
+			}
+		case strings.IndexByte(digits, s[i]) < 0:
+			return false
+		}
+	}
+	return true
 }
 
 // Clean strips what scanners add around a code's text: control characters,

@@ -60,15 +60,17 @@ func (d *Desk) Time() time.Time { return d.now().In(d.Cal.Location()) }
 // Today is the office-local date now.
 func (d *Desk) Today() string { return d.Cal.Day(d.now()) }
 
-// Check judges a scanned text without recording anything.
+// Check judges a scanned or typed code, or a booking's short reference,
+// without recording anything.
 func (d *Desk) Check(ctx context.Context, text string) (verdict.Verdict, error) {
-	return d.judge(ctx, text, "")
+	return d.judgeText(ctx, text, "", false)
 }
 
-// CheckIn judges a scanned text and, when the verdict accepts it, records
-// the arrival. The event is on disk before CheckIn returns.
+// CheckIn judges a code or a short reference (as Check) and, when the
+// verdict accepts it, records the arrival. The event is on disk before
+// CheckIn returns.
 func (d *Desk) CheckIn(ctx context.Context, text string) (verdict.Verdict, error) {
-	return d.judge(ctx, text, "arrive")
+	return d.judgeText(ctx, text, "arrive", false)
 }
 
 // ErrNoReason says that an override needs the clerk's reason.
@@ -76,22 +78,18 @@ var ErrNoReason = errors.New("an override needs a reason")
 
 // Override takes a person whose verdict allows it (early, late as a
 // walk-in, or after a no-show) with the clerk's reason, and records the
-// arrival. Other verdicts are returned unchanged, with nothing recorded.
+// arrival; text is their code or their booking's short reference. Other
+// verdicts are returned unchanged, with nothing recorded.
 func (d *Desk) Override(ctx context.Context, text, reason string) (verdict.Verdict, error) {
 	if strings.TrimSpace(reason) == "" {
 		return verdict.Verdict{}, ErrNoReason
 	}
-	return d.judge(ctx, text, strings.TrimSpace(reason))
+	return d.judgeText(ctx, text, strings.TrimSpace(reason), false)
 }
 
-// judge verifies the code and judges it; action is "" (judge only),
+// judge verifies a code and judges it; action is "" (judge only),
 // "arrive" (record an accepted arrival) or the reason of an override.
 func (d *Desk) judge(ctx context.Context, text, action string) (verdict.Verdict, error) {
-	if action != "" {
-		if err := d.mayRecord(strings.TrimPrefix(action, "arrive")); err != nil {
-			return verdict.Verdict{}, err
-		}
-	}
 	claims, err := rescode.Parse(text, d.Keys)
 	if err != nil {
 		slog.Info("code refused", "err", err, "counter", d.Counter)
@@ -105,23 +103,64 @@ func (d *Desk) judge(ctx context.Context, text, action string) (verdict.Verdict,
 	case !errors.Is(err, store.ErrNotFound):
 		return verdict.Verdict{}, fmt.Errorf("check code: %w", err)
 	}
+	return d.record(ctx, claims, local, action, false)
+}
+
+// judgeBooking judges a booking typed by its reference or its person's
+// name, by the local copy (no code to verify); an arrival it records says
+// so in its note (ManualNote).
+func (d *Desk) judgeBooking(ctx context.Context, b store.Booking, action string) (verdict.Verdict, error) {
+	if action != "" {
+		if err := d.mayRecord(noteOf(action, true)); err != nil {
+			return verdict.Verdict{}, err
+		}
+	}
+	return d.record(ctx, verdict.FromBooking(b), &b, action, true)
+}
+
+// noteOf is the note of the arrival an action records: none for a scanned
+// arrival, the reason of an override, ManualNote before either for a
+// typed booking.
+func noteOf(action string, manual bool) string {
+	note := strings.TrimPrefix(action, "arrive")
+	switch {
+	case !manual:
+		return note
+	case note == "":
+		return ManualNote
+	}
+	return ManualNote + ": " + note
+}
+
+// record judges claims with the local booking (nil: the list does not
+// have it; a typed booking, manual, always has one) and records what action
+// asks for, when the verdict allows it, in one transaction.
+func (d *Desk) record(ctx context.Context, claims rescode.Claims, local *store.Booking, action string, manual bool) (verdict.Verdict, error) {
+	id := strconv.FormatUint(claims.BookingID, 10)
+	if manual {
+		id = local.ID
+	}
 	var v verdict.Verdict
-	err = d.DB.Judge(ctx, id, func(es []store.Event) (store.Outcome, error) {
+	err := d.DB.Judge(ctx, id, func(es []store.Event) (store.Outcome, error) {
 		c := d.Judging()
 		b := verdict.FromClaims(c, claims)
 		if local != nil {
 			b = *local
 		}
-		v = verdict.Judge(c, claims, local, c.Derive(b, es))
+		if manual {
+			v = verdict.JudgeTyped(c, b, c.Derive(b, es))
+		} else {
+			v = verdict.Judge(c, claims, local, c.Derive(b, es))
+		}
 		if action == "" || action == "arrive" && !v.Accepts() || action != "arrive" && !v.Overridable() {
 			return store.Outcome{}, nil
 		}
 		o := store.Outcome{Event: d.event(id, store.Arrived, c.Now)}
+		o.Event.Note = noteOf(action, manual)
 		if local == nil {
 			o.Booking = v.Booking // keep what the code says, until the next sync brings the booking
 		}
 		if action != "arrive" {
-			o.Event.Note = action
 			v = v.Overridden(c, *o.Event)
 			return o, nil
 		}
@@ -133,7 +172,7 @@ func (d *Desk) judge(ctx context.Context, text, action string) (verdict.Verdict,
 		return verdict.Verdict{}, fmt.Errorf("check in booking %s: %w", id, err)
 	}
 	if v.Recorded != nil {
-		slog.Info("arrival recorded", "booking", id, "event", v.Recorded.ID, "verdict", v.Name, "counter", d.Counter)
+		slog.Info("arrival recorded", "booking", id, "event", v.Recorded.ID, "verdict", v.Name, "manual", manual, "counter", d.Counter)
 	}
 	return v, nil
 }

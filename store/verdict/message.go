@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/ghiseu/ghiseu/assets/i18n"
+	"github.com/ghiseu/ghiseu/scanner/rescode"
 	"github.com/ghiseu/ghiseu/store"
 )
 
@@ -28,6 +29,9 @@ func (v Verdict) Message(l i18n.Lang) Message {
 		m.Who = b.Name
 		if b.Status == store.Unlisted {
 			m.Who = i18n.T(l, "booking.unlisted", map[string]string{"id": b.ID})
+		}
+		if ref := rescode.ReferenceOf(b.Office, b.ID); ref != "" {
+			m.Who += " · " + ref // what the clerk types when the code cannot be scanned
 		}
 		slot := i18n.T(l, "ui.slot", map[string]string{
 			"slot":    b.SlotStart.Format(time.RFC3339),

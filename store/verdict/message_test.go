@@ -65,7 +65,9 @@ func everyVerdict(t *testing.T) []produced {
 	popescu, _ := strconv.ParseUint(id["Popescu Andrei"], 10, 64)
 	noNotice := store.Booking{ID: "4242", Office: office, Day: "2026-11-23", SlotStart: at(9, 0), SlotMinutes: 15,
 		Kind: store.Pickup, Name: "Fără Anunț", Reason: "expiry", BirthDate: "1970-01-01", Status: store.Confirmed}
-	if err := c.DB.PutBookings(ctx, []store.Booking{noNotice}); err != nil {
+	namesake := store.Booking{ID: "4243", Office: office, Day: "2026-11-23", SlotStart: at(12, 50), SlotMinutes: 20,
+		Kind: store.Intake, Name: "Balan Ion", Reason: "expiry", BirthDate: "1970-01-01", Status: store.Confirmed}
+	if err := c.DB.PutBookings(ctx, []store.Booking{noNotice, namesake}); err != nil {
 		t.Fatal(err)
 	}
 	unlisted := rescode.Claims{BookingID: 999, Office: office, SlotStart: at(8, 30), Kind: rescode.Intake}
@@ -105,6 +107,18 @@ func everyVerdict(t *testing.T) []produced {
 	check("unknown key", verdict.Forged, sign(t, rescode.Claims{KeyID: 9, BookingID: 997, Office: office, SlotStart: at(8, 30)}))
 	check("expired key", verdict.Forged, sign(t, rescode.Claims{BookingID: 996, Office: office, SlotStart: time.Date(2019, 5, 6, 9, 0, 0, 0, time.UTC)}))
 	add("refuse a newer version", verdict.Forged, verdict.Refuse(rescode.ErrVersion), nil)
+	typed := func(how string, want verdict.Name, text string) {
+		t.Helper()
+		v, err := c.CheckTyped(ctx, text)
+		add("typed "+how, want, v, err)
+	}
+	ref := rescode.ReferenceOf(office, id["Popescu Andrei"])
+	typed("reference", verdict.Valid, ref)
+	typed("name", verdict.Valid, "popescu andrei")
+	typed("reference with a typo", verdict.ReferenceTypo, ref[1:2]+ref[:1]+ref[2:])
+	typed("unknown reference", verdict.UnknownReference, rescode.Reference(office, 123456))
+	typed("nobody's name", verdict.NameNotFound, "Nimeni Nicăieri")
+	typed("two people's name", verdict.NameAmbiguous, "BALAN")
 
 	v, err := c.CheckIn(ctx, c.Codes["Popescu Andrei"])
 	add("checkin on time", verdict.Valid, v, err)

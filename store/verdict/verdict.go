@@ -57,6 +57,7 @@ var colours = map[Name]Colour{
 	NotInList: Amber, Early: Amber, Late: Amber, AlreadyArrived: Amber, NoShowRecorded: Amber,
 	WrongDay: Red, WrongOffice: Red, AlreadyPickedUp: Red, NotReady: Red, Cancelled: Red,
 	Replaced: Red, NotACode: Red, Forged: Red,
+	ReferenceTypo: Amber, NameAmbiguous: Amber, UnknownReference: Red, NameNotFound: Red,
 }
 
 // Names lists every verdict.
@@ -80,6 +81,9 @@ type Verdict struct {
 	Details map[string]string `json:"details,omitempty"`
 	// Help is what the clerk must check for this booking.
 	Help *rules.Help `json:"help,omitempty"`
+	// Manual: the booking was typed by its short reference or its person's
+	// name, not scanned: judged by the local booking, no code verified.
+	Manual bool `json:"manual,omitempty"`
 }
 
 // Accepts reports whether the verdict records an arrival by itself.

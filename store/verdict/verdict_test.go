@@ -124,7 +124,10 @@ func TestJudge(t *testing.T) {
 		rescode.ErrUnknownKey, rescode.ErrKeyExpired, rescode.ErrVersion} {
 		covered[Refuse(fmt.Errorf("parse: %w", err)).Name] = true
 	}
-	covered[Overridden] = true // TestOverridden
+	covered[Overridden] = true        // TestOverridden
+	for _, v := range typedMisses() { // TestTyped
+		covered[v.Name] = true
+	}
 	covered[Queue(testCtx, CalledIn, *booked(23, 10, 10).local, 7*time.Minute).Name] = true
 	covered[Queue(testCtx, ServedDone, *booked(23, 10, 10).local, 0).Name] = true
 	covered[Queue(testCtx, WalkedIn, *booked(23, 10, 10).local, 0).Name] = true
@@ -179,7 +182,7 @@ func TestMessages(t *testing.T) {
 	if m.Title != "Too early" || m.Detail != "The booking is at 10:30; can be taken from 10:15." {
 		t.Fatalf("early message: %+v", m)
 	}
-	if m.Who != "Popescu Ana" || len(m.Lines) != 2 || !strings.Contains(strings.Join(m.Help, "|"), "valid 10 years") {
+	if m.Who != "Popescu Ana · "+rescode.Reference(cal.Office, 42) || len(m.Lines) != 2 || !strings.Contains(strings.Join(m.Help, "|"), "valid 10 years") {
 		t.Fatalf("early message body: %+v", m)
 	}
 	f := Refuse(rescode.ErrUnknownKey).Message(i18n.Romanian)
@@ -200,5 +203,49 @@ func TestQueueCards(t *testing.T) {
 	}
 	if m := Queue(testCtx, ServedDone, *booked(23, 10, 10).local, 0).Message(i18n.English); m.Title != "Served" || len(m.Help) != 0 {
 		t.Fatalf("served: %+v", m)
+	}
+}
+
+func typedMisses() []Verdict {
+	two := []store.Booking{*booked(23, 10, 10).local, *booked(23, 11, 30).local}
+	two[1].ID, two[1].Name = "43", "Popescu Ion"
+	return []Verdict{Typo(" RP5SGL45 "), Unknown("RP5SGL44"), NoName("Nimeni"), SeveralNames(testCtx, "popescu", two)}
+}
+
+// TestTyped: a booking typed by reference or name is judged by its local
+// copy with every rule of office, status, day and time, and marked manual;
+// what designates no single booking says why, keeping the typed text.
+func TestTyped(t *testing.T) {
+	moved := func(b *store.Booking, _ *rescode.Claims) { b.Office = "CJ-DJEP" }
+	for _, tt := range []struct {
+		s    scan
+		want Name
+	}{
+		{booked(23, 10, 10), Valid},
+		{booked(23, 10, 10, pickup("2026-11-16")), Ready},
+		{booked(23, 10, 30), Early},
+		{booked(23, 9, 50), Late},
+		{booked(25, 10, 10), WrongDay},
+		{booked(23, 10, 10, moved), WrongOffice},
+		{booked(23, 10, 10, status(store.Cancelled)), Cancelled},
+		{booked(23, 10, 10, status(store.Replaced)), Replaced},
+		{booked(23, 10, 10).in(store.Present), AlreadyArrived},
+	} {
+		v := JudgeTyped(testCtx, *tt.s.local, tt.s.state)
+		if v.Name != tt.want || !v.Manual {
+			t.Errorf("%s typed: %s (manual %v), want %s", tt.s.local.SlotStart, v.Name, v.Manual, tt.want)
+		}
+	}
+	want := map[Name][2]string{
+		ReferenceTypo:    {"text", "RP5SGL45"},
+		UnknownReference: {"ref", "RP5SGL44"},
+		NameNotFound:     {"text", "Nimeni"},
+		NameAmbiguous:    {"bookings", "Popescu Ana 10:10 " + rescode.Reference(cal.Office, 42) + "; Popescu Ion 11:30 " + rescode.Reference(cal.Office, 43)},
+	}
+	for _, v := range typedMisses() {
+		w := want[v.Name]
+		if v.Details[w[0]] != w[1] || v.Accepts() || !v.Manual || v.Colour == Green {
+			t.Errorf("%s: %+v, want %s %q", v.Name, v, w[0], w[1])
+		}
 	}
 }
