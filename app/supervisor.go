@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"image/color"
+	"os/exec"
 	"strconv"
 	"strings"
 	gosync "sync"
@@ -14,7 +15,6 @@ import (
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
-	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -69,52 +69,39 @@ func (c *Counter) askSupervisor() {
 
 // supervisorView is the supervisor's window: counts, the queue, the
 // counters, no-shows, the day by hour and the conflicts, refreshed live.
+// Every object is built once; a refresh only changes their content, so the
+// window runs all day in constant memory. Nothing in it takes the keyboard
+// focus by itself, so a scan typed while it is in front is not swallowed.
 type supervisorView struct {
-	c      *Counter
-	win    fyne.Window
-	counts *fyne.Container
-	queue  *widget.Label
-	desks  *widget.Label
-	absent *widget.Label
-	hours  *fyne.Container
-	issues *widget.Label
-	sync   *widget.Label
-	parked *widget.Label
-	closed gosync.Once
+	c          *Counter
+	win        fyne.Window
+	counts     *fyne.Container // the six tiles
+	tiles      map[string]*tile
+	thresholds *widget.Label
+	queue      *lines
+	desks      *lines
+	absent     *widget.Label
+	hours      *fyne.Container // holds chart
+	chart      *hourChart
+	issues     *widget.Label
+	sync       *widget.Label
+	parked     *widget.Label
+	closed     gosync.Once
+	// The desktop's programs, replaced in tests.
+	lookPath func(string) (string, error)
+	run      func(name string, args ...string) error
+	say      func(title, message string)
 }
+
+// tileKeys are the tiles at the top, in order.
+var tileKeys = []string{"expected", "waiting", "serving", "served", "noshows", "pickups"}
 
 // close closes the window (once) and so stops its refreshing.
 func (v *supervisorView) close() { v.closed.Do(v.win.Close) }
 
 // OpenSupervisor opens the supervisor's window.
 func (c *Counter) OpenSupervisor() *supervisorView {
-	v := &supervisorView{c: c, win: c.app.NewWindow(c.t("ui.supervisor.title", nil) + " · " + c.desk.Cal.OfficeName),
-		counts: container.NewGridWithColumns(6), queue: widget.NewLabel(""), desks: widget.NewLabel(""),
-		absent: widget.NewLabel(""), hours: container.NewHBox(), issues: widget.NewLabel(""), sync: widget.NewLabel(""), parked: widget.NewLabel("")}
-	v.absent.Wrapping = fyne.TextWrapWord
-	v.parked.Wrapping = fyne.TextWrapWord
-	v.sync.Wrapping = fyne.TextWrapWord
-	v.issues.Wrapping = fyne.TextWrapWord
-	section := func(key string, body fyne.CanvasObject) fyne.CanvasObject {
-		return container.NewBorder(widget.NewLabelWithStyle(c.t(key, nil), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), nil, nil, nil, body)
-	}
-	left := container.NewVBox(section("ui.supervisor.queue", v.queue), section("ui.supervisor.noshows", v.absent))
-	right := container.NewVBox(section("ui.supervisor.counters", container.NewVBox(v.desks, v.sync)),
-		section("ui.supervisor.hours", v.hours), section("ui.supervisor.conflicts", v.issues),
-		section("ui.supervisor.parked", v.parked))
-	actions := container.NewHBox(
-		widget.NewButton(c.t("ui.supervisor.report", nil), func() {
-			path, err := c.saveReport()
-			if err != nil {
-				dialog.ShowError(err, v.win)
-				return
-			}
-			dialog.ShowInformation(c.t("ui.supervisor.report", nil), c.t("ui.supervisor.report_saved", map[string]string{"path": path}), v.win)
-		}),
-		widget.NewButton(c.t("settings.title", nil), func() { c.showSettings(v.win) }))
-	v.win.SetContent(container.NewBorder(container.NewPadded(v.counts), actions, nil, nil,
-		container.NewHSplit(container.NewVScroll(left), container.NewVScroll(right))))
-	v.win.Resize(fyne.NewSize(1280, 720))
+	v := c.newSupervisorView()
 	c.supervisors = append(c.supervisors, v)
 	v.refresh()
 	v.win.Show()
@@ -135,7 +122,60 @@ func (c *Counter) OpenSupervisor() *supervisorView {
 	return v
 }
 
-// refresh reads the office again.
+// newSupervisorView builds the window's objects, once.
+func (c *Counter) newSupervisorView() *supervisorView {
+	v := &supervisorView{c: c, win: c.app.NewWindow(c.t("ui.supervisor.title", nil) + " · " + c.desk.Cal.OfficeName),
+		counts: container.NewGridWithColumns(len(tileKeys)), tiles: map[string]*tile{},
+		thresholds: widget.NewLabel(""), queue: newLines(), desks: newLines(), absent: wrapped(),
+		chart:  newHourChart(c.t("ui.supervisor.legend.booked", nil), c.t("ui.supervisor.legend.arrived", nil)),
+		issues: wrapped(), sync: wrapped(), parked: wrapped(),
+		lookPath: exec.LookPath, run: runQuietly}
+	v.say = func(title, message string) { dialog.ShowInformation(title, message, v.win) }
+	v.thresholds.Importance = widget.LowImportance
+	for _, k := range tileKeys {
+		v.tiles[k] = newTile(c.t("ui.supervisor."+k, nil))
+		v.counts.Add(v.tiles[k].box)
+	}
+	v.hours = container.NewStack(v.chart)
+	section := func(key string, body ...fyne.CanvasObject) fyne.CanvasObject {
+		head := widget.NewLabelWithStyle(c.t(key, nil), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+		return container.NewBorder(head, nil, nil, nil, container.NewVBox(body...))
+	}
+	left := container.NewVBox(section("ui.supervisor.queue", v.thresholds, v.queue),
+		section("ui.supervisor.counters", v.desks, v.sync), section("ui.supervisor.noshows", v.absent))
+	chart := container.NewBorder(widget.NewLabelWithStyle(c.t("ui.supervisor.hours", nil), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
+		nil, nil, nil, v.hours)
+	below := container.NewVScroll(container.NewVBox(section("ui.supervisor.conflicts", v.issues), section("ui.supervisor.parked", v.parked)))
+	right := container.NewVSplit(chart, below)
+	right.Offset = 0.65
+	split := container.NewHSplit(container.NewVScroll(left), right)
+	split.Offset = 0.4
+	v.win.SetContent(container.NewBorder(container.NewPadded(v.counts), v.actions(), nil, nil, split))
+	v.win.Resize(fyne.NewSize(1280, 720))
+	return v
+}
+
+// actions are the window's buttons: the day report saved, opened or
+// printed, and the settings.
+func (v *supervisorView) actions() fyne.CanvasObject {
+	c := v.c
+	return container.NewHBox(
+		widget.NewButton(c.t("ui.supervisor.report.open", nil), func() { v.reportThen(v.open) }),
+		widget.NewButton(c.t("ui.supervisor.report.print", nil), func() { v.reportThen(v.print) }),
+		widget.NewButton(c.t("ui.supervisor.report", nil), func() {
+			v.reportThen(func(path string) string { return c.t("ui.supervisor.report_saved", map[string]string{"path": path}) })
+		}),
+		widget.NewButton(c.t("settings.title", nil), func() { c.showSettings(v.win) }))
+}
+
+func wrapped() *widget.Label {
+	l := widget.NewLabel("")
+	l.Wrapping = fyne.TextWrapWord
+	return l
+}
+
+// refresh reads the office again and changes the content of the window's
+// objects, never the objects.
 func (v *supervisorView) refresh() {
 	c := v.c
 	o, err := supervise.Build(context.Background(), c.desk)
@@ -143,31 +183,25 @@ func (v *supervisorView) refresh() {
 		c.fail(err)
 		return
 	}
-	v.counts.RemoveAll()
-	for _, n := range []struct {
-		key string
-		n   int
-	}{{"expected", o.Counts.Expected}, {"waiting", o.Counts.Waiting}, {"serving", o.Counts.Serving},
-		{"served", o.Counts.Served}, {"noshows", o.Counts.NoShows}, {"pickups", o.Counts.Pickups}} {
-		big := canvas.NewText(strconv.Itoa(n.n), c.app.Settings().Theme().Color(theme.ColorNameForeground, c.app.Settings().ThemeVariant()))
-		big.TextSize, big.TextStyle, big.Alignment = 44, fyne.TextStyle{Bold: true}, fyne.TextAlignCenter
-		v.counts.Add(container.NewVBox(big, widget.NewLabelWithStyle(c.t("ui.supervisor."+n.key, nil), fyne.TextAlignCenter, fyne.TextStyle{})))
-	}
-	var q []string
+	v.setTiles(o)
+	v.thresholds.SetText(c.t("ui.supervisor.thresholds", map[string]string{
+		"amber": strconv.Itoa(int(o.Thresholds.Amber.Minutes())), "red": strconv.Itoa(int(o.Thresholds.Red.Minutes()))}))
+	var q []line
 	for _, w := range o.Queue {
-		q = append(q, c.t("ui.supervisor.waited", map[string]string{"name": w.Name, "minutes": strconv.Itoa(int(w.Waited.Minutes()))}))
+		q = append(q, line{c.t("ui.supervisor.waiting_line", map[string]string{"slot": w.Slot.Format(time.RFC3339),
+			"name": w.Name, "minutes": mins(w.Waited)}), w.Level})
 	}
-	v.queue.SetText(orNone(c, q))
-	var d []string
+	v.queue.set(orNoLine(c, q))
+	var d []line
 	for _, k := range o.Counters {
-		doing := k.Serving
-		if doing == "" {
-			doing = c.t("ui.supervisor.idle", nil)
+		doing := c.t("ui.supervisor.idle", nil)
+		if k.Serving != "" {
+			doing = c.t("ui.supervisor.serving_for", map[string]string{"name": k.Serving, "minutes": mins(k.For)})
 		}
-		d = append(d, c.t("ui.supervisor.counter", map[string]string{"counter": k.Name, "clerk": k.Clerk, "doing": doing,
-			"seen": k.LastSeen.In(c.desk.Cal.Location()).Format(time.RFC3339)}))
+		d = append(d, line{text: c.t("ui.supervisor.counter", map[string]string{"counter": k.Name, "clerk": k.Clerk, "doing": doing,
+			"seen": k.LastSeen.In(c.desk.Cal.Location()).Format(time.RFC3339)})})
 	}
-	v.desks.SetText(orNone(c, d))
+	v.desks.set(orNoLine(c, d))
 	v.sync.SetText(c.syncLabel.Text)
 	v.absent.SetText(orNone(c, o.NoShows))
 	var issues []string
@@ -176,11 +210,30 @@ func (v *supervisorView) refresh() {
 	}
 	v.issues.SetText(orNone(c, issues))
 	v.parked.SetText(orNone(c, v.parkedLines()))
-	v.hours.RemoveAll()
-	for _, h := range o.Hours {
-		v.hours.Add(bar(h))
-	}
+	v.chart.set(o.Hours)
 }
+
+// setTiles writes the day's numbers on the tiles, the waits coloured.
+func (v *supervisorView) setTiles(o supervise.Overview) {
+	c := v.c
+	n := o.Counts
+	waits := ""
+	if o.Waits.Count > 0 {
+		waits = c.t("ui.supervisor.waits", map[string]string{"longest": mins(o.Waits.Longest), "average": mins(o.Waits.Average)})
+	}
+	service := ""
+	if o.Service.Timed > 0 {
+		service = c.t("ui.supervisor.service", map[string]string{"minutes": mins(o.Service.Average)})
+	}
+	v.tiles["expected"].set(n.Expected, "", supervise.Normal)
+	v.tiles["waiting"].set(n.Waiting, waits, o.Waits.Level)
+	v.tiles["serving"].set(n.Serving, "", supervise.Normal)
+	v.tiles["served"].set(n.Served, service, supervise.Normal)
+	v.tiles["noshows"].set(n.NoShows, c.t("ui.supervisor.late", map[string]string{"n": strconv.Itoa(o.Late)}), supervise.Normal)
+	v.tiles["pickups"].set(n.Pickups, c.t("ui.supervisor.pickups_due", map[string]string{"n": strconv.Itoa(o.PickupsDue)}), supervise.Normal)
+}
+
+func mins(d time.Duration) string { return strconv.Itoa(int(d.Minutes())) }
 
 // parkedLines words what the hub refused from this counter.
 func (v *supervisorView) parkedLines() []string {
@@ -195,21 +248,425 @@ func (v *supervisorView) parkedLines() []string {
 	return lines
 }
 
-// bar draws one hour: bookings as a grey bar, arrivals as a green one.
-func bar(h supervise.Hour) fyne.CanvasObject {
-	const unit = 12
-	booked := canvas.NewRectangle(color.NRGBA{0x70, 0x70, 0x70, 0xff})
-	booked.SetMinSize(fyne.NewSize(14, float32(h.Bookings*unit)))
-	came := canvas.NewRectangle(color.NRGBA{0x20, 0xa0, 0x40, 0xff})
-	came.SetMinSize(fyne.NewSize(14, float32(h.Arrived*unit)))
-	label := widget.NewLabel(fmt.Sprintf("%02d\n%d/%d", h.Hour, h.Bookings, h.Arrived))
-	bars := container.NewHBox(container.NewVBox(layout.NewSpacer(), booked), container.NewVBox(layout.NewSpacer(), came))
-	return container.NewBorder(nil, label, nil, nil, bars)
-}
-
 func orNone(c *Counter, lines []string) string {
 	if len(lines) == 0 {
 		return c.t("ui.supervisor.none", nil)
 	}
 	return strings.Join(lines, "\n")
 }
+
+func orNoLine(c *Counter, ls []line) []line {
+	if len(ls) == 0 {
+		return []line{{text: c.t("ui.supervisor.none", nil)}}
+	}
+	return ls
+}
+
+// reportThen saves the day's report away from the GUI thread, does then
+// with its HTML file's path (still away from it: opening and printing run
+// programs) and says the outcome in a dialog.
+func (v *supervisorView) reportThen(then func(path string) string) {
+	go func() {
+		path, err := v.c.saveReport()
+		msg := ""
+		if err != nil {
+			msg = fmt.Sprintf("%s: %v", v.c.t("ui.supervisor.report", nil), err)
+		} else {
+			msg = then(path)
+		}
+		if msg != "" {
+			v.c.do(func() { v.say(v.c.t("ui.supervisor.report", nil), msg) })
+		}
+	}()
+}
+
+// open opens the report with the desktop's opener, and says what went
+// wrong, if anything, with the file's path.
+func (v *supervisorView) open(path string) string {
+	c := v.c
+	if _, err := v.lookPath("xdg-open"); err != nil {
+		return c.t("ui.supervisor.report.no_opener", map[string]string{"path": path})
+	}
+	if err := v.run("xdg-open", path); err != nil {
+		return c.t("ui.supervisor.report.open_failed", map[string]string{"path": path, "error": err.Error()})
+	}
+	return ""
+}
+
+// print sends the report to the default printer with lp, or says how to
+// print it without.
+func (v *supervisorView) print(path string) string {
+	c := v.c
+	if _, err := v.lookPath("lp"); err != nil {
+		return c.t("ui.supervisor.report.no_printer", map[string]string{"path": path})
+	}
+	if err := v.run("lp", "--", path); err != nil {
+		return c.t("ui.supervisor.report.print_failed", map[string]string{"path": path, "error": err.Error()})
+	}
+	return c.t("ui.supervisor.report.printed", map[string]string{"path": path})
+}
+
+// runQuietly runs a program and waits for it; its error says what it
+// wrote on stderr.
+func runQuietly(name string, args ...string) error {
+	var stderr strings.Builder
+	cmd := exec.Command(name, args...)
+	cmd.Stderr = &stderr
+	if err := cmd.Run(); err != nil {
+		if msg := strings.TrimSpace(stderr.String()); msg != "" {
+			return fmt.Errorf("%s: %w: %s", name, err, msg)
+		}
+		return fmt.Errorf("%s: %w", name, err)
+	}
+	return nil
+}
+
+// levelColours are the colours of an amber and a red wait, those of the
+// verdict card's: background and text.
+func levelColours(l supervise.Level) (bg, fg color.Color, ok bool) {
+	switch l {
+	case supervise.Amber:
+		return cardColours[verdict.Amber][0], cardColours[verdict.Amber][1], true
+	case supervise.Red:
+		return cardColours[verdict.Red][0], cardColours[verdict.Red][1], true
+	}
+	return color.Transparent, nil, false
+}
+
+// foreground is the theme's text colour.
+func foreground() color.Color {
+	return fyne.CurrentApp().Settings().Theme().Color(theme.ColorNameForeground, fyne.CurrentApp().Settings().ThemeVariant())
+}
+
+// tile is one of the day's numbers: large, its name, a line under it,
+// coloured by a level.
+type tile struct {
+	box            *fyne.Container
+	bg             *canvas.Rectangle
+	big, name, sub *canvas.Text
+	level          supervise.Level
+}
+
+func newTile(name string) *tile {
+	t := &tile{bg: canvas.NewRectangle(color.Transparent), big: canvas.NewText("", nil), name: canvas.NewText(name, nil), sub: canvas.NewText("", nil)}
+	t.bg.CornerRadius = 6
+	t.big.TextSize, t.big.TextStyle = 44, fyne.TextStyle{Bold: true}
+	t.sub.TextSize = theme.TextSize() * 0.9
+	for _, x := range []*canvas.Text{t.big, t.name, t.sub} {
+		x.Alignment = fyne.TextAlignCenter
+	}
+	t.box = container.NewStack(t.bg, container.NewPadded(container.NewVBox(t.big, t.name, t.sub)))
+	return t
+}
+
+// set writes the number and the line under it, coloured by level.
+func (t *tile) set(n int, sub string, level supervise.Level) {
+	t.big.Text, t.sub.Text, t.level = strconv.Itoa(n), sub, level
+	bg, fg, ok := levelColours(level)
+	if !ok {
+		fg = foreground()
+	}
+	t.bg.FillColor = bg
+	for _, x := range []*canvas.Text{t.big, t.name, t.sub} {
+		x.Color = fg
+	}
+	t.box.Refresh()
+}
+
+// line is one line of a lines widget, coloured by its level.
+type line struct {
+	text  string
+	level supervise.Level
+}
+
+// lines shows lines of text, each on a band of its level's colour. It
+// keeps one text and one band per line it ever showed, and reuses them.
+type lines struct {
+	widget.BaseWidget
+	Text  string // the lines as plain text, one a line
+	items []line
+}
+
+func newLines() *lines {
+	l := &lines{}
+	l.ExtendBaseWidget(l)
+	return l
+}
+
+// set shows ls.
+func (l *lines) set(ls []line) {
+	l.items = append(l.items[:0], ls...)
+	texts := make([]string, len(ls))
+	for i, x := range ls {
+		texts[i] = x.text
+	}
+	l.Text = strings.Join(texts, "\n")
+	l.Refresh()
+}
+
+// CreateRenderer is Fyne's.
+func (l *lines) CreateRenderer() fyne.WidgetRenderer { return &linesRenderer{l: l} }
+
+type linesRenderer struct {
+	l       *lines
+	bands   []*canvas.Rectangle
+	texts   []*canvas.Text
+	objects []fyne.CanvasObject
+}
+
+func (r *linesRenderer) lineHeight() float32 {
+	return fyne.MeasureText("Ág", theme.TextSize(), fyne.TextStyle{}).Height + theme.InnerPadding()/2
+}
+
+func (r *linesRenderer) Layout(size fyne.Size) {
+	h := r.lineHeight()
+	for i, t := range r.texts {
+		r.bands[i].Move(fyne.NewPos(0, float32(i)*h))
+		r.bands[i].Resize(fyne.NewSize(size.Width, h-2))
+		t.Move(fyne.NewPos(theme.InnerPadding()/2, float32(i)*h+theme.InnerPadding()/4))
+		t.Resize(fyne.NewSize(size.Width-theme.InnerPadding(), h-theme.InnerPadding()/2))
+	}
+}
+
+func (r *linesRenderer) MinSize() fyne.Size {
+	return fyne.NewSize(120, float32(len(r.l.items))*r.lineHeight())
+}
+
+// Refresh grows the pool only past the most lines ever shown.
+func (r *linesRenderer) Refresh() {
+	for len(r.texts) < len(r.l.items) {
+		b, t := canvas.NewRectangle(color.Transparent), canvas.NewText("", nil)
+		b.CornerRadius = 3
+		r.bands, r.texts = append(r.bands, b), append(r.texts, t)
+		r.objects = append(r.objects, b, t)
+	}
+	for i, t := range r.texts {
+		if i >= len(r.l.items) {
+			t.Hide()
+			r.bands[i].Hide()
+			continue
+		}
+		x := r.l.items[i]
+		bg, fg, ok := levelColours(x.level)
+		if !ok {
+			fg = foreground()
+		}
+		t.Text, t.Color, t.TextStyle = x.text, fg, fyne.TextStyle{Bold: ok}
+		r.bands[i].FillColor = bg
+		t.Show()
+		r.bands[i].Show()
+		t.Refresh()
+		r.bands[i].Refresh()
+	}
+	r.Layout(r.l.Size())
+}
+
+func (r *linesRenderer) Objects() []fyne.CanvasObject { return r.objects }
+func (r *linesRenderer) Destroy()                     {}
+
+// The chart's colours: bookings grey, arrivals the green of an accepted
+// verdict.
+var (
+	bookedColour  = color.NRGBA{0x8a, 0x8f, 0x96, 0xff}
+	arrivedColour = cardColours[verdict.Green][0]
+)
+
+// maxHours is how many hours the chart can show: a whole day.
+const maxHours = 24
+
+// maxTicks is how many values the vertical axis marks at most.
+const maxTicks = 6
+
+// hourChart draws the day hour by hour: the bookings whose slot starts in
+// the hour and how many of those people came, side by side, with axes, the
+// hours under them, values on the left and a legend. It fills the size it
+// is given.
+type hourChart struct {
+	widget.BaseWidget
+	hours           []supervise.Hour
+	booked, arrived string // the legend
+}
+
+func newHourChart(booked, arrived string) *hourChart {
+	h := &hourChart{booked: booked, arrived: arrived}
+	h.ExtendBaseWidget(h)
+	return h
+}
+
+// set shows hours (at most maxHours).
+func (h *hourChart) set(hours []supervise.Hour) {
+	h.hours = append(h.hours[:0], hours[:min(len(hours), maxHours)]...)
+	h.Refresh()
+}
+
+// CreateRenderer builds every object the chart will ever need.
+func (h *hourChart) CreateRenderer() fyne.WidgetRenderer {
+	r := &chartRenderer{h: h, xAxis: canvas.NewLine(nil), yAxis: canvas.NewLine(nil)}
+	text := func(s string) *canvas.Text {
+		t := canvas.NewText(s, nil)
+		t.TextSize = theme.TextSize() * 0.85
+		r.objects = append(r.objects, t)
+		return t
+	}
+	for i := range maxTicks {
+		r.grid[i] = canvas.NewLine(nil)
+		r.objects = append(r.objects, r.grid[i])
+		r.ticks[i] = text("")
+		r.ticks[i].Alignment = fyne.TextAlignTrailing
+	}
+	for i := range maxHours {
+		r.bars[i] = [2]*canvas.Rectangle{canvas.NewRectangle(bookedColour), canvas.NewRectangle(arrivedColour)}
+		r.objects = append(r.objects, r.bars[i][0], r.bars[i][1])
+		r.values[i] = [2]*canvas.Text{text(""), text("")}
+		r.labels[i] = text("")
+		r.labels[i].Alignment = fyne.TextAlignCenter
+		for _, v := range r.values[i] {
+			v.Alignment = fyne.TextAlignCenter
+		}
+	}
+	r.swatches = [2]*canvas.Rectangle{canvas.NewRectangle(bookedColour), canvas.NewRectangle(arrivedColour)}
+	r.objects = append(r.objects, r.xAxis, r.yAxis, r.swatches[0], r.swatches[1])
+	r.legend = [2]*canvas.Text{text(h.booked), text(h.arrived)}
+	r.Refresh()
+	return r
+}
+
+type chartRenderer struct {
+	h            *hourChart
+	xAxis, yAxis *canvas.Line
+	grid         [maxTicks]*canvas.Line
+	ticks        [maxTicks]*canvas.Text
+	bars         [maxHours][2]*canvas.Rectangle
+	values       [maxHours][2]*canvas.Text
+	labels       [maxHours]*canvas.Text
+	swatches     [2]*canvas.Rectangle
+	legend       [2]*canvas.Text
+	objects      []fyne.CanvasObject
+	top, step    int // the vertical axis's top value and its step
+}
+
+// scale picks the vertical axis for a largest value: a step of 1, 2 or 5
+// times a power of ten giving at most maxTicks-1 steps, and the top.
+func scale(largest int) (top, step int) {
+	step = 1
+	for mult := 0; ; mult = (mult + 1) % 3 {
+		if (largest+step-1)/step <= maxTicks-1 {
+			break
+		}
+		step = step / []int{1, 2, 5}[mult] * []int{2, 5, 10}[mult]
+	}
+	top = max(1, (largest+step-1)/step) * step
+	return top, step
+}
+
+// Refresh writes the hours into the objects, hides the ones not used and
+// lays them out again.
+func (r *chartRenderer) Refresh() {
+	fg := foreground()
+	th := fyne.CurrentApp().Settings().Theme()
+	grid := th.Color(theme.ColorNameSeparator, fyne.CurrentApp().Settings().ThemeVariant())
+	largest := 0
+	for _, h := range r.h.hours {
+		largest = max(largest, h.Bookings, h.Arrived)
+	}
+	r.top, r.step = scale(largest)
+	for i := range maxTicks {
+		r.ticks[i].Text, r.ticks[i].Color = strconv.Itoa(i*r.step), fg
+		r.grid[i].StrokeColor, r.grid[i].StrokeWidth = grid, 1
+		visible(i*r.step <= r.top, r.ticks[i], r.grid[i])
+	}
+	for i := range maxHours {
+		used := i < len(r.h.hours)
+		if used {
+			h := r.h.hours[i]
+			r.labels[i].Text = fmt.Sprintf("%02d", h.Hour)
+			r.values[i][0].Text, r.values[i][1].Text = strconv.Itoa(h.Bookings), strconv.Itoa(h.Arrived)
+		}
+		for _, t := range []*canvas.Text{r.labels[i], r.values[i][0], r.values[i][1]} {
+			t.Color = fg
+		}
+		visible(used, r.labels[i], r.values[i][0], r.values[i][1], r.bars[i][0], r.bars[i][1])
+	}
+	for i, s := range []string{r.h.booked, r.h.arrived} {
+		r.legend[i].Text, r.legend[i].Color = s, fg
+	}
+	r.xAxis.StrokeColor, r.yAxis.StrokeColor = fg, fg
+	r.xAxis.StrokeWidth, r.yAxis.StrokeWidth = 1.5, 1.5
+	r.Layout(r.h.Size())
+	for _, o := range r.objects {
+		o.Refresh()
+	}
+}
+
+func visible(show bool, objects ...fyne.CanvasObject) {
+	for _, o := range objects {
+		if show {
+			o.Show()
+		} else {
+			o.Hide()
+		}
+	}
+}
+
+// Layout places everything in size: the legend on top, the values' axis
+// on the left, the hours at the bottom, the bars between.
+func (r *chartRenderer) Layout(size fyne.Size) {
+	pad := theme.Padding()
+	textH := fyne.MeasureText("0", r.ticks[0].TextSize, fyne.TextStyle{}).Height
+	labelW := fyne.MeasureText(strconv.Itoa(r.top), r.ticks[0].TextSize, fyne.TextStyle{}).Width + 2*pad
+	// The legend, top right.
+	x := size.Width - pad
+	for i := 1; i >= 0; i-- {
+		w := fyne.MeasureText(r.legend[i].Text, r.legend[i].TextSize, fyne.TextStyle{}).Width
+		x -= w
+		r.legend[i].Move(fyne.NewPos(x, 0))
+		r.legend[i].Resize(fyne.NewSize(w, textH))
+		x -= textH + pad
+		r.swatches[i].Move(fyne.NewPos(x, textH*0.15))
+		r.swatches[i].Resize(fyne.NewSize(textH*0.7, textH*0.7))
+		x -= 3 * pad
+	}
+	left, right := labelW, size.Width-pad
+	top, bottom := 2*textH+pad, size.Height-textH-pad
+	plotH := max(bottom-top, 1)
+	r.xAxis.Position1, r.xAxis.Position2 = fyne.NewPos(left, bottom), fyne.NewPos(right, bottom)
+	r.yAxis.Position1, r.yAxis.Position2 = fyne.NewPos(left, top-textH/2), fyne.NewPos(left, bottom)
+	yOf := func(v int) float32 { return bottom - plotH*float32(v)/float32(r.top) }
+	for i := range maxTicks {
+		y := yOf(i * r.step)
+		r.grid[i].Position1, r.grid[i].Position2 = fyne.NewPos(left, y), fyne.NewPos(right, y)
+		r.ticks[i].Move(fyne.NewPos(0, y-textH/2))
+		r.ticks[i].Resize(fyne.NewSize(labelW-pad, textH))
+	}
+	r.layoutBars(len(r.h.hours), left, right, bottom, textH, yOf)
+}
+
+// layoutBars places each hour's two bars, their values above them and the
+// hour under them.
+func (r *chartRenderer) layoutBars(n int, left, right, bottom, textH float32, yOf func(int) float32) {
+	if n == 0 {
+		return
+	}
+	group := (right - left) / float32(n)
+	barW := min(group*0.35, 60)
+	for i := range n {
+		h := r.h.hours[i]
+		mid := left + group*(float32(i)+0.5)
+		for k, v := range []int{h.Bookings, h.Arrived} {
+			x := mid - barW + float32(k)*barW
+			y := yOf(v)
+			r.bars[i][k].Move(fyne.NewPos(x+1, y))
+			r.bars[i][k].Resize(fyne.NewSize(barW-2, bottom-y))
+			r.values[i][k].Move(fyne.NewPos(x, y-textH))
+			r.values[i][k].Resize(fyne.NewSize(barW, textH))
+		}
+		r.labels[i].Move(fyne.NewPos(mid-group/2, bottom+theme.Padding()/2))
+		r.labels[i].Resize(fyne.NewSize(group, textH))
+	}
+}
+
+// MinSize leaves room for the legend, the axes and a few hours.
+func (r *chartRenderer) MinSize() fyne.Size { return fyne.NewSize(360, 220) }
+
+func (r *chartRenderer) Objects() []fyne.CanvasObject { return r.objects }
+func (r *chartRenderer) Destroy()                     {}
