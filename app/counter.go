@@ -37,8 +37,8 @@ type Counter struct {
 	shortcuts map[string]func()
 	card      *verdictCard
 	manual    *scanEntry
-	handover  *widget.Button
-	accept    *widget.Button
+	handover  *scanButton
+	accept    *scanButton
 	day       *dayList
 	clock     *widget.Label
 	syncLabel *widget.Label
@@ -155,17 +155,17 @@ func (c *Counter) build() {
 	c.manual = newScanEntry(c.keys, c.shortcuts)
 	c.manual.SetPlaceHolder(c.t("ui.manual.placeholder", nil))
 	c.manual.OnSubmitted = func(s string) { c.manual.SetText(""); c.Scan(s) }
-	check := widget.NewButton(c.t("ui.manual.check", nil), func() { c.manual.OnSubmitted(c.manual.Text) })
-	undo := widget.NewButton(c.t("ui.undo", nil), c.Undo)
-	c.handover = widget.NewButton(c.t("ui.handover", nil), c.HandOver)
+	check := c.button(c.t("ui.manual.check", nil), func() { c.manual.OnSubmitted(c.manual.Text) })
+	undo := c.button(c.t("ui.undo", nil), c.Undo)
+	c.handover = c.button(c.t("ui.handover", nil), c.HandOver)
 	c.handover.Importance = widget.HighImportance
-	c.accept = widget.NewButton(c.t("ui.accept", nil), c.askOverride)
+	c.accept = c.button(c.t("ui.accept", nil), c.askOverride)
 	c.accept.Importance = widget.WarningImportance
 
-	call := widget.NewButton(c.t("ui.call_next", nil), c.CallNext)
+	call := c.button(c.t("ui.call_next", nil), c.CallNext)
 	call.Importance = widget.HighImportance
-	serve := widget.NewButton(c.t("ui.serve", nil), c.Serve)
-	walkIn := widget.NewButton(c.t("ui.walkin", nil), c.askWalkIn)
+	serve := c.button(c.t("ui.serve", nil), c.Serve)
+	walkIn := c.button(c.t("ui.walkin", nil), c.askWalkIn)
 	left := container.NewBorder(nil,
 		container.NewVBox(container.NewGridWithColumns(3, call, serve, walkIn),
 			container.NewGridWithColumns(3, undo, c.accept, c.handover),
@@ -186,6 +186,12 @@ func (c *Counter) build() {
 	c.day.reload()
 }
 
+// button makes a button of the counter's window: its keys go through the
+// router, so a scan while it has the focus is caught.
+func (c *Counter) button(label string, tapped func()) *scanButton {
+	return newScanButton(c.keys, c.shortcuts, label, tapped)
+}
+
 func (c *Counter) header() fyne.CanvasObject {
 	office := widget.NewLabelWithStyle(c.desk.Cal.OfficeName, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	who := widget.NewLabel(c.t("ui.counter", map[string]string{"counter": c.desk.Counter, "clerk": c.desk.Clerk}))
@@ -200,12 +206,12 @@ func (c *Counter) header() fyne.CanvasObject {
 		c.syncLabel.Truncation = fyne.TextTruncateEllipsis
 	}
 	c.showSync()
-	buttons := container.NewHBox(widget.NewButton(c.t("ui.supervisor", nil), c.askSupervisor),
-		widget.NewButton(c.t("ui.import", nil), c.askImport))
+	buttons := container.NewHBox(c.button(c.t("ui.supervisor", nil), c.askSupervisor),
+		c.button(c.t("ui.import", nil), c.askImport))
 	if c.desk.Demo {
-		buttons.Add(widget.NewButton(c.t("ui.demo.codes", nil), c.showDemoCodes))
+		buttons.Add(c.button(c.t("ui.demo.codes", nil), c.showDemoCodes))
 	}
-	buttons.Add(widget.NewButton(c.t("ui.language", nil)+" (Ctrl+L)", c.toggleLanguage))
+	buttons.Add(c.button(c.t("ui.language", nil)+" (Ctrl+L)", c.toggleLanguage))
 	buttons.Add(c.clock)
 	return container.NewBorder(nil, nil, container.NewHBox(office, who), buttons, c.syncLabel)
 }
@@ -218,10 +224,10 @@ func (c *Counter) footer() fyne.CanvasObject {
 		mute = c.t("ui.unmute", nil)
 	}
 	return container.NewHBox(
-		widget.NewButton(c.t("ui.signin.button", nil), c.askSignIn),
-		widget.NewButton(c.t("ui.fullscreen", nil), c.toggleFullScreen),
-		widget.NewButton(c.t("ui.contrast", nil), c.toggleContrast),
-		widget.NewButton(mute, c.toggleMute))
+		c.button(c.t("ui.signin.button", nil), c.askSignIn),
+		c.button(c.t("ui.fullscreen", nil), c.toggleFullScreen),
+		c.button(c.t("ui.contrast", nil), c.toggleContrast),
+		c.button(mute, c.toggleMute))
 }
 
 // EnableSound lets the counter play its sounds (the window does; tests
@@ -395,7 +401,7 @@ func (c *Counter) canHandOver() bool {
 func (c *Counter) canOverride() bool { return c.current != nil && c.current.Overridable() }
 
 func (c *Counter) updateButtons() {
-	for b, ok := range map[*widget.Button]bool{c.handover: c.canHandOver(), c.accept: c.canOverride()} {
+	for b, ok := range map[*scanButton]bool{c.handover: c.canHandOver(), c.accept: c.canOverride()} {
 		if ok {
 			b.Enable()
 		} else {

@@ -103,6 +103,7 @@ func (v *supervisorView) close() { v.closed.Do(v.win.Close) }
 func (c *Counter) OpenSupervisor() *supervisorView {
 	v := c.newSupervisorView()
 	c.supervisors = append(c.supervisors, v)
+	c.routeKeys(v.win) // a scan while this window has the focus still reaches the counter
 	v.refresh()
 	v.win.Show()
 	ctx, stop := context.WithCancel(context.Background())
