@@ -232,3 +232,36 @@ func TestPeopleTypingFast(t *testing.T) {
 		})
 	}
 }
+
+func TestScanWhileTheSettingsAreOpen(t *testing.T) {
+	f := newFixture(t)
+	v := f.c.OpenSupervisor()
+	f.c.showSettings(v.win)
+	ws := focusables(v.win.Canvas().Overlays().Top())
+	for _, w := range ws {
+		v.win.Canvas().Focus(w)
+		before := texts(ws)
+		f.c.idle()
+		f.drive(v.win, f.code("Bălan Ana"), 5*time.Millisecond, true)
+		if !f.judged() {
+			t.Fatalf("settings, focus on %T: the scan was lost", w)
+		}
+		if after := texts(ws); after != before {
+			t.Fatalf("settings, focus on %T: the scan leaked: %q, was %q", w, after, before)
+		}
+	}
+	if f.arrivals("Bălan Ana") != 1 {
+		t.Fatal("no arrival recorded")
+	}
+}
+
+// TestScanBeforeSignIn: the scan cannot be recorded; the card is red (the
+// error sound) and says why.
+func TestScanBeforeSignIn(t *testing.T) {
+	f := newFixture(t)
+	f.c.desk.Clerk = ""
+	f.drive(f.c.win, f.code("Bălan Ana"), 4*time.Millisecond, true)
+	if f.c.card.bg.FillColor != cardColours["red"][0] || f.c.card.title.Text != f.c.t("ui.signin.first", nil) {
+		t.Fatalf("card %q", f.c.card.title.Text)
+	}
+}

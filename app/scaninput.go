@@ -173,13 +173,24 @@ func newScanEntry(keys *keyRouter, shortcuts map[string]func()) *scanEntry {
 	return e
 }
 
-// TypedRune holds the character until the router knows who typed it.
-func (e *scanEntry) TypedRune(r rune) { e.keys.rune(e, r) }
+// TypedRune holds the character until the router knows who typed it (a
+// field without a router takes it at once).
+func (e *scanEntry) TypedRune(r rune) {
+	if e.keys == nil {
+		e.Entry.TypedRune(r)
+		return
+	}
+	e.keys.rune(e, r)
+}
 
 // TypedKey ends a scan on Enter and otherwise behaves as a normal field.
 func (e *scanEntry) TypedKey(ev *fyne.KeyEvent) {
 	if f, ok := e.shortcuts[string(ev.Name)]; ok { // F2, F11
 		f()
+		return
+	}
+	if e.keys == nil {
+		e.Entry.TypedKey(ev)
 		return
 	}
 	if ev.Name == fyne.KeyEscape && e.onEscape != nil {

@@ -24,7 +24,7 @@ import (
 // settingsForm is the supervisor's settings: this counter, its camera, the
 // hub, the grace windows, how long days are kept, the language.
 type settingsForm struct {
-	counter, enrol, early, late, noShow, retention, volume *widget.Entry
+	counter, enrol, early, late, noShow, retention, volume *scanEntry
 	camera, lang                                           *widget.Select
 }
 
@@ -37,6 +37,9 @@ func (c *Counter) showSettings(parent fyne.Window) {
 		early: entry(minutes(c.desk.Cal.EarlyGrace)), late: entry(minutes(c.desk.Cal.LateGrace)),
 		noShow: entry(minutes(c.desk.Cal.NoShowAfter)), retention: entry(strconv.Itoa(keep)),
 		volume: entry(strconv.Itoa(c.app.Preferences().IntWithFallback(PrefVolume, 70)))}
+	for _, e := range []*scanEntry{f.counter, f.enrol, f.early, f.late, f.noShow, f.retention, f.volume} {
+		e.keys, e.shortcuts = c.keys, c.shortcuts // a scan here reaches the counter
+	}
 	// The enrolment string holds the counter's token: never shown again.
 	f.enrol.Password = true
 	f.enrol.SetPlaceHolder(c.t("settings.enrol.none", nil))
@@ -79,8 +82,9 @@ func (c *Counter) showSettings(parent fyne.Window) {
 	d.Show()
 }
 
-func entry(s string) *widget.Entry {
-	e := widget.NewEntry()
+// entry is a settings field holding s; showSettings routes its keys.
+func entry(s string) *scanEntry {
+	e := newScanEntry(nil, nil)
 	e.SetText(s)
 	return e
 }
@@ -92,7 +96,7 @@ func minutes(d calendar.Duration) string { return strconv.Itoa(int(time.Duration
 func (c *Counter) saveSettings(f *settingsForm) error {
 	ctx := context.Background()
 	var grace [3]int
-	for i, e := range []*widget.Entry{f.early, f.late, f.noShow} {
+	for i, e := range []*scanEntry{f.early, f.late, f.noShow} {
 		n, err := strconv.Atoi(e.Text)
 		if err != nil || n < 0 || n > 120 {
 			return fmt.Errorf("%s: %s", c.t("settings.minutes", nil), e.Text)

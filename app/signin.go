@@ -45,13 +45,14 @@ func (c *Counter) askSignIn() {
 	c.win.Canvas().Focus(name)
 }
 
-// signedIn reports whether a clerk has signed in, and says so when not.
+// signedIn reports whether a clerk has signed in, and says so when not,
+// with the error sound: a scan then is not recorded.
 func (c *Counter) signedIn() bool {
 	if c.desk.Clerk != "" {
 		return true
 	}
 	c.current = nil
-	c.show(cardContent{Colour: verdict.Amber, Title: c.t("ui.signin.first", nil)})
+	c.show(cardContent{Colour: verdict.Red, Title: c.t("ui.signin.first", nil)})
 	return false
 }
 
