@@ -147,7 +147,9 @@ func ReferenceOf(office, bookingID string) string {
 // ReferenceBooking.
 func ParseReference(text string) (string, error) {
 	s := strings.ToUpper(strings.NewReplacer(" ", "", "-", "").Replace(strings.TrimSpace(text)))
-	if len(s) < MinReference-2 || len(s) > MaxReference+1 {
+	_, short := tierOf(len(s) + 1)
+	_, long := tierOf(len(s) - 1)
+	if _, ok := tierOf(len(s)); !ok && !short && !long { // not even one character left out or added
 		return "", fmt.Errorf("%q: %w", text, ErrNotAReference)
 	}
 	for i := 0; i < len(s); i++ {

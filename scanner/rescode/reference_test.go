@@ -93,6 +93,9 @@ func TestParseReferenceRefusals(t *testing.T) {
 	for text, want := range map[string]error{
 		"":                                  ErrNotAReference,
 		"Pop":                               ErrNotAReference,
+		"Nimeni":                            ErrNotAReference, // two characters short of a reference
+		"ABCDEFGHIJK":                       ErrNotAReference, // between the lengths
+		"ABCDEFG":                           ErrReferenceTypo, // one short
 		"Popescu Ana Maria":                 ErrNotAReference, // O is not a digit
 		"https://example.com":               ErrNotAReference,
 		"ABCD-EFG0":                         ErrNotAReference, // 0 is not a digit

@@ -239,7 +239,8 @@ func (d *Desk) event(bookingID string, t store.EventType, at time.Time) *store.E
 type Row struct {
 	store.Booking
 	store.Derived
-	Events []store.Event `json:"-"` // the booking's log, oldest first
+	Ref    string        `json:"ref,omitempty"` // the short reference (rescode.Reference); none for a walk-in
+	Events []store.Event `json:"-"`             // the booking's log, oldest first
 }
 
 // Day lists an office day's bookings with their states at the desk's
@@ -259,7 +260,7 @@ func (d *Desk) Day(ctx context.Context, day string) ([]Row, error) {
 	for i, b := range bs {
 		b.SlotStart = b.SlotStart.In(d.Cal.Location())
 		es := events[b.ID]
-		rows[i] = Row{Booking: b, Derived: c.Derive(b, es), Events: es}
+		rows[i] = Row{Booking: b, Derived: c.Derive(b, es), Events: es, Ref: rescode.ReferenceOf(b.Office, b.ID)}
 	}
 	return rows, nil
 }

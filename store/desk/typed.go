@@ -58,6 +58,9 @@ func (d *Desk) judgeText(ctx context.Context, text, action string, names bool) (
 		miss = verdict.Unknown(ref)
 	}
 	if names && looksLikeName(text) { // letters only: perhaps a name that has a reference's form
+		if strings.Contains(strings.TrimSpace(text), " ") { // references are written without spaces
+			miss = verdict.NoName(text)
+		}
 		return d.byName(ctx, text, action, miss)
 	}
 	return miss, nil

@@ -48,6 +48,8 @@ func TestTyped(t *testing.T) {
 		{"several names", d.CheckInTyped, "popescu", verdict.NameAmbiguous, "", [2]string{"count", "2"}},
 		{"no name", d.CheckInTyped, "Nimeni Nicăieri", verdict.NameNotFound, "", [2]string{"text", "Nimeni Nicăieri"}},
 		{"part of a word is no name", d.CheckInTyped, "Pop", verdict.NameNotFound, "", [2]string{}},
+		{"a name of a reference's form", d.CheckInTyped, "Ilie Vasi", verdict.NameNotFound, "", [2]string{}},
+		{"a reference's form", d.CheckInTyped, "ILIEVASI", verdict.ReferenceTypo, "", [2]string{"text", "ILIEVASI"}},
 		{"not a name", d.CheckInTyped, "https://example.com", verdict.NotACode, "", [2]string{}},
 		{"early by name", d.CheckInTyped, "stefanescu ana maria", verdict.Early, "", [2]string{}},
 	}

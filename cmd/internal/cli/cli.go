@@ -18,6 +18,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/ghiseu/ghiseu/assets/i18n"
+	"github.com/ghiseu/ghiseu/scanner/rescode"
 	"github.com/ghiseu/ghiseu/store"
 	"github.com/ghiseu/ghiseu/store/desk"
 	"github.com/ghiseu/ghiseu/store/verdict"
@@ -109,7 +110,7 @@ func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	return e.code
 }
 
-const usage = `ghiseu [check CODE | checkin CODE | accept CODE --reason TEXT (supervisor password on stdin) | list | demo | import FILE | link (enrolment string on stdin) | sync [--loop 5s] [--retry-parked] | parked | conflicts | report [--format csv|html] [--out F] | purge [--keep-days N] | walkin --name N --reason R] [--json] [--db PATH] [--at TIME] [--lang ro|en] [--counter N] [--clerk NAME] [--day YYYY-MM-DD]`
+const usage = `ghiseu [check CODE|REF|NAME | checkin CODE|REF|NAME | accept CODE|REF --reason TEXT (supervisor password on stdin) | list | demo | import FILE | link (enrolment string on stdin) | sync [--loop 5s] [--retry-parked] | parked | conflicts | report [--format csv|html] [--out F] | purge [--keep-days N] | walkin --name N --reason R] [--json] [--db PATH] [--at TIME] [--lang ro|en] [--counter N] [--clerk NAME] [--day YYYY-MM-DD]`
 
 // parse reads the flags, which may come before or after the positional
 // arguments, and returns the positional ones.
@@ -328,7 +329,7 @@ func (e *env) judge(args []string, how string) error {
 		return err
 	}
 	if len(pos) != 1 {
-		return usageError{errors.New("give exactly one CODE")}
+		return usageError{errors.New("give exactly one CODE, REFERENCE or NAME (in quotes)")}
 	}
 	open := e.open
 	if how == "check" {
@@ -341,10 +342,10 @@ func (e *env) judge(args []string, how string) error {
 	defer d.Close()
 	var v verdict.Verdict
 	switch how {
-	case "check":
-		v, err = d.Check(e.ctx, pos[0])
+	case "check": // a code, a short reference or a name, as the window's manual field takes
+		v, err = d.CheckTyped(e.ctx, pos[0])
 	case "checkin":
-		v, err = d.CheckIn(e.ctx, pos[0])
+		v, err = d.CheckInTyped(e.ctx, pos[0])
 	case "accept":
 		if strings.TrimSpace(e.reason) == "" {
 			return usageError{errors.New("accept needs --reason")}
@@ -406,7 +407,7 @@ func (e *env) list(args []string) error {
 			fmt.Fprintln(e.out, i18n.T(e.lang, "cli.list.empty", map[string]string{"day": day}))
 		}
 		for _, r := range rows {
-			fmt.Fprintf(e.out, "%s  %s  %s  %s  %s\n", r.SlotStart.Format("15:04"),
+			fmt.Fprintf(e.out, "%s  %s  %s  %s  %s  %s\n", r.SlotStart.Format("15:04"), pad(r.Ref, rescode.MinReference),
 				pad(i18n.T(e.lang, "kind."+string(r.Kind), nil), 11), pad(i18n.T(e.lang, "state."+string(r.State), nil), 9),
 				pad(r.Name, 28), i18n.T(e.lang, "reason."+r.Reason, nil))
 		}
