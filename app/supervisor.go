@@ -132,7 +132,7 @@ func (c *Counter) newSupervisorView() *supervisorView {
 		issues: wrapped(), sync: wrapped(), parked: wrapped(),
 		lookPath: exec.LookPath, run: runQuietly}
 	v.say = func(title, message string) { dialog.ShowInformation(title, message, v.win) }
-	v.thresholds.Importance = widget.LowImportance
+	v.thresholds.TextStyle = fyne.TextStyle{Italic: true}
 	for _, k := range tileKeys {
 		v.tiles[k] = newTile(c.t("ui.supervisor."+k, nil))
 		v.counts.Add(v.tiles[k].box)
@@ -218,20 +218,21 @@ func (v *supervisorView) refresh() {
 func (v *supervisorView) setTiles(o supervise.Overview) {
 	c := v.c
 	n := o.Counts
-	waits := ""
+	var waits []string
 	if o.Waits.Count > 0 {
-		waits = c.t("ui.supervisor.waits", map[string]string{"longest": mins(o.Waits.Longest), "average": mins(o.Waits.Average)})
+		waits = []string{c.t("ui.supervisor.longest", map[string]string{"minutes": mins(o.Waits.Longest)}),
+			c.t("ui.supervisor.average", map[string]string{"minutes": mins(o.Waits.Average)})}
 	}
-	service := ""
+	var service []string
 	if o.Service.Timed > 0 {
-		service = c.t("ui.supervisor.service", map[string]string{"minutes": mins(o.Service.Average)})
+		service = []string{c.t("ui.supervisor.service", map[string]string{"minutes": mins(o.Service.Average)})}
 	}
-	v.tiles["expected"].set(n.Expected, "", supervise.Normal)
+	v.tiles["expected"].set(n.Expected, nil, supervise.Normal)
 	v.tiles["waiting"].set(n.Waiting, waits, o.Waits.Level)
-	v.tiles["serving"].set(n.Serving, "", supervise.Normal)
+	v.tiles["serving"].set(n.Serving, nil, supervise.Normal)
 	v.tiles["served"].set(n.Served, service, supervise.Normal)
-	v.tiles["noshows"].set(n.NoShows, c.t("ui.supervisor.late", map[string]string{"n": strconv.Itoa(o.Late)}), supervise.Normal)
-	v.tiles["pickups"].set(n.Pickups, c.t("ui.supervisor.pickups_due", map[string]string{"n": strconv.Itoa(o.PickupsDue)}), supervise.Normal)
+	v.tiles["noshows"].set(n.NoShows, []string{c.t("ui.supervisor.late", map[string]string{"n": strconv.Itoa(o.Late)})}, supervise.Normal)
+	v.tiles["pickups"].set(n.Pickups, []string{c.t("ui.supervisor.pickups_due", map[string]string{"n": strconv.Itoa(o.PickupsDue)})}, supervise.Normal)
 }
 
 func mins(d time.Duration) string { return strconv.Itoa(int(d.Minutes())) }
@@ -339,36 +340,54 @@ func foreground() color.Color {
 	return fyne.CurrentApp().Settings().Theme().Color(theme.ColorNameForeground, fyne.CurrentApp().Settings().ThemeVariant())
 }
 
-// tile is one of the day's numbers: large, its name, a line under it,
-// coloured by a level.
+// tileLines is how many short lines a tile has under its name.
+const tileLines = 2
+
+// tile is one of the day's numbers: large, its name, short lines under
+// it, coloured by a level.
 type tile struct {
-	box            *fyne.Container
-	bg             *canvas.Rectangle
-	big, name, sub *canvas.Text
-	level          supervise.Level
+	box       *fyne.Container
+	bg        *canvas.Rectangle
+	big, name *canvas.Text
+	sub       [tileLines]*canvas.Text
+	level     supervise.Level
 }
 
 func newTile(name string) *tile {
-	t := &tile{bg: canvas.NewRectangle(color.Transparent), big: canvas.NewText("", nil), name: canvas.NewText(name, nil), sub: canvas.NewText("", nil)}
+	t := &tile{bg: canvas.NewRectangle(color.Transparent), big: canvas.NewText("", nil), name: canvas.NewText(name, nil)}
 	t.bg.CornerRadius = 6
 	t.big.TextSize, t.big.TextStyle = 44, fyne.TextStyle{Bold: true}
-	t.sub.TextSize = theme.TextSize() * 0.9
-	for _, x := range []*canvas.Text{t.big, t.name, t.sub} {
+	box := container.NewVBox(t.big, t.name)
+	for i := range t.sub {
+		t.sub[i] = canvas.NewText("", nil)
+		t.sub[i].TextSize = theme.TextSize() * 0.9
+		box.Add(t.sub[i])
+	}
+	for _, x := range t.texts() {
 		x.Alignment = fyne.TextAlignCenter
 	}
-	t.box = container.NewStack(t.bg, container.NewPadded(container.NewVBox(t.big, t.name, t.sub)))
+	t.box = container.NewStack(t.bg, container.NewPadded(box))
 	return t
 }
 
-// set writes the number and the line under it, coloured by level.
-func (t *tile) set(n int, sub string, level supervise.Level) {
-	t.big.Text, t.sub.Text, t.level = strconv.Itoa(n), sub, level
+func (t *tile) texts() []*canvas.Text { return append([]*canvas.Text{t.big, t.name}, t.sub[:]...) }
+
+// set writes the number and the lines under it (at most tileLines),
+// coloured by level.
+func (t *tile) set(n int, sub []string, level supervise.Level) {
+	t.big.Text, t.level = strconv.Itoa(n), level
+	for i := range t.sub {
+		t.sub[i].Text = ""
+		if i < len(sub) {
+			t.sub[i].Text = sub[i]
+		}
+	}
 	bg, fg, ok := levelColours(level)
 	if !ok {
 		fg = foreground()
 	}
 	t.bg.FillColor = bg
-	for _, x := range []*canvas.Text{t.big, t.name, t.sub} {
+	for _, x := range t.texts() {
 		x.Color = fg
 	}
 	t.box.Refresh()
@@ -424,7 +443,7 @@ func (r *linesRenderer) Layout(size fyne.Size) {
 	for i, t := range r.texts {
 		r.bands[i].Move(fyne.NewPos(0, float32(i)*h))
 		r.bands[i].Resize(fyne.NewSize(size.Width, h-2))
-		t.Move(fyne.NewPos(theme.InnerPadding()/2, float32(i)*h+theme.InnerPadding()/4))
+		t.Move(fyne.NewPos(theme.InnerPadding(), float32(i)*h+theme.InnerPadding()/4))
 		t.Resize(fyne.NewSize(size.Width-theme.InnerPadding(), h-theme.InnerPadding()/2))
 	}
 }

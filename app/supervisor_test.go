@@ -55,8 +55,8 @@ func TestSupervisorNumbersAndColours(t *testing.T) {
 	}
 	red, amber := cardColours[verdict.Red][0], cardColours[verdict.Amber][0]
 	waiting := v.tiles["waiting"]
-	if waiting.big.Text != "2" || waiting.sub.Text != "cel mai mult 43 min · în medie 31 min" || waiting.bg.FillColor != red {
-		t.Fatalf("waiting tile: %q, %q, %v", waiting.big.Text, waiting.sub.Text, waiting.bg.FillColor)
+	if waiting.big.Text != "2" || waiting.sub[0].Text != "cel mai mult 43 min" || waiting.sub[1].Text != "în medie 31 min" || waiting.bg.FillColor != red {
+		t.Fatalf("waiting tile: %q, %q, %q, %v", waiting.big.Text, waiting.sub[0].Text, waiting.sub[1].Text, waiting.bg.FillColor)
 	}
 	if v.thresholds.Text != "galben peste 15 min, roșu peste 30 min" {
 		t.Fatalf("thresholds %q", v.thresholds.Text)
@@ -82,11 +82,11 @@ func TestSupervisorNumbersAndColours(t *testing.T) {
 	}
 	f.at(11, 10)
 	v.refresh()
-	if s := v.tiles["served"]; s.big.Text != "1" || s.sub.Text != "în medie 7 min de persoană" {
-		t.Fatalf("served tile %q, %q", s.big.Text, s.sub.Text)
+	if s := v.tiles["served"]; s.big.Text != "1" || s.sub[0].Text != "în medie 7 min de persoană" {
+		t.Fatalf("served tile %q, %q", s.big.Text, s.sub[0].Text)
 	}
-	if p := v.tiles["pickups"]; p.sub.Text != "din 4 programate" || v.tiles["noshows"].sub.Text != "sosiți târziu: 0" {
-		t.Fatalf("pickups %q, late %q", p.sub.Text, v.tiles["noshows"].sub.Text)
+	if p := v.tiles["pickups"]; p.sub[0].Text != "din 4 programate" || v.tiles["noshows"].sub[0].Text != "sosiți târziu: 0" {
+		t.Fatalf("pickups %q, late %q", p.sub[0].Text, v.tiles["noshows"].sub[0].Text)
 	}
 }
 
