@@ -15,6 +15,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/ghiseu/ghiseu/assets/i18n"
+	"github.com/ghiseu/ghiseu/scanner/rescode"
 	"github.com/ghiseu/ghiseu/store"
 	"github.com/ghiseu/ghiseu/store/desk"
 	"github.com/ghiseu/ghiseu/store/rules"
@@ -53,7 +54,7 @@ type Counter struct {
 
 	shown    cardContent      // what the card shows, to repaint it in another language
 	current  *verdict.Verdict // the last scan's verdict, for the action buttons
-	lastCode string           // the last scanned code, for an override
+	lastCode string           // the last scanned code (or typed booking's reference), for an override
 }
 
 // NewCounter builds the counter screen into w.
@@ -154,7 +155,7 @@ func (c *Counter) build() {
 	c.card = newVerdictCard()
 	c.manual = newScanEntry(c.keys, c.shortcuts)
 	c.manual.SetPlaceHolder(c.t("ui.manual.placeholder", nil))
-	c.manual.OnSubmitted = func(s string) { c.manual.SetText(""); c.Scan(s) }
+	c.manual.OnSubmitted = c.Typed
 	check := c.button(c.t("ui.manual.check", nil), func() { c.manual.OnSubmitted(c.manual.Text) })
 	undo := c.button(c.t("ui.undo", nil), c.Undo)
 	c.handover = c.button(c.t("ui.handover", nil), c.HandOver)
@@ -291,22 +292,41 @@ func (c *Counter) idle() {
 	}
 }
 
-// Scan judges a code read by the handheld scanner, the camera or typed by
-// hand, records the arrival when the verdict allows it, and shows the
-// verdict. The arrival is on disk before the verdict is shown.
-func (c *Counter) Scan(code string) {
+// Scan judges a code read by the handheld scanner or the camera (or a
+// short reference), records the arrival when the verdict allows it, and
+// shows the verdict. The arrival is on disk before the verdict is shown.
+func (c *Counter) Scan(code string) { c.checkIn(code, c.desk.CheckIn) }
+
+// Typed is Scan for what the clerk typed in the manual field: a code, a
+// booking's short reference or a person's name. The field empties, except
+// after a reference with a typo, whose text stays there to be corrected.
+func (c *Counter) Typed(text string) {
+	c.manual.SetText("")
+	if v, ok := c.checkIn(text, c.desk.CheckInTyped); ok && v.Name == verdict.ReferenceTypo {
+		c.manual.SetText(strings.TrimSpace(text))
+		c.manual.CursorColumn = len([]rune(c.manual.Text))
+	}
+}
+
+// checkIn judges text with the desk's judge and shows the verdict; false
+// when nothing was judged (nobody signed in, or the database failed).
+func (c *Counter) checkIn(text string, judge func(context.Context, string) (verdict.Verdict, error)) (verdict.Verdict, bool) {
 	defer c.win.Canvas().Focus(c.manual)
 	if !c.signedIn() {
-		return
+		return verdict.Verdict{}, false
 	}
-	v, err := c.desk.CheckIn(context.Background(), code)
+	v, err := judge(context.Background(), text)
 	if err != nil {
 		c.fail(err)
-		return
+		return verdict.Verdict{}, false
 	}
-	c.current, c.lastCode = &v, code
-	c.markJudged(code)
+	c.current, c.lastCode = &v, text
+	if v.Manual && v.Booking != nil { // an override finds a typed booking by its reference
+		c.lastCode = rescode.ReferenceOf(v.Booking.Office, v.Booking.ID)
+	}
+	c.markJudged(text)
 	c.show(c.contentOf(v))
+	return v, true
 }
 
 // Override takes the last scanned person anyway, with the clerk's reason.

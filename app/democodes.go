@@ -20,7 +20,7 @@ func (c *Counter) showDemoCodes() {
 		c.fail(err)
 		return
 	}
-	grid := container.NewGridWrap(fyne.NewSize(230, 300))
+	grid := container.NewGridWrap(fyne.NewSize(230, 320)) // the code, the person, the slot, the reference
 	for _, r := range rows {
 		img, err := qr.Encode(r.Code, 210)
 		if err != nil {
@@ -31,7 +31,7 @@ func (c *Counter) showDemoCodes() {
 		pic.FillMode = canvas.ImageFillContain
 		pic.ScaleMode = canvas.ImageScalePixels
 		pic.SetMinSize(fyne.NewSize(210, 210))
-		label := widget.NewLabelWithStyle(r.Name+"\n"+i18n.Time(c.lang, r.SlotStart, "time")+" · "+c.t("kind."+string(r.Kind), nil),
+		label := widget.NewLabelWithStyle(r.Name+"\n"+i18n.Time(c.lang, r.SlotStart, "time")+" · "+c.t("kind."+string(r.Kind), nil)+"\n"+r.Ref,
 			fyne.TextAlignCenter, fyne.TextStyle{})
 		label.Truncation = fyne.TextTruncateEllipsis
 		grid.Add(container.NewBorder(nil, label, nil, nil, pic))
