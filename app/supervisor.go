@@ -19,6 +19,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/ghiseu/ghiseu/store"
+	"github.com/ghiseu/ghiseu/store/report"
 	"github.com/ghiseu/ghiseu/store/supervise"
 	"github.com/ghiseu/ghiseu/store/sync"
 	"github.com/ghiseu/ghiseu/store/verdict"
@@ -295,17 +296,44 @@ func (v *supervisorView) open(path string) string {
 	return ""
 }
 
-// print sends the report to the default printer with lp, or says how to
-// print it without.
+// print sends the report to the default printer with lp, as plain text
+// beside the HTML page (CUPS prints text everywhere, HTML only with
+// filters most offices lack), or says how to print it without.
 func (v *supervisorView) print(path string) string {
 	c := v.c
 	if _, err := v.lookPath("lp"); err != nil {
 		return c.t("ui.supervisor.report.no_printer", map[string]string{"path": path})
 	}
-	if err := v.run("lp", "--", path); err != nil {
+	text, err := v.writePrintable(strings.TrimSuffix(path, ".html") + ".txt")
+	if err == nil {
+		err = v.run("lp", "-o", "landscape", "--", text)
+	}
+	if err != nil {
 		return c.t("ui.supervisor.report.print_failed", map[string]string{"path": path, "error": err.Error()})
 	}
-	return c.t("ui.supervisor.report.printed", map[string]string{"path": path})
+	return c.t("ui.supervisor.report.printed", map[string]string{"path": text})
+}
+
+// writePrintable writes today's report as a plain-text page at path,
+// owner only like the others, and returns the path.
+func (v *supervisorView) writePrintable(path string) (string, error) {
+	c := v.c
+	r, err := report.Build(context.Background(), c.desk, c.desk.Today())
+	if err != nil {
+		return "", fmt.Errorf("printable report: %w", err)
+	}
+	f, err := report.Create(path)
+	if err != nil {
+		return "", err
+	}
+	if err := r.Printable(f, c.lang, c.desk.Cal.OfficeName); err != nil {
+		f.Close()
+		return "", err
+	}
+	if err := f.Close(); err != nil {
+		return "", fmt.Errorf("printable report: %w", err)
+	}
+	return path, nil
 }
 
 // runQuietly runs a program and waits for it; its error says what it

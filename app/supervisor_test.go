@@ -2,6 +2,7 @@ package app
 
 import (
 	"errors"
+	"os"
 	"os/exec"
 	"strings"
 	"testing"
@@ -164,7 +165,7 @@ func TestReportOpenAndPrint(t *testing.T) {
 		{"opened", present, nil, v.open, "", "xdg-open "},
 		{"opener fails", present, func(string, ...string) error { return errors.New("exit status 3") }, v.open, "nu a putut fi deschis (exit status 3)", ""},
 		{"no printer", missing, nil, v.print, "Ctrl+P", ""},
-		{"printed", present, nil, v.print, "trimis la imprimantă", "lp -- "},
+		{"printed", present, nil, v.print, "trimis la imprimantă", "lp -o landscape -- "},
 	}
 	for _, tt := range tests {
 		said, ran = "", nil
@@ -186,11 +187,17 @@ func TestReportOpenAndPrint(t *testing.T) {
 		if tt.want != "" {
 			f.waitFor(func() bool { return said != "" })
 		}
-		if tt.want != "" && (!strings.Contains(said, tt.want) || !strings.Contains(said, ".html")) || tt.want == "" && said != "" {
+		if tt.want != "" && (!strings.Contains(said, tt.want) || !strings.Contains(said, "reports/ghiseu-TM-DUMBRAVITA-2026-11-23.")) || tt.want == "" && said != "" {
 			t.Errorf("%s: said %q, want %q and the path", tt.name, said, tt.want)
 		}
-		if tt.wantExec != "" && (len(ran) != 1 || !strings.HasPrefix(ran[0], tt.wantExec) || !strings.HasSuffix(ran[0], ".html")) {
+		if tt.wantExec != "" && (len(ran) != 1 || !strings.HasPrefix(ran[0], tt.wantExec) || !strings.Contains(ran[0], "reports/ghiseu-TM-DUMBRAVITA-2026-11-23.")) {
 			t.Errorf("%s: ran %q, want %q and the path", tt.name, ran, tt.wantExec)
+		}
+		if tt.wantExec == "lp -o landscape -- " && len(ran) == 1 {
+			page, err := os.ReadFile(strings.TrimPrefix(ran[0], tt.wantExec))
+			if err != nil || !strings.HasPrefix(string(page), "Raportul zilei\nSPCLEP Dumbrăvița · 2026-11-23") {
+				t.Errorf("the page sent to the printer: %q, %v", page, err)
+			}
 		}
 	}
 }
