@@ -3,13 +3,16 @@
 // inverted (light on dark) codes, codes too small or too large for its
 // detector, uneven lighting; and, last, our own sampling of the modules
 // (grid.go) for bent pages and strong perspective. A still image gets every
-// strategy in turn; a camera gets one extra strategy per frame, so a frame
-// with no code in it stays cheap (see Decoder.Frame).
+// strategy in turn; a camera gets one extra strategy per frame, on a frame
+// no larger than 720p and within a time budget, so that no frame takes
+// longer than a 30 fps camera's frame (see Decoder.Frame).
 package decode
 
 import (
 	"image"
 	"image/draw"
+	"math"
+	"time"
 
 	"github.com/makiuchi-d/gozxing"
 	"github.com/makiuchi-d/gozxing/multi"
@@ -168,6 +171,20 @@ type Decoder struct {
 	hints  map[gozxing.DecodeHintType]any
 	next   int // the next extra strategy for Frame
 	effort effort
+	// deadline is when a camera frame's budget ends; zero for a still
+	// image, which gets every retry whatever it costs.
+	deadline time.Time
+	// Now is the clock a frame's budget is measured by: time.Now when nil
+	// (a benchmark on a machine shared with other work may measure the
+	// process's CPU time instead).
+	Now func() time.Time
+}
+
+func (d *Decoder) now() time.Time {
+	if d.Now == nil {
+		return time.Now()
+	}
+	return d.Now()
 }
 
 // New makes a Decoder.
@@ -186,24 +203,112 @@ func (d *Decoder) Still(g *image.Gray) (Result, bool) {
 	return Result{}, false
 }
 
+// frameBudget is a camera frame's share of the decoder's time: the plain
+// strategy and one retry fit in it at 720p and 1080p, on one core, within
+// the 33 ms of a 30 fps frame. A retry does not start once the plain
+// strategy has used half of it, and the grid checks it between its steps.
+const frameBudget = 25 * time.Millisecond
+
+// retryArea is the largest frame, in pixels, retried at its own size:
+// larger frames (1080p) are retried on a copy scaled down to about 720p,
+// so that a retry costs the same at every camera size.
+const retryArea = 1280 * 720
+
 // Frame reads a camera frame with the plain strategy and one other, taking
-// the others in turn from frame to frame.
+// the others in turn from frame to frame. The retry works on a frame no
+// larger than 720p and stops at the frame's budget (see frameBudget), so
+// that no frame waits long: a code held up stays in view for many frames.
 func (d *Decoder) Frame(g *image.Gray) (Result, bool) {
-	d.effort = frameEffort
-	defer func() { d.effort = stillEffort }()
+	start := d.now()
+	d.effort, d.deadline = frameEffort, start.Add(frameBudget)
+	defer func() { d.effort, d.deadline = stillEffort, time.Time{} }()
 	if r, ok := d.Try(g, Strategies[0]); ok {
 		return r, true
 	}
-	s := Strategies[1+d.next%(len(Strategies)-1)]
-	d.next++
-	return d.Try(g, s)
+	if d.now().Sub(start) > frameBudget/2 {
+		return Result{}, false // the plain strategy took the time: the retry waits for the next frame
+	}
+	small, back := reduced(g)
+	for range len(Strategies) - 1 {
+		s := Strategies[1+d.next%(len(Strategies)-1)]
+		d.next++
+		r, ok, applied := d.try(small, s)
+		if !applied {
+			continue // nothing to do at this size (an enlargement of a large frame): the next one
+		}
+		for i, p := range r.Points {
+			r.Points[i] = back(float64(p.X), float64(p.Y))
+		}
+		return r, ok
+	}
+	return Result{}, false
 }
+
+// reduced is g scaled down to about retryArea pixels when it is larger,
+// and the map of its points back to g.
+func reduced(g *image.Gray) (*image.Gray, func(x, y float64) image.Point) {
+	b := g.Bounds()
+	if b.Dx()*b.Dy() <= retryArea || b.Dx() < 2 || b.Dy() < 2 {
+		return same(g)
+	}
+	f := math.Sqrt(float64(retryArea) / float64(b.Dx()*b.Dy()))
+	o := shrink(g, max(1, int(float64(b.Dx())*f)), max(1, int(float64(b.Dy())*f)))
+	fx, fy := float64(b.Dx())/float64(o.Rect.Dx()), float64(b.Dy())/float64(o.Rect.Dy())
+	return o, func(x, y float64) image.Point { return image.Pt(b.Min.X+int(x*fx), b.Min.Y+int(y*fy)) }
+}
+
+// shrink scales g down to w×h, interpolating bilinearly between the four
+// pixels around each point it samples (in fixed point: x/image/draw's
+// scalers take 40 ms for a 1080p grey frame, this one a few).
+func shrink(g *image.Gray, w, h int) *image.Gray {
+	b := g.Bounds()
+	o := image.NewGray(image.Rect(0, 0, w, h))
+	// Where each output column samples: the pixel to its left and the
+	// weight of the one to its right, in 256ths.
+	xs, wx := make([]int, w), make([]int, w)
+	for x := range w {
+		sx := max(0, (float64(x)+0.5)*float64(b.Dx())/float64(w)-0.5)
+		xs[x], wx[x] = min(int(sx), b.Dx()-2), int((sx-float64(int(sx)))*256)
+		if int(sx) >= b.Dx()-1 {
+			wx[x] = 256
+		}
+	}
+	for y := range h {
+		sy := max(0, (float64(y)+0.5)*float64(b.Dy())/float64(h)-0.5)
+		y0 := min(int(sy), b.Dy()-2)
+		wy := int((sy - float64(int(sy))) * 256)
+		if int(sy) >= b.Dy()-1 {
+			wy = 256
+		}
+		r0 := g.Pix[(y0+b.Min.Y-g.Rect.Min.Y)*g.Stride+b.Min.X-g.Rect.Min.X:]
+		r1 := r0[g.Stride:]
+		out := o.Pix[y*o.Stride : y*o.Stride+w]
+		for x := range out {
+			i, a := xs[x], wx[x]
+			top := int(r0[i])*(256-a) + int(r0[i+1])*a
+			bottom := int(r1[i])*(256-a) + int(r1[i+1])*a
+			out[x] = uint8((top*(256-wy) + bottom*wy + 1<<15) >> 16)
+		}
+	}
+	return o
+}
+
+// late reports whether a camera frame's budget is spent; never for a
+// still image.
+func (d *Decoder) late() bool { return !d.deadline.IsZero() && d.now().After(d.deadline) }
 
 // Try reads g with one strategy.
 func (d *Decoder) Try(g *image.Gray, s Strategy) (Result, bool) {
+	r, ok, _ := d.try(g, s)
+	return r, ok
+}
+
+// try reads g with one strategy, and reports whether the strategy applies
+// to an image of g's size at all (an enlargement of a large image does not).
+func (d *Decoder) try(g *image.Gray, s Strategy) (r Result, ok, applied bool) {
 	img, back := s.prepare(g)
 	if back == nil {
-		return Result{}, false
+		return Result{}, false, false
 	}
 	if s.grid {
 		r, ok := d.gridRead(img)
@@ -211,7 +316,7 @@ func (d *Decoder) Try(g *image.Gray, s Strategy) (Result, bool) {
 		for i, p := range r.Points {
 			r.Points[i] = back(float64(p.X), float64(p.Y))
 		}
-		return r, ok
+		return r, ok, true
 	}
 	src, mapX := source(img, s.mirror)
 	if s.invert {
@@ -223,17 +328,17 @@ func (d *Decoder) Try(g *image.Gray, s Strategy) (Result, bool) {
 	}
 	bmp, err := gozxing.NewBinaryBitmap(bin)
 	if err != nil {
-		return Result{}, false
+		return Result{}, false, true
 	}
 	res, err := d.decode(bmp, s.multi)
 	if err != nil {
-		return Result{}, false
+		return Result{}, false, true
 	}
-	r := Result{Text: res.GetText(), Strategy: s.Name}
+	r = Result{Text: res.GetText(), Strategy: s.Name}
 	for _, p := range res.GetResultPoints() {
 		r.Points = append(r.Points, back(mapX(p.GetX()), p.GetY()))
 	}
-	return r, true
+	return r, true, true
 }
 
 // decode reads one code, with the plain or the multi-code detector (the

@@ -144,25 +144,52 @@ func TestEmptyFrame(t *testing.T) {
 			t.Fatalf("read %q from noise", r.Text)
 		}
 	}
-	if d.next != len(Strategies) {
-		t.Fatalf("Frame took %d extra strategies over %d frames", d.next, len(Strategies))
-	}
+}
+
+// inverted is the test code, light on dark (dark mode), at (x, y) of a
+// frame of the given size: the plain strategy misses it.
+func inverted(t *testing.T, size image.Point, x, y int) *image.Gray {
+	f := image.NewGray(image.Rect(0, 0, size.X, size.Y))
+	draw.Draw(f, f.Rect, image.NewUniform(color.Gray{Y: 200}), image.Point{}, draw.Src)
+	c := code(t, 6)
+	draw.Draw(f, c.Rect.Add(image.Pt(x, y)), c, image.Point{}, draw.Src)
+	return each(f, func(v uint8, _ int) uint8 { return 255 - v })
 }
 
 func TestFrameSpreadsStrategies(t *testing.T) {
 	// An inverted code is missed by the plain strategy and read once the
-	// rotation of extra strategies reaches "invert".
-	f := each(frame(code(t, 6), 400, 100, 200, nil), func(v uint8, _ int) uint8 { return 255 - v })
-	d := New()
-	for i := 0; i < len(Strategies); i++ {
-		if r, ok := d.Frame(f); ok {
-			if r.Text != text || r.Strategy == "plain" {
-				t.Fatalf("read %q by %s", r.Text, r.Strategy)
+	// rotation of extra strategies reaches "invert"; a 1080p frame is
+	// retried scaled down, and its points mapped back to the frame.
+	for _, tt := range []struct {
+		name string
+		size image.Point
+		at   image.Point
+	}{
+		{"720p", image.Pt(1280, 720), image.Pt(400, 100)},
+		{"1080p", image.Pt(1920, 1080), image.Pt(1300, 700)},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			f := inverted(t, tt.size, tt.at.X, tt.at.Y)
+			where := image.Rect(tt.at.X, tt.at.Y, tt.at.X+45*6, tt.at.Y+45*6)
+			d := New()
+			for i := 0; i < 4*len(Strategies); i++ { // the plain strategy may take a frame's time on a busy machine
+				r, ok := d.Frame(f)
+				if !ok {
+					continue
+				}
+				if r.Text != text || r.Strategy == "plain" {
+					t.Fatalf("read %q by %s", r.Text, r.Strategy)
+				}
+				for _, p := range r.Points {
+					if !p.In(where) {
+						t.Fatalf("point %v outside the code at %v (strategy %s)", p, where, r.Strategy)
+					}
+				}
+				return
 			}
-			return
-		}
+			t.Fatal("no frame read the inverted code")
+		})
 	}
-	t.Fatal("no frame read the inverted code")
 }
 
 func BenchmarkFrame720p(b *testing.B) {

@@ -4,8 +4,10 @@ import (
 	"image"
 	"image/draw"
 	"math"
+	"math/rand/v2"
 	"testing"
 
+	"github.com/makiuchi-d/gozxing"
 	"github.com/makiuchi-d/gozxing/common"
 
 	"github.com/ghiseu/ghiseu/scanner/qr"
@@ -123,5 +125,30 @@ func TestFitFindsThePerspective(t *testing.T) {
 	}
 	if score < minFit || score <= f.score(start, 8, f.fine) {
 		t.Errorf("score %.2f: below %.2f or no better than the start's", score, minFit)
+	}
+}
+
+func TestTransposed(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	for _, size := range [][2]int{{1, 1}, {31, 33}, {64, 32}, {100, 7}, {1281, 721}} {
+		b, _ := gozxing.NewBitMatrix(size[0], size[1])
+		for y := 0; y < size[1]; y++ {
+			for x := 0; x < size[0]; x++ {
+				if rng.IntN(3) == 0 {
+					b.Set(x, y)
+				}
+			}
+		}
+		tr := transposed(b)
+		if tr.GetWidth() != size[1] || tr.GetHeight() != size[0] {
+			t.Fatalf("%v: transposed is %d×%d", size, tr.GetWidth(), tr.GetHeight())
+		}
+		for y := 0; y < size[1]; y++ {
+			for x := 0; x < size[0]; x++ {
+				if b.Get(x, y) != tr.Get(y, x) {
+					t.Fatalf("%v: (%d, %d) differs", size, x, y)
+				}
+			}
+		}
 	}
 }
