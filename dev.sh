@@ -7,10 +7,11 @@ set -euo pipefail
 cd "$(dirname "$0")"
 
 # Debian packages: the C toolchain and X11/GL headers for Fyne (cgo), Xvfb and
-# the X tools for the end-to-end tests, and the archivers the tests use.
+# the X tools and a window manager (openbox) for the end-to-end tests, and the
+# archivers the tests use.
 packages=(gcc pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-dev
   libxinerama-dev libxi-dev libxxf86vm-dev xvfb xauth xdotool imagemagick
-  zip p7zip-full fonts-dejavu-core libasound2-dev)
+  zip p7zip-full fonts-dejavu-core libasound2-dev openbox)
 
 install_packages() {
   local missing=()

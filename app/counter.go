@@ -97,11 +97,12 @@ func (c *Counter) routeKeys(w fyne.Window) {
 			f()
 			return
 		}
-		if ev.Name == fyne.KeyReturn || ev.Name == fyne.KeyEnter {
+		switch {
+		case ev.Name == fyne.KeyReturn || ev.Name == fyne.KeyEnter:
 			c.keys.enter(to())
-			return
+		case editingKeys[ev.Name]: // Fyne reports character keys and Shift here too: they leave a burst alone
+			c.keys.flush()
 		}
-		c.keys.flush()
 	})
 }
 

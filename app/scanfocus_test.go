@@ -3,10 +3,13 @@ package app
 import (
 	"context"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
+	"unicode"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
@@ -28,6 +31,12 @@ func (f *fixture) drive(w fyne.Window, text string, gap time.Duration, enter boo
 			f.pending = nil
 			p()
 		}
+		// The driver reports the key itself first (Shift too), then the
+		// character, each to the focused widget or else to the window.
+		if unicode.IsUpper(r) {
+			f.press(c, desktop.KeyShiftLeft)
+		}
+		f.press(c, fyne.KeyName(strings.ToUpper(string(r))))
 		if focused := c.Focused(); focused != nil {
 			focused.TypedRune(r)
 		} else if on := c.OnTypedRune(); on != nil {
@@ -48,6 +57,17 @@ func (f *fixture) drive(w fyne.Window, text string, gap time.Duration, enter boo
 		p := f.pending
 		f.pending = nil
 		p()
+	}
+}
+
+// press delivers a key as the driver does: to the focused widget, else to
+// the window.
+func (f *fixture) press(c fyne.Canvas, name fyne.KeyName) {
+	ev := &fyne.KeyEvent{Name: name}
+	if focused := c.Focused(); focused != nil {
+		focused.TypedKey(ev)
+	} else if on := c.OnTypedKey(); on != nil {
+		on(ev)
 	}
 }
 

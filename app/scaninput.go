@@ -256,6 +256,8 @@ func (b *scanButton) TypedKey(ev *fyne.KeyEvent) {
 		b.keys.enter(b)
 		return
 	}
-	b.keys.flush()
+	if editingKeys[ev.Name] || ev.Name == fyne.KeySpace { // character keys leave a burst alone
+		b.keys.flush()
+	}
 	b.Button.TypedKey(ev)
 }

@@ -1,0 +1,61 @@
+package main
+
+import (
+	"os/exec"
+	"testing"
+	"time"
+)
+
+// TestScanWhateverHasTheFocusUnderXvfb scans a code with xdotool at 5 ms a
+// key on the real window, under a window manager (openbox), with the focus
+// in the day list's search field, on a button reached with Tab, and in the
+// supervisor's window over the counter; each scan must be recorded. The
+// supervisor's password is typed at 30 ms a key, as fast as people type.
+func TestScanWhateverHasTheFocusUnderXvfb(t *testing.T) {
+	if testing.Short() {
+		t.Skip("end-to-end")
+	}
+	needTools(t, "openbox")
+	s := newShift(t, 1366, 768)
+	wm := exec.Command("openbox")
+	wm.Env = s.env
+	if err := wm.Start(); err != nil {
+		t.Fatalf("openbox: %v", err)
+	}
+	t.Cleanup(func() { wm.Process.Kill(); wm.Wait() })
+	time.Sleep(time.Second)
+	s.start("08:26", "")
+	code := s.rows()["Popescu Andrei"].Code
+	steps := []struct {
+		name  string
+		focus func()
+	}{
+		{"the day list's search", func() { s.key("ctrl+f") }},
+		{"a button reached with Tab", func() { s.key("Tab"); s.key("Tab") }},
+		{"the supervisor's window", func() {
+			s.key("ctrl+u")
+			s.x.run("xdotool", "type", "--delay", "30", "sefa-birou-2026")
+			s.key("Return")
+			time.Sleep(2 * time.Second) // the window opens over the counter
+			if err := s.x.run("xdotool", "search", "--name", "office now|Biroul acum"); err != nil {
+				t.Fatalf("the supervisor's window did not open (the password typed fast was lost?), see %s", s.shot("focus-no-supervisor"))
+			}
+		}},
+	}
+	for _, st := range steps {
+		st.focus()
+		if err := s.x.run("xdotool", "type", "--delay", "5", code); err != nil {
+			t.Fatal(err)
+		}
+		s.key("Return")
+		time.Sleep(500 * time.Millisecond)
+		if got := s.rows()["Popescu Andrei"].State; got != "arrived" {
+			s.shot("focus-lost-" + st.name)
+			t.Fatalf("a scan with the focus on %s: Popescu Andrei is %s", st.name, got)
+		}
+		s.key("ctrl+z") // the scan raised the counter's window: undone there
+		if got := s.rows()["Popescu Andrei"].State; got != "expected" {
+			t.Fatalf("after the undo (%s): Popescu Andrei is %s", st.name, got)
+		}
+	}
+}
