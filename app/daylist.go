@@ -86,6 +86,9 @@ func (d *dayList) updateRow(i widget.ListItemID, o fyne.CanvasObject) {
 	}
 	left.Objects[1].(*fyne.Container).Objects[0].(*widget.Label).SetText(kind)
 	name.SetText(r.Name)
+	if r.Ref != "" {
+		name.SetText(r.Name + " · " + r.Ref) // what the clerk types when the code cannot be scanned
+	}
 	state.SetText(d.c.t("state."+string(r.State), nil))
 	state.Importance = stateImportance[r.State]
 	if r.Status == store.Cancelled || r.Status == store.Replaced {
@@ -127,11 +130,18 @@ func (d *dayList) apply() {
 		if d.state != "" && r.State != d.state {
 			continue
 		}
-		if q != "" && !strings.Contains(i18n.Fold(r.Name), q) {
+		if q != "" && !strings.Contains(i18n.Fold(r.Name), q) && !refStarts(r.Ref, q) {
 			continue
 		}
 		d.shown = append(d.shown, r)
 	}
 	d.count.SetText(d.c.t("ui.day.count", map[string]string{"shown": strconv.Itoa(len(d.shown)), "total": strconv.Itoa(len(d.all))}))
 	d.list.Refresh()
+}
+
+// refStarts reports whether q, as typed in the search box, is the start
+// of the short reference ref (three characters at least).
+func refStarts(ref, q string) bool {
+	q = strings.NewReplacer(" ", "", "-", "").Replace(q)
+	return len(q) >= 3 && strings.HasPrefix(strings.ToLower(ref), q)
 }

@@ -6,6 +6,9 @@ import (
 	"testing"
 	"time"
 
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/widget"
+
 	"github.com/ghiseu/ghiseu/store"
 	"github.com/ghiseu/ghiseu/store/desk"
 	"github.com/ghiseu/ghiseu/store/verdict"
@@ -66,5 +69,21 @@ func TestManualReference(t *testing.T) {
 	f.c.Override("a venit cu trenul")
 	if f.c.current == nil || f.c.current.Name != verdict.Overridden || f.c.current.Recorded.Note != "manual: a venit cu trenul" {
 		t.Fatalf("override of a typed booking: %+v", f.c.current)
+	}
+}
+
+// TestDayListShowsReferences: the day list shows each booking's reference
+// and finds a booking by the start of it.
+func TestDayListShowsReferences(t *testing.T) {
+	f := newFixture(t)
+	ref := f.row("Bălan Ana").Ref
+	f.c.day.search.SetText(strings.ToLower(ref[:5]))
+	if len(f.c.day.shown) != 1 || f.c.day.shown[0].Name != "Bălan Ana" {
+		t.Fatalf("search by reference %s found %v", ref[:5], f.c.day.shown)
+	}
+	o := f.c.day.newRow()
+	f.c.day.updateRow(0, o)
+	if got := o.(*fyne.Container).Objects[0].(*widget.Label).Text; got != "Bălan Ana · "+ref {
+		t.Fatalf("the row says %q", got)
 	}
 }
