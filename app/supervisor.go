@@ -418,6 +418,10 @@ func (t *tile) set(n int, sub []string, level supervise.Level) {
 	for _, x := range t.texts() {
 		x.Color = fg
 	}
+	t.name.TextSize = theme.TextSize() // the theme's, high contrast's larger one too
+	for _, x := range t.sub {
+		x.TextSize = theme.TextSize() * 0.9
+	}
 	t.box.Refresh()
 }
 
@@ -499,7 +503,7 @@ func (r *linesRenderer) Refresh() {
 		if !ok {
 			fg = foreground()
 		}
-		t.Text, t.Color, t.TextStyle = x.text, fg, fyne.TextStyle{Bold: ok}
+		t.Text, t.Color, t.TextStyle, t.TextSize = x.text, fg, fyne.TextStyle{Bold: ok}, theme.TextSize()
 		r.bands[i].FillColor = bg
 		t.Show()
 		r.bands[i].Show()
@@ -618,6 +622,11 @@ func (r *chartRenderer) Refresh() {
 		largest = max(largest, h.Bookings, h.Arrived)
 	}
 	r.top, r.step = scale(largest)
+	for _, o := range r.objects {
+		if t, ok := o.(*canvas.Text); ok {
+			t.TextSize = theme.TextSize() * 0.85 // the theme's, high contrast's larger one too
+		}
+	}
 	for i := range maxTicks {
 		r.ticks[i].Text, r.ticks[i].Color = strconv.Itoa(i*r.step), fg
 		r.grid[i].StrokeColor, r.grid[i].StrokeWidth = grid, 1

@@ -201,3 +201,19 @@ func TestReportOpenAndPrint(t *testing.T) {
 		}
 	}
 }
+
+// TestSupervisorHighContrast: the window's own texts take the larger text
+// of high contrast at the next refresh, like Fyne's labels.
+func TestSupervisorHighContrast(t *testing.T) {
+	f := newFixture(t)
+	f.keys(f.c.manual, f.code("Bălan Ana"), 4*time.Millisecond, true)
+	v := newSupervisor(f)
+	f.shortcut(fyne.KeyH)
+	v.refresh()
+	lines := test.WidgetRenderer(v.queue).(*linesRenderer)
+	chart := test.WidgetRenderer(v.chart).(*chartRenderer)
+	if lines.texts[0].TextSize != 18 || v.tiles["waiting"].name.TextSize != 18 || chart.labels[0].TextSize != 18*0.85 {
+		t.Fatalf("text sizes in high contrast: queue %v, tile %v, chart %v", lines.texts[0].TextSize,
+			v.tiles["waiting"].name.TextSize, chart.labels[0].TextSize)
+	}
+}
