@@ -366,11 +366,16 @@ func (e *env) judge(args []string, how string) error {
 	}
 	m := v.Message(e.lang)
 	if e.json {
+		ref := ""
+		if v.Booking != nil {
+			ref = rescode.ReferenceOf(v.Booking.Office, v.Booking.ID)
+		}
 		return e.printJSON(struct {
 			verdict.Verdict
+			Ref     string `json:"ref,omitempty"` // the booking's short reference
 			Title   string `json:"title"`
 			Message string `json:"message"`
-		}{v, m.Title, m.Detail})
+		}{v, ref, m.Title, m.Detail})
 	}
 	fmt.Fprintf(e.out, "%s: %s\n", strings.ToUpper(string(v.Colour)), m.Title)
 	if m.Who != "" {

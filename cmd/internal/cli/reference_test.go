@@ -41,14 +41,17 @@ func TestReferenceAndName(t *testing.T) {
 	for _, s := range steps {
 		exit, out, errOut := run(t, db, s.args...)
 		var v struct {
-			Verdict, Message string
-			Recorded         *struct{ Note string }
+			Verdict, Message, Ref string
+			Recorded              *struct{ Note string }
 		}
 		if err := json.Unmarshal([]byte(out), &v); err != nil || exit != s.exit {
 			t.Fatalf("%v: exit %d, %v in %q (%s)", s.args, exit, err, out, errOut)
 		}
 		if v.Verdict != s.verdict || s.message != "" && v.Message != s.message {
 			t.Fatalf("%v: got %s %q, want %s %q", s.args, v.Verdict, v.Message, s.verdict, s.message)
+		}
+		if v.Verdict != "name_not_found" && v.Verdict != "reference_typo" && refs[v.Ref] == "" {
+			t.Fatalf("%v: the verdict's reference is %q", s.args, v.Ref)
 		}
 		if v.Recorded != nil && v.Recorded.Note != "manual" {
 			t.Fatalf("%v: recorded with the note %q, want manual", s.args, v.Recorded.Note)
