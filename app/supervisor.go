@@ -127,7 +127,7 @@ func (c *Counter) OpenSupervisor() *supervisorView {
 // newSupervisorView builds the window's objects, once.
 func (c *Counter) newSupervisorView() *supervisorView {
 	v := &supervisorView{c: c, win: c.app.NewWindow(c.t("ui.supervisor.title", nil) + " · " + c.desk.Cal.OfficeName),
-		counts: container.NewGridWithColumns(len(tileKeys)), tiles: map[string]*tile{},
+		counts: container.New(tilesLayout{}), tiles: map[string]*tile{},
 		thresholds: widget.NewLabel(""), queue: newLines(), desks: newLines(), absent: wrapped(),
 		chart:  newHourChart(c.t("ui.supervisor.legend.booked", nil), c.t("ui.supervisor.legend.arrived", nil)),
 		issues: wrapped(), sync: wrapped(), parked: wrapped(),
@@ -366,6 +366,38 @@ func levelColours(l supervise.Level) (bg, fg color.Color, ok bool) {
 // foreground is the theme's text colour.
 func foreground() color.Color {
 	return fyne.CurrentApp().Settings().Theme().Color(theme.ColorNameForeground, fyne.CurrentApp().Settings().ThemeVariant())
+}
+
+// tilesLayout puts the tiles side by side in equal columns. Unlike a grid,
+// it does not ask for the widest tile's width in every column: a long line
+// under one tile (high contrast's larger text, English) must not make the
+// window wider than a 1366-pixel screen.
+type tilesLayout struct{}
+
+// minTileWidth is the narrowest a tile asks to be.
+const minTileWidth = 150
+
+// Layout is Fyne's.
+func (tilesLayout) Layout(objects []fyne.CanvasObject, size fyne.Size) {
+	if len(objects) == 0 {
+		return
+	}
+	pad := theme.Padding()
+	w := (size.Width - pad*float32(len(objects)-1)) / float32(len(objects))
+	for i, o := range objects {
+		o.Move(fyne.NewPos(float32(i)*(w+pad), 0))
+		o.Resize(fyne.NewSize(w, size.Height))
+	}
+}
+
+// MinSize is Fyne's: the tallest tile, and minTileWidth for each.
+func (tilesLayout) MinSize(objects []fyne.CanvasObject) fyne.Size {
+	h := float32(0)
+	for _, o := range objects {
+		h = max(h, o.MinSize().Height)
+	}
+	n := float32(len(objects))
+	return fyne.NewSize(n*minTileWidth+max(n-1, 0)*theme.Padding(), h)
 }
 
 // tileLines is how many short lines a tile has under its name.

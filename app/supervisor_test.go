@@ -83,7 +83,7 @@ func TestSupervisorNumbersAndColours(t *testing.T) {
 	}
 	f.at(11, 10)
 	v.refresh()
-	if s := v.tiles["served"]; s.big.Text != "1" || s.sub[0].Text != "în medie 7 min de persoană" {
+	if s := v.tiles["served"]; s.big.Text != "1" || s.sub[0].Text != "servire în medie 7 min" {
 		t.Fatalf("served tile %q, %q", s.big.Text, s.sub[0].Text)
 	}
 	if p := v.tiles["pickups"]; p.sub[0].Text != "din 4 programate" || v.tiles["noshows"].sub[0].Text != "sosiți târziu: 0" {
@@ -215,5 +215,8 @@ func TestSupervisorHighContrast(t *testing.T) {
 	if lines.texts[0].TextSize != 18 || v.tiles["waiting"].name.TextSize != 18 || chart.labels[0].TextSize != 18*0.85 {
 		t.Fatalf("text sizes in high contrast: queue %v, tile %v, chart %v", lines.texts[0].TextSize,
 			v.tiles["waiting"].name.TextSize, chart.labels[0].TextSize)
+	}
+	if w := v.win.Content().MinSize().Width; w > 1366 {
+		t.Fatalf("in high contrast the window needs %v pixels, wider than a 1366-pixel screen", w)
 	}
 }
