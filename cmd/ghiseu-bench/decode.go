@@ -35,7 +35,7 @@ func benchDecode(args []string) error {
 	corpus := fs.String("corpus", "", "the corpus folder (holding one folder per set)")
 	verbose := fs.Bool("v", false, "list the images missed or misread")
 	framesOnly := fs.Bool("frames", false, "only the frame tables (the camera path)")
-	cpu := fs.Bool("cpu", false, "time frames, and the decoder's frame budget, by the process's CPU time (with GOMAXPROCS=1, on a machine shared with other work)")
+	cpu := fs.Bool("cpu", false, "time images, and the decoder's frame budget, by the process's CPU time (with GOMAXPROCS=1, on a machine shared with other work)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -83,7 +83,7 @@ func benchDecode(args []string) error {
 	return benchFrames(*corpus)
 }
 
-// clock times the frames, and is the decoder's clock for their budget.
+// clock times the images, and is the decoder's clock for a frame's budget.
 var clock = time.Now
 
 // cpuClock is the CPU time this process has used, as a time: with
@@ -142,9 +142,9 @@ func run(samples []sample, rot int) (read, misread int, times []time.Duration, m
 		for k := 0; k < rot; k++ {
 			g = rotate(g)
 		}
-		t0 := time.Now()
+		t0 := clock()
 		r, ok := d.Still(g)
-		times = append(times, time.Since(t0))
+		times = append(times, clock().Sub(t0))
 		switch {
 		case !ok:
 			missed = append(missed, relative(s.path))

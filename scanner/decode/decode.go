@@ -42,6 +42,7 @@ type Strategy struct {
 	global  bool // GlobalHistogramBinarizer instead of HybridBinarizer
 	multi   bool // the multi-code detector, which looks for finder patterns differently
 	grid    bool // our own sampling (grid.go) instead of gozxing's detector
+	shrinks bool // halves the image itself: a camera frame is given to it whole, not reduced
 }
 
 func same(g *image.Gray) (*image.Gray, func(x, y float64) image.Point) {
@@ -57,9 +58,9 @@ var Strategies = []Strategy{
 	{Name: "pad-global", prepare: padded(1.0 / 8), global: true},
 	{Name: "invert", prepare: same, invert: true},
 	{Name: "double", prepare: scaled(2)},
-	{Name: "half", prepare: scaled(0.5)},
+	{Name: "half", prepare: scaled(0.5), shrinks: true},
 	{Name: "global", prepare: same, global: true},
-	{Name: "half-global", prepare: scaled(0.5), global: true},
+	{Name: "half-global", prepare: scaled(0.5), global: true, shrinks: true},
 	{Name: "invert-pad", prepare: padded(1.0 / 8), invert: true},
 	{Name: "sharpen", prepare: sharpened},
 	{Name: "x1.5", prepare: scaled(1.5)},
@@ -69,7 +70,7 @@ var Strategies = []Strategy{
 	{Name: "grid", prepare: same, grid: true},
 	{Name: "grid-pad", prepare: padded(1.0 / 8), grid: true},
 	{Name: "grid-x2", prepare: scaled(2), grid: true},
-	{Name: "grid-half", prepare: scaled(0.5), grid: true},
+	{Name: "grid-half", prepare: scaled(0.5), grid: true, shrinks: true},
 }
 
 // then chains two preparations, mapping points back through both.
@@ -228,11 +229,19 @@ func (d *Decoder) Frame(g *image.Gray) (Result, bool) {
 	if d.now().Sub(start) > frameBudget/2 {
 		return Result{}, false // the plain strategy took the time: the retry waits for the next frame
 	}
-	small, back := reduced(g)
+	var small *image.Gray
+	var smallBack func(x, y float64) image.Point
 	for range len(Strategies) - 1 {
 		s := Strategies[1+d.next%(len(Strategies)-1)]
 		d.next++
-		r, ok, applied := d.try(small, s)
+		img, back := same(g)
+		if !s.shrinks {
+			if small == nil {
+				small, smallBack = reduced(g)
+			}
+			img, back = small, smallBack
+		}
+		r, ok, applied := d.try(img, s)
 		if !applied {
 			continue // nothing to do at this size (an enlargement of a large frame): the next one
 		}
