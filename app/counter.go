@@ -100,8 +100,9 @@ func (c *Counter) routeKeys(w fyne.Window) {
 		switch {
 		case ev.Name == fyne.KeyReturn || ev.Name == fyne.KeyEnter:
 			c.keys.enter(to())
-		case editingKeys[ev.Name]: // Fyne reports character keys and Shift here too: they leave a burst alone
+		case editingKeys[ev.Name] || ev.Name == fyne.KeySpace: // Fyne reports character keys and Shift here too: they leave a burst alone
 			c.keys.flush()
+			c.keys.unpark(w, ev)
 		}
 	})
 }

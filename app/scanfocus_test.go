@@ -285,3 +285,28 @@ func TestScanBeforeSignIn(t *testing.T) {
 		t.Fatalf("card %q", f.c.card.title.Text)
 	}
 }
+
+// TestSpaceOnADialogButton: the focus keeper takes the focus off a dialog's
+// button reached with Tab, yet Space still presses it.
+func TestSpaceOnADialogButton(t *testing.T) {
+	f := newFixture(t)
+	f.c.askSignIn()
+	var cancel *widget.Button
+	for _, w := range focusables(f.c.win.Canvas().Overlays().Top()) {
+		if b, ok := w.(*widget.Button); ok && b.Text == f.c.t("ui.accept.cancel", nil) {
+			cancel = b
+		}
+	}
+	if cancel == nil {
+		t.Fatal("no Cancel button in the sign-in dialog")
+	}
+	f.c.win.Canvas().Focus(cancel)
+	f.c.keepFocus()
+	if f.c.win.Canvas().Focused() != nil {
+		t.Fatalf("the focus stayed on %T", f.c.win.Canvas().Focused())
+	}
+	f.press(f.c.win.Canvas(), fyne.KeySpace)
+	if f.c.win.Canvas().Overlays().Top() != nil {
+		t.Fatal("Space did not press the dialog's Cancel button")
+	}
+}

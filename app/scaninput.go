@@ -22,9 +22,10 @@ type keyRouter struct {
 	det     *wedge.Detector
 	onScan  func(code string)
 	now     func() time.Time
-	after   func(time.Duration, func()) // schedules a call on the GUI thread
-	target  fyne.Focusable              // the widget that gets released typing; nil: none
-	guarded []guardedWindow             // the windows whose focus keepFocus watches
+	after   func(time.Duration, func())    // schedules a call on the GUI thread
+	target  fyne.Focusable                 // the widget that gets released typing; nil: none
+	guarded []guardedWindow                // the windows whose focus keepFocus watches
+	parked  map[fyne.Window]fyne.Focusable // the widget each window's focus was taken off
 }
 
 // guardedWindow is a window whose keyboard the router watches, and where
@@ -135,7 +136,7 @@ func (k *keyRouter) keepFocus(open []fyne.Window) {
 		for _, w := range open {
 			if w == g.win {
 				kept = append(kept, g)
-				g.steer()
+				k.steer(g)
 				break
 			}
 		}
@@ -143,20 +144,43 @@ func (k *keyRouter) keepFocus(open []fyne.Window) {
 	k.guarded = kept
 }
 
-// steer moves the window's focus off a widget that would swallow a scan.
-func (g guardedWindow) steer() {
+// steer moves the window's focus off a widget that would swallow a scan:
+// home, else nowhere, the widget parked so that the keys that act on it
+// (Space, the arrows) still reach it.
+func (k *keyRouter) steer(g guardedWindow) {
 	c := g.win.Canvas()
 	switch f := c.Focused().(type) {
-	case nil, *scanEntry, *scanButton, *widget.Entry:
-		return
+	case nil:
+	case *scanEntry, *scanButton, *widget.Entry:
+		delete(k.parked, g.win)
 	default:
+		delete(k.parked, g.win)
 		if g.home != nil {
 			c.Focus(g.home())
 		}
 		if c.Focused() == f {
 			c.Unfocus()
+			if k.parked == nil {
+				k.parked = map[fyne.Window]fyne.Focusable{}
+			}
+			k.parked[g.win] = f
 		}
 	}
+}
+
+// unpark gives a key that acts on a widget (Space, the arrows) to the
+// widget w's focus was taken off, focused again; it reports whether it did.
+func (k *keyRouter) unpark(w fyne.Window, ev *fyne.KeyEvent) bool {
+	p := k.parked[w]
+	if p == nil {
+		return false
+	}
+	delete(k.parked, w)
+	if w.Canvas().Focus(p); w.Canvas().Focused() != p { // gone, with its dialog
+		return false
+	}
+	p.TypedKey(ev)
+	return true
 }
 
 // scanEntry is a text field whose keys go through the keyRouter.
