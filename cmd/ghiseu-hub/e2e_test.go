@@ -44,6 +44,7 @@ type world struct {
 	day     string   // tomorrow, in the office's zone
 	tokens  map[string]string
 	persons map[string]string // name → code
+	refs    map[string]string // name → short reference, as confirm gives it
 }
 
 func build(t *testing.T, dir, pkg, name string) string {
@@ -183,7 +184,7 @@ func eventIDs(t *testing.T, path string) []string {
 func setup(t *testing.T) *world {
 	dir := t.TempDir()
 	w := &world{t: t, dir: dir, ghiseu: build(t, dir, "../ghiseu", "ghiseu"), hubBin: build(t, dir, ".", "ghiseu-hub"),
-		addr: freeAddr(t), tokens: map[string]string{}, persons: map[string]string{}}
+		addr: freeAddr(t), tokens: map[string]string{}, persons: map[string]string{}, refs: map[string]string{}}
 	os.WriteFile(filepath.Join(dir, "office.json"), []byte(office), 0o600)
 	w.must(w.hubBin, "init", "--db", "hub.db", "--key", "hub.key", "--calendar", "office.json")
 	loc, _ := time.LoadLocation("Europe/Bucharest")
@@ -193,7 +194,11 @@ func setup(t *testing.T) *world {
 		t0, _ := time.ParseInLocation("2006-01-02T15:04:05", slot, loc)
 		token := strings.Fields(w.must(w.hubBin, "book", "--db", "hub.db", "--name", name+" Popescu",
 			"--birth", fmt.Sprintf("19%d0-01-01", 4+i), "--reason", "expiry", "--slot", t0.Format(time.RFC3339)))[0]
-		w.persons[name] = strings.Fields(w.must(w.hubBin, "confirm", "--db", "hub.db", "--key", "hub.key", token))[1]
+		confirmed := strings.Fields(w.must(w.hubBin, "confirm", "--db", "hub.db", "--key", "hub.key", token))
+		if len(confirmed) != 3 {
+			t.Fatalf("confirm printed %q, want ID, code and reference", confirmed)
+		}
+		w.persons[name], w.refs[name] = confirmed[1], confirmed[2]
 	}
 	// The counters play tomorrow with --at; the hub's clock, which counts,
 	// is put at tomorrow noon, after every event of the test, so that no
@@ -214,6 +219,10 @@ func TestTwoCountersAndAHubConverge(t *testing.T) {
 	w := setup(t)
 	if s := w.states("2"); len(s) != 6 || s["Ana Popescu"] != "expected" {
 		t.Fatalf("counter 2 after the first sync: %v", s)
+	}
+	// The reference the hub gives with the code finds the booking at a counter.
+	if out, _ := w.counter("2", "check", w.refs["Ana"], "--at", w.at("09:01"), "--json"); !strings.Contains(out, `"valid"`) {
+		t.Fatalf("counter 2, Ana's reference %s: %s", w.refs["Ana"], out)
 	}
 
 	// Online: an arrival at counter 1 reaches counter 2.

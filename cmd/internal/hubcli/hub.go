@@ -15,6 +15,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/ghiseu/ghiseu/scanner/rescode"
 	"github.com/ghiseu/ghiseu/store"
 	"github.com/ghiseu/ghiseu/store/calendar"
 	"github.com/ghiseu/ghiseu/store/hub"
@@ -227,7 +228,7 @@ func confirm(ctx context.Context, h *hub.Hub, fs *flag.FlagSet, pos []string, ou
 			return err
 		}
 	}
-	fmt.Fprintf(out, "%s\t%s\n", b.ID, b.Code)
+	fmt.Fprintf(out, "%s\t%s\t%s\n", b.ID, b.Code, rescode.ReferenceOf(b.Office, b.ID)) // the e-mail gives the reference too
 	return nil
 }
 
