@@ -150,3 +150,20 @@ func BenchmarkReference(b *testing.B) {
 		Reference(refOffice, uint64(i))
 	}
 }
+
+// FuzzParseReference: any text is read without panicking, and a reference
+// that stands for a booking is the one Reference writes for it.
+func FuzzParseReference(f *testing.F) {
+	for _, s := range []string{Reference(refOffice, 2026112302), Reference(refOffice, 1<<40), "BALAN ANA", "ab-cd ef", ""} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, text string) {
+		ref, err := ParseReference(text)
+		if err != nil {
+			return
+		}
+		if id, ok := ReferenceBooking(refOffice, ref); ok && Reference(refOffice, id) != ref {
+			t.Fatalf("%q reads as booking %d, whose reference is %s", text, id, Reference(refOffice, id))
+		}
+	})
+}
