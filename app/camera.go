@@ -59,7 +59,7 @@ func (c *Counter) StartCamera(ctx context.Context, open func() (camera.Source, e
 	p := &camera.Pipeline{
 		Open:   open,
 		Judged: c.camera.judged,
-		OnCode: func(text string) { c.do(func() { c.showNote(""); c.Scan(text) }) },
+		OnCode: func(text string) { c.do(func() { c.cameraScan(text) }) },
 		OnNote: func(_ string, why camera.Note) {
 			key := map[camera.Note]string{camera.NotACode: "ui.camera.note.not_a_code", camera.AlreadyJudged: "ui.camera.note.judged"}[why]
 			c.do(func() { c.showNote(c.t(key, nil)) })
@@ -92,6 +92,17 @@ func (c *Counter) showCamera(s camera.State, err error) {
 		c.camera.state.Importance = widget.DangerImportance
 	}
 	c.camera.state.Refresh()
+}
+
+// cameraScan judges a code the camera read. A code that was not judged
+// after all (no clerk signed in, the database failed) is forgotten, so
+// that the camera judges it when it is shown again.
+func (c *Counter) cameraScan(text string) {
+	c.showNote("")
+	c.Scan(text)
+	if c.current == nil || c.lastCode != text {
+		c.camera.judged.Forget(text)
+	}
 }
 
 // showNote shows a note under the preview for a few seconds (none: hides

@@ -264,6 +264,14 @@ func (j *Judged) Claim(text string, now time.Time) bool {
 	return true
 }
 
+// Forget drops text: it was handed on to be judged, and was not (no clerk
+// signed in, the database failed), so that it is judged when seen again.
+func (j *Judged) Forget(text string) {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	delete(j.at, key(text))
+}
+
 // mark records text and forgets the codes older than the span, so the
 // memory holds at most a minute's codes. The caller holds mu.
 func (j *Judged) mark(text string, now time.Time) {

@@ -327,3 +327,30 @@ func TestReservation(t *testing.T) {
 		}
 	}
 }
+
+func TestJudged(t *testing.T) {
+	at := time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)
+	tests := []struct {
+		name   string
+		do     func(j *Judged)
+		text   string
+		after  time.Duration
+		claims bool
+	}{
+		{"never seen", func(*Judged) {}, codeA, 0, true},
+		{"judged a moment ago", func(j *Judged) { j.Mark(codeA, at) }, codeA, time.Second, false},
+		{"judged with Caps Lock off", func(j *Judged) { j.Mark("gh"+codeA[2:], at) }, codeA, time.Second, false},
+		{"another code judged", func(j *Judged) { j.Mark(codeB, at) }, codeA, time.Second, true},
+		{"judged a minute ago", func(j *Judged) { j.Mark(codeA, at) }, codeA, time.Minute, true},
+		{"claimed, then not judged", func(j *Judged) { j.Claim(codeA, at); j.Forget(codeA) }, codeA, time.Second, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			j := &Judged{}
+			tt.do(j)
+			if got := j.Claim(tt.text, at.Add(tt.after)); got != tt.claims {
+				t.Fatalf("Claim = %v, want %v", got, tt.claims)
+			}
+		})
+	}
+}
