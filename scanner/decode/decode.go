@@ -42,7 +42,10 @@ type Strategy struct {
 	global  bool // GlobalHistogramBinarizer instead of HybridBinarizer
 	multi   bool // the multi-code detector, which looks for finder patterns differently
 	grid    bool // our own sampling (grid.go) instead of gozxing's detector
-	shrinks bool // halves the image itself: a camera frame is given to it whole, not reduced
+	// whole: the strategy costs about the plain read or less (it halves
+	// the image itself, or decodes it as it is), so that a large camera
+	// frame is given to it whole rather than scaled down to 720p.
+	whole bool
 }
 
 func same(g *image.Gray) (*image.Gray, func(x, y float64) image.Point) {
@@ -54,13 +57,13 @@ func same(g *image.Gray) (*image.Gray, func(x, y float64) image.Point) {
 // reads that the ones before it miss.
 var Strategies = []Strategy{
 	{Name: "plain", prepare: same},
-	{Name: "mirror", prepare: same, mirror: true},
+	{Name: "mirror", prepare: same, mirror: true, whole: true},
 	{Name: "pad-global", prepare: padded(1.0 / 8), global: true},
-	{Name: "invert", prepare: same, invert: true},
+	{Name: "invert", prepare: same, invert: true, whole: true},
 	{Name: "double", prepare: scaled(2)},
-	{Name: "half", prepare: scaled(0.5), shrinks: true},
-	{Name: "global", prepare: same, global: true},
-	{Name: "half-global", prepare: scaled(0.5), global: true, shrinks: true},
+	{Name: "half", prepare: scaled(0.5), whole: true},
+	{Name: "global", prepare: same, global: true, whole: true},
+	{Name: "half-global", prepare: scaled(0.5), global: true, whole: true},
 	{Name: "invert-pad", prepare: padded(1.0 / 8), invert: true},
 	{Name: "sharpen", prepare: sharpened},
 	{Name: "x1.5", prepare: scaled(1.5)},
@@ -70,7 +73,7 @@ var Strategies = []Strategy{
 	{Name: "grid", prepare: same, grid: true},
 	{Name: "grid-pad", prepare: padded(1.0 / 8), grid: true},
 	{Name: "grid-x2", prepare: scaled(2), grid: true},
-	{Name: "grid-half", prepare: scaled(0.5), grid: true, shrinks: true},
+	{Name: "grid-half", prepare: scaled(0.5), grid: true, whole: true},
 }
 
 // then chains two preparations, mapping points back through both.
@@ -235,7 +238,7 @@ func (d *Decoder) Frame(g *image.Gray) (Result, bool) {
 		s := Strategies[1+d.next%(len(Strategies)-1)]
 		d.next++
 		img, back := same(g)
-		if !s.shrinks {
+		if !s.whole {
 			if small == nil {
 				small, smallBack = reduced(g)
 			}
