@@ -8,8 +8,9 @@ import (
 
 // TestScanWhateverHasTheFocusUnderXvfb scans a code with xdotool at 5 ms a
 // key on the real window, under a window manager (openbox), with the focus
-// in the day list's search field, on a button reached with Tab, and in the
-// supervisor's window over the counter; each scan must be recorded. The
+// in the day list's search field, on a button reached with Tab, on a
+// clicked row of the day list, and in the supervisor's window over the
+// counter; each scan must be recorded. The
 // supervisor's password is typed at 30 ms a key, as fast as people type.
 func TestScanWhateverHasTheFocusUnderXvfb(t *testing.T) {
 	if testing.Short() {
@@ -32,6 +33,10 @@ func TestScanWhateverHasTheFocusUnderXvfb(t *testing.T) {
 	}{
 		{"the day list's search", func() { s.key("ctrl+f") }},
 		{"a button reached with Tab", func() { s.key("Tab"); s.key("Tab") }},
+		{"a clicked row of the day list", func() {
+			s.x.run("xdotool", "mousemove", "1100", "330", "click", "1")
+			time.Sleep(300 * time.Millisecond)
+		}},
 		{"the supervisor's window", func() {
 			s.key("ctrl+u")
 			s.x.run("xdotool", "type", "--delay", "30", "sefa-birou-2026")
