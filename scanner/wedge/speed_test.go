@@ -99,6 +99,7 @@ func TestSpeeds(t *testing.T) {
 				if gap <= s.d.MaxGap {
 					limit = s.d.Hiccup
 				}
+				t.Logf("delivered whole, longest hold %v", s.maxHold)
 				if s.maxHold > limit {
 					t.Fatalf("a key was held back %v", s.maxHold)
 				}
