@@ -7,6 +7,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"testing"
+	"time"
 
 	xdraw "golang.org/x/image/draw"
 	"golang.org/x/image/math/f64"
@@ -172,7 +173,8 @@ func TestFrameSpreadsStrategies(t *testing.T) {
 			f := inverted(t, tt.size, tt.at.X, tt.at.Y)
 			where := image.Rect(tt.at.X, tt.at.Y, tt.at.X+45*6, tt.at.Y+45*6)
 			d := New()
-			for i := 0; i < 4*len(Strategies); i++ { // the plain strategy may take a frame's time on a busy machine
+			d.Now = stopped // the budget out of the way: a slow machine (-race) must not skip the retries
+			for i := 0; i < len(Strategies); i++ {
 				r, ok := d.Frame(f)
 				if !ok {
 					continue
@@ -189,6 +191,27 @@ func TestFrameSpreadsStrategies(t *testing.T) {
 			}
 			t.Fatal("no frame read the inverted code")
 		})
+	}
+}
+
+// stopped is a clock that never moves: a frame's budget is never spent.
+func stopped() time.Time { return time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC) }
+
+// TestFrameBudget gives the decoder a clock that moves 20 ms each time it
+// is read: the plain strategy takes more than half a frame's budget, and no
+// retry starts, so the inverted code is never read.
+func TestFrameBudget(t *testing.T) {
+	f := inverted(t, image.Pt(1280, 720), 400, 100)
+	at := stopped()
+	d := New()
+	d.Now = func() time.Time { at = at.Add(20 * time.Millisecond); return at }
+	for i := 0; i < len(Strategies); i++ {
+		if r, ok := d.Frame(f); ok {
+			t.Fatalf("read by %s with the budget spent", r.Strategy)
+		}
+	}
+	if d.next != 0 {
+		t.Fatalf("%d retries taken with the budget spent", d.next)
 	}
 }
 
