@@ -2,6 +2,7 @@ package main
 
 import (
 	"os/exec"
+	"strings"
 	"testing"
 	"time"
 )
@@ -11,7 +12,8 @@ import (
 // in the day list's search field, on a button reached with Tab, on a
 // clicked row of the day list, and in the supervisor's window over the
 // counter; each scan must be recorded. The
-// supervisor's password is typed at 30 ms a key, as fast as people type.
+// supervisor's password is typed at 30 ms a key, a staff number at 35 ms,
+// as fast as people type.
 func TestScanWhateverHasTheFocusUnderXvfb(t *testing.T) {
 	if testing.Short() {
 		t.Skip("end-to-end")
@@ -62,5 +64,19 @@ func TestScanWhateverHasTheFocusUnderXvfb(t *testing.T) {
 		if got := s.rows()["Popescu Andrei"].State; got != "expected" {
 			t.Fatalf("after the undo (%s): Popescu Andrei is %s", st.name, got)
 		}
+	}
+	// A staff number typed at 35 ms a key, then Enter, signs in: it was
+	// taken for a scan and lost.
+	s.key("F2")
+	s.x.run("xdotool", "type", "--delay", "35", "48213")
+	s.key("Return")
+	s.x.run("xdotool", "type", "--delay", "5", code)
+	s.key("Return")
+	time.Sleep(500 * time.Millisecond)
+	if got := s.rows()["Popescu Andrei"].State; got != "arrived" {
+		t.Fatalf("after signing in: Popescu Andrei is %s", got)
+	}
+	if r := s.cli("report", "--format", "csv", "--day", s.day); !strings.Contains(r, "clerk,48213") {
+		t.Fatalf("the staff number typed fast did not sign in, see %s; the report:\n%s", s.shot("focus-staff-number"), r)
 	}
 }
