@@ -25,6 +25,7 @@ const (
 	DefaultMaxGap = 40 * time.Millisecond
 	DefaultMinLen = 6
 	DefaultHiccup = 300 * time.Millisecond
+	DefaultStall  = 2 * time.Second
 )
 
 // Prefix starts every reservation code (rescode.Prefix), and MinCodeLen is
@@ -61,6 +62,10 @@ type Detector struct {
 	MaxGap time.Duration // the longest pause inside a scanner's burst
 	MinLen int           // a burst this long survives a pause of up to Hiccup
 	Hiccup time.Duration // the longest pause inside a burst already MinLen long
+	// Stall is the longest pause after which keys released as typing are
+	// taken back, when with the keys after it they make a code and those
+	// alone do not: a PC stalled that long released part of a scan.
+	Stall time.Duration
 	// IsCode reports whether a burst's text is a code; CouldStart whether
 	// keys typed so far may still become one. LooksLikeCode and
 	// CouldBeCode by default.
@@ -77,7 +82,7 @@ type Detector struct {
 
 // New makes a Detector with the default thresholds.
 func New() *Detector {
-	return &Detector{MaxGap: DefaultMaxGap, MinLen: DefaultMinLen, Hiccup: DefaultHiccup,
+	return &Detector{MaxGap: DefaultMaxGap, MinLen: DefaultMinLen, Hiccup: DefaultHiccup, Stall: DefaultStall,
 		IsCode: LooksLikeCode, CouldStart: CouldBeCode}
 }
 
@@ -109,9 +114,9 @@ func (d *Detector) Rune(r rune, at time.Time) []Action {
 }
 
 // resumes reports whether the held keys may continue a burst whose first
-// keys were released as typing during a hiccup.
+// keys were released as typing during a stall.
 func (d *Detector) resumes() bool {
-	return len(d.released) > 0 && len(d.released) < d.MinLen && d.first.Sub(d.releasedAt) <= d.Hiccup
+	return len(d.released) > 0 && d.first.Sub(d.releasedAt) <= d.Stall
 }
 
 // Enter takes the Enter key at time at. It ends a scan when the keys before
@@ -121,8 +126,11 @@ func (d *Detector) Enter(at time.Time) []Action {
 	if len(d.held) > 0 {
 		text := string(d.held)
 		var retract []Action
-		if d.resumes() && d.IsCode(Clean(string(d.released)+text)) {
-			// The burst's first keys were released during a hiccup.
+		if d.resumes() && d.IsCode(Clean(string(d.released)+text)) &&
+			(len(d.released) >= d.MinLen || !d.IsCode(Clean(text))) {
+			// The burst's first keys were released during a stall of
+			// the PC: the whole is a code, and they came as a scanner's
+			// burst or the rest alone is no code.
 			retract = []Action{{Kind: Retract, Text: string(d.released)}}
 			text = string(d.released) + text
 		}
@@ -153,8 +161,13 @@ func (d *Detector) release() []Action {
 		return nil
 	}
 	a := Action{Kind: Type, Text: string(d.held)}
-	if d.last.Sub(d.first) <= time.Duration(len(d.held))*d.MaxGap {
-		d.released, d.releasedAt = append([]rune(nil), d.held...), d.last // fast: may start a burst
+	if d.last.Sub(d.first) <= time.Duration(len(d.held))*d.MaxGap { // fast: may be part of a burst
+		if d.resumes() && d.CouldStart(string(d.released)+string(d.held)) {
+			d.released = append(d.released, d.held...) // a burst cut twice
+		} else {
+			d.released = append([]rune(nil), d.held...)
+		}
+		d.releasedAt = d.last
 	} else {
 		d.released = nil
 	}

@@ -172,9 +172,51 @@ func TestHiccups(t *testing.T) {
 			}
 		})
 	}
-	// A real pause splits the burst: neither half is a code.
-	if text, scans := delivered(feed(100, time.Second)); text != code+"\n" || len(scans) > 0 {
+	// A stall of the PC mid-burst: the keys released meanwhile are taken
+	// back, whether the stall came early or late, once or twice.
+	for _, at := range []int{3, 50, 100, 140} {
+		if text, scans := delivered(feed(at, 1500*time.Millisecond)); text != "" || len(scans) != 1 || scans[0] != code {
+			t.Fatalf("a stall before key %d: typed %q, scanned %q", at, text, scans)
+		}
+	}
+	// A pause longer than a stall splits the burst: neither half is a code.
+	if text, scans := delivered(feed(100, 3*time.Second)); text != code+"\n" || len(scans) > 0 {
 		t.Fatalf("a real pause: typed %q, scanned %q", text, scans)
+	}
+}
+
+func TestTwoStalls(t *testing.T) {
+	d := New()
+	var out []Action
+	now := t0
+	for i, r := range code {
+		now = now.Add(5 * time.Millisecond)
+		if i == 40 || i == 90 {
+			now = now.Add(700 * time.Millisecond)
+			out = append(out, d.Tick(now.Add(-time.Millisecond))...)
+		}
+		out = append(out, d.Rune(r, now)...)
+	}
+	out = append(out, d.Enter(now.Add(5*time.Millisecond))...)
+	if text, scans := delivered(out); text != "" || len(scans) != 1 || scans[0] != code {
+		t.Fatalf("typed %q, scanned %q", text, scans)
+	}
+}
+
+// TestTypingJustBeforeAScan: a person's letter is no part of the scan that
+// follows it, even within a stall's length: the scan alone is a code.
+func TestTypingJustBeforeAScan(t *testing.T) {
+	d := New()
+	out := d.Rune('G', t0)
+	out = append(out, d.Tick(t0.Add(100*time.Millisecond))...)
+	now := t0.Add(500 * time.Millisecond)
+	for _, r := range code {
+		now = now.Add(5 * time.Millisecond)
+		out = append(out, d.Rune(r, now)...)
+	}
+	out = append(out, d.Enter(now.Add(5*time.Millisecond))...)
+	if text, scans := delivered(out); text != "G" || len(scans) != 1 || scans[0] != code {
+		t.Fatalf("typed %q, scanned %q", text, scans)
 	}
 }
 
