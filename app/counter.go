@@ -322,25 +322,28 @@ func (c *Counter) checkIn(text string, judge func(context.Context, string) (verd
 		c.fail(err)
 		return verdict.Verdict{}, false
 	}
-	c.current, c.lastCode = &v, text
+	code := text
 	if v.Manual && v.Booking != nil { // an override finds a typed booking by its reference
-		c.lastCode = rescode.ReferenceOf(v.Booking.Office, v.Booking.ID)
+		code = rescode.ReferenceOf(v.Booking.Office, v.Booking.ID)
 	}
 	c.markJudged(text)
-	c.show(c.contentOf(v))
+	c.showVerdict(v, code)
 	return v, true
 }
 
-// Override takes the last scanned person anyway, with the clerk's reason.
-func (c *Counter) Override(reason string) {
+// Override takes the person on the card anyway, with the clerk's reason.
+func (c *Counter) Override(reason string) { c.overrideCode(c.lastCode, reason) }
+
+// overrideCode takes the person of this code anyway: the one an override
+// dialog was opened for, whatever was scanned meanwhile.
+func (c *Counter) overrideCode(code, reason string) {
 	defer c.win.Canvas().Focus(c.manual)
-	v, err := c.desk.Override(context.Background(), c.lastCode, reason)
+	v, err := c.desk.Override(context.Background(), code, reason)
 	if err != nil {
 		c.fail(err)
 		return
 	}
-	c.current = &v
-	c.show(c.contentOf(v))
+	c.showVerdict(v, code)
 }
 
 func (c *Counter) contentOf(v verdict.Verdict) cardContent {
@@ -349,7 +352,19 @@ func (c *Counter) contentOf(v verdict.Verdict) cardContent {
 		Detail: m.Detail, Help: strings.Join(m.Help, "\n")}
 }
 
+// showVerdict shows a verdict on the card and makes its person the one the
+// action buttons act on; code is what identifies them to the desk.
+func (c *Counter) showVerdict(v verdict.Verdict, code string) {
+	c.show(c.contentOf(v))
+	c.current, c.lastCode = &v, code
+	c.updateButtons()
+}
+
+// show shows content on the card. The card then names nobody the buttons
+// could act on (showVerdict does): an action never falls on a person the
+// card no longer shows.
 func (c *Counter) show(content cardContent) {
+	c.current = nil
 	c.shown = content
 	c.card.Show(content)
 	c.sound(content.Colour)
@@ -389,7 +404,6 @@ func (c *Counter) Undo() {
 		c.fail(err)
 		return
 	}
-	c.current = nil
 	c.show(cardContent{Colour: verdict.Amber, Title: c.t("ui.undo.done", nil), Who: b.Name,
 		Detail: c.t("ui.undo.done.detail", map[string]string{"what": c.t("event."+string(e.Type), nil), "name": b.Name})})
 }
@@ -407,7 +421,6 @@ func (c *Counter) HandOver() {
 		c.fail(err)
 		return
 	}
-	c.current = nil
 	content := cardContent{Colour: verdict.Green, Who: b.Name,
 		Title: c.t("ui.handover.done", map[string]string{"at": e.At.In(c.desk.Cal.Location()).Format(time.RFC3339)})}
 	if born, err := time.Parse(time.DateOnly, b.BirthDate); err == nil && rules.AgeOn(born, c.desk.Time()) < 14 {

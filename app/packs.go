@@ -85,7 +85,6 @@ func (c *Counter) Import(path string) {
 		c.do(func() {
 			progress.Hide()
 			if err != nil {
-				c.current = nil
 				c.show(cardContent{Colour: "red", Title: c.t("ui.import.failed", nil), Detail: pack.Explain(c.lang, err)})
 				return
 			}

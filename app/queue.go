@@ -4,20 +4,46 @@ import (
 	"context"
 	"errors"
 
+	"fyne.io/fyne/v2/dialog"
+
 	"github.com/ghiseu/ghiseu/store/desk"
 	"github.com/ghiseu/ghiseu/store/verdict"
 )
 
 // CallNext calls the first waiting person (earliest slot, then earliest
-// arrival) to this counter and shows their checklist.
+// arrival) to this counter and shows their checklist. While this counter
+// still serves someone, it asks first, naming them.
 func (c *Counter) CallNext() {
 	defer c.win.Canvas().Focus(c.manual)
 	if !c.signedIn() {
 		return
 	}
+	r, serving, err := c.desk.Serving(context.Background())
+	if err != nil {
+		c.fail(err)
+		return
+	}
+	if !serving {
+		c.callNext()
+		return
+	}
+	d := dialog.NewConfirm(c.t("ui.queue.still_serving.title", nil),
+		c.t("ui.queue.still_serving", map[string]string{"name": r.Name}),
+		func(yes bool) {
+			if yes {
+				c.callNext()
+			}
+			c.win.Canvas().Focus(c.manual)
+		}, c.win)
+	d.SetConfirmText(c.t("ui.queue.call_anyway", nil))
+	d.SetDismissText(c.t("ui.accept.cancel", nil))
+	d.Show()
+}
+
+// callNext calls the first waiting person.
+func (c *Counter) callNext() {
 	r, err := c.desk.CallNext(context.Background())
 	if errors.Is(err, desk.ErrQueueEmpty) {
-		c.current = nil
 		c.show(cardContent{Colour: verdict.Amber, Title: c.t("ui.queue.empty", nil)})
 		return
 	}
@@ -26,17 +52,23 @@ func (c *Counter) CallNext() {
 		return
 	}
 	v := verdict.Queue(c.desk.Judging(), verdict.CalledIn, r.Booking, c.desk.Time().Sub(r.Last.At))
-	c.current = &v
-	c.show(c.contentOf(v))
+	c.showVerdict(v, "")
 }
 
-// Serve marks the person called to this counter as served.
+// Serve marks as served the person called to this counter that the card
+// shows (or, when the card shows nobody called, the one this counter
+// serves).
 func (c *Counter) Serve() {
 	defer c.win.Canvas().Focus(c.manual)
 	if !c.signedIn() {
 		return
 	}
-	r, err := c.desk.Serve(context.Background())
+	serve := c.desk.Serve
+	if v := c.current; v != nil && v.Name == verdict.CalledIn && v.Booking != nil {
+		id := v.Booking.ID
+		serve = func(ctx context.Context) (desk.Row, error) { return c.desk.ServeBooking(ctx, id) }
+	}
+	r, err := serve(context.Background())
 	if errors.Is(err, desk.ErrNobodyCalled) {
 		c.show(cardContent{Colour: verdict.Amber, Title: c.t("ui.queue.nobody_called", nil)})
 		return
@@ -46,6 +78,5 @@ func (c *Counter) Serve() {
 		return
 	}
 	v := verdict.Queue(c.desk.Judging(), verdict.ServedDone, r.Booking, 0)
-	c.current = nil
 	c.show(c.contentOf(v))
 }

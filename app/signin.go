@@ -51,7 +51,6 @@ func (c *Counter) signedIn() bool {
 	if c.desk.Clerk != "" {
 		return true
 	}
-	c.current = nil
 	c.show(cardContent{Colour: verdict.Red, Title: c.t("ui.signin.first", nil)})
 	return false
 }

@@ -25,20 +25,32 @@ import (
 	"github.com/ghiseu/ghiseu/store/verdict"
 )
 
-// supervisorOK checks the supervisor's password, and says on the card why
-// not: wrong, or none set yet (a live office has no default password).
+// supervisorOK checks the supervisor's password, and says why not in a
+// message over the window: wrong, or none set yet (a live office has no
+// default password). The card, which the citizen sees, keeps its person.
 func (c *Counter) supervisorOK(password string) bool {
 	ok, err := c.desk.DB.CheckSupervisor(context.Background(), password)
 	switch {
 	case errors.Is(err, store.ErrNoPassword):
-		c.show(cardContent{Colour: verdict.Red, Title: c.t("ui.supervisor.no_password", nil),
-			Detail: c.t("ui.supervisor.no_password.how", nil)})
+		c.tell(c.t("ui.supervisor.no_password", nil), c.t("ui.supervisor.no_password.how", nil))
 	case err != nil:
 		c.fail(err)
 	case !ok:
-		c.show(cardContent{Colour: verdict.Red, Title: c.t("ui.supervisor.wrong", nil)})
+		c.tell(c.t("ui.supervisor.wrong", nil), c.t("ui.supervisor.wrong.detail", nil))
 	}
 	return err == nil && ok
+}
+
+// tell says something to the clerk in a message over the window, with the
+// error sound, leaving the card as it is; Escape or Enter closes it.
+func (c *Counter) tell(title, detail string) {
+	c.sound(verdict.Red)
+	msg := widget.NewLabel(detail)
+	msg.Wrapping = fyne.TextWrapWord
+	d := dialog.NewCustom(title, "OK", msg, c.win)
+	d.Resize(fyne.NewSize(520, 200))
+	d.SetOnClosed(func() { c.win.Canvas().Focus(c.manual) })
+	d.Show()
 }
 
 // askSupervisor asks for the supervisor password and opens the
@@ -48,13 +60,13 @@ func (c *Counter) askSupervisor() {
 	pw.Password = true
 	var d dialog.Dialog
 	submit := func() {
-		ok := c.supervisorOK(pw.Text)
+		password := pw.Text
 		pw.SetText("")
 		d.Hide()
-		if ok {
+		c.win.Canvas().Focus(c.manual)
+		if c.supervisorOK(password) {
 			c.OpenSupervisor()
 		}
-		c.win.Canvas().Focus(c.manual)
 	}
 	pw.OnSubmitted = func(string) { submit() }
 	d = dialog.NewForm(c.t("ui.supervisor", nil), "OK", c.t("ui.accept.cancel", nil),

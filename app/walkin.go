@@ -53,7 +53,6 @@ func (c *Counter) WalkIn(name, reason string) {
 	case err != nil:
 		c.fail(err)
 	default:
-		c.current = &v
-		c.show(c.contentOf(v))
+		c.showVerdict(v, "")
 	}
 }

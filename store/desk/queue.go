@@ -66,7 +66,8 @@ func (d *Desk) Serving(ctx context.Context) (Row, bool, error) {
 // ErrNobodyCalled says this counter has nobody to mark served.
 var ErrNobodyCalled = errors.New("nobody called at this counter")
 
-// Serve marks the person this counter called as served.
+// Serve marks the person this counter called as served (the earliest
+// slot's, if it called two).
 func (d *Desk) Serve(ctx context.Context) (Row, error) {
 	r, ok, err := d.Serving(ctx)
 	if err != nil {
@@ -77,4 +78,20 @@ func (d *Desk) Serve(ctx context.Context) (Row, error) {
 	}
 	_, err = d.Record(ctx, r.ID, store.Served)
 	return r, err
+}
+
+// ServeBooking marks this booking served, if this counter called it and
+// has not served it yet: the person the clerk has in front of them.
+func (d *Desk) ServeBooking(ctx context.Context, id string) (Row, error) {
+	rows, err := d.Day(ctx, d.Today())
+	if err != nil {
+		return Row{}, err
+	}
+	for _, r := range rows {
+		if r.ID == id && r.State == store.InService && r.Last.Counter == d.Counter {
+			_, err = d.Record(ctx, r.ID, store.Served)
+			return r, err
+		}
+	}
+	return Row{}, ErrNobodyCalled
 }
