@@ -34,6 +34,11 @@ type Counter struct {
 	desk *desk.Desk
 	lang i18n.Lang
 
+	// supervisorEvery is how often the supervisor's window reads the
+	// office again (2 s when zero); tests that drive the window from their
+	// own goroutine set it long and refresh by hand.
+	supervisorEvery time.Duration
+
 	keys      *keyRouter
 	shortcuts map[string]func()
 	card      *verdictCard

@@ -61,6 +61,9 @@ func newFixture(t *testing.T) *fixture {
 	w := test.NewWindow(nil)
 	w.Resize(fyne.NewSize(1366, 768))
 	f.c = NewCounter(a, w, d)
+	// The test drives the window from its own goroutine: no refresh may run
+	// beside it (the app runs both on Fyne's one UI goroutine).
+	f.c.supervisorEvery = time.Hour
 	t.Cleanup(func() { // before the database closes: no refresh may outlive the test
 		for _, v := range f.c.supervisors {
 			v.close()

@@ -1,6 +1,7 @@
 package app
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -122,7 +123,7 @@ func (c *Counter) OpenSupervisor() *supervisorView {
 	ctx, stop := context.WithCancel(context.Background())
 	v.win.SetOnClosed(stop)
 	go func() {
-		t := time.NewTicker(2 * time.Second)
+		t := time.NewTicker(cmp.Or(c.supervisorEvery, 2*time.Second))
 		defer t.Stop()
 		for {
 			select {
