@@ -103,12 +103,7 @@ func (f *fixture) code(name string) string {
 // letting the router's timer run when the pause is long.
 func (f *fixture) keys(field *scanEntry, text string, gap time.Duration, enter bool) {
 	for _, r := range text {
-		f.keyTime = f.keyTime.Add(gap)
-		if f.pending != nil && gap > f.c.keys.det.MaxGap {
-			p := f.pending
-			f.pending = nil
-			p()
-		}
+		f.pause(gap)
 		field.TypedRune(r)
 	}
 	f.keyTime = f.keyTime.Add(gap)
@@ -118,6 +113,17 @@ func (f *fixture) keys(field *scanEntry, text string, gap time.Duration, enter b
 	f.keyTime = f.keyTime.Add(time.Second)
 	if f.pending != nil {
 		f.pending()
+	}
+}
+
+// pause lets gap pass before the next key, running the router's timer when
+// the pause is longer than a scanner's.
+func (f *fixture) pause(gap time.Duration) {
+	f.keyTime = f.keyTime.Add(gap)
+	if f.pending != nil && gap > f.c.keys.det.MaxGap {
+		p := f.pending
+		f.pending = nil
+		p()
 	}
 }
 

@@ -25,12 +25,7 @@ func (f *fixture) drive(w fyne.Window, text string, gap time.Duration, enter boo
 	f.c.keepFocus()
 	c := w.Canvas()
 	for _, r := range text {
-		f.keyTime = f.keyTime.Add(gap)
-		if f.pending != nil && gap > f.c.keys.det.MaxGap {
-			p := f.pending
-			f.pending = nil
-			p()
-		}
+		f.pause(gap)
 		// The driver reports the key itself first (Shift too), then the
 		// character, each to the focused widget or else to the window.
 		if unicode.IsUpper(r) {

@@ -1,11 +1,9 @@
 package pack
 
 import (
-	"archive/zip"
 	"bufio"
 	"context"
 	"fmt"
-	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -115,19 +113,7 @@ func tarGzBomb(t *testing.T, path string, files map[string][]byte, mib int) {
 // signedFiles is a real small pack's files, the manifest and its
 // signature among them.
 func signedFiles(t *testing.T) map[string][]byte {
-	dir := t.TempDir()
-	zr, err := zip.OpenReader(build(t, dir, signer, contents(9, 20)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer zr.Close()
-	files := map[string][]byte{}
-	for _, f := range zr.File {
-		rc, _ := f.Open()
-		files[f.Name], _ = io.ReadAll(rc)
-		rc.Close()
-	}
-	return files
+	return packFiles(t, build(t, t.TempDir(), signer, contents(9, 20)))
 }
 
 func only(files map[string][]byte, names ...string) map[string][]byte {

@@ -3,20 +3,17 @@ package report
 import (
 	"fmt"
 	"os"
+
+	"github.com/ghiseu/ghiseu/store"
 )
 
 // Create opens path for writing a report, emptying it, readable and
-// writable by its owner only whatever the umask: a report names the clerks.
-// A file that was already there is set to mode 0600 before anything is
-// written to it.
+// writable by its owner only whatever the umask (a report names the
+// clerks), also when the file was already there with a wider mode.
 func Create(path string) (*os.File, error) {
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
+	f, err := store.CreatePrivate(path)
 	if err != nil {
 		return nil, fmt.Errorf("create report: %w", err)
-	}
-	if err := f.Chmod(0o600); err != nil {
-		f.Close()
-		return nil, fmt.Errorf("create report %s: %w", path, err)
 	}
 	return f, nil
 }
