@@ -60,6 +60,7 @@ type Counter struct {
 	shown    cardContent      // what the card shows, to repaint it in another language
 	current  *verdict.Verdict // the last scan's verdict, for the action buttons
 	lastCode string           // the last scanned code (or typed booking's reference), for an override
+	asking   *question        // a message or question over the window, answered from the keyboard
 }
 
 // NewCounter builds the counter screen into w.
@@ -98,6 +99,11 @@ func (c *Counter) routeKeys(w fyne.Window) {
 	}
 	w.Canvas().SetOnTypedRune(func(r rune) { c.keys.rune(to(), r) })
 	w.Canvas().SetOnTypedKey(func(ev *fyne.KeyEvent) {
+		if ev.Name == fyne.KeyEscape || ev.Name == fyne.KeyReturn || ev.Name == fyne.KeyEnter {
+			if c.answer(ev.Name != fyne.KeyEscape) { // a message over the window takes no focus: answered here
+				return
+			}
+		}
 		if f, ok := c.shortcuts[string(ev.Name)]; ok {
 			f()
 			return
@@ -308,6 +314,9 @@ func (c *Counter) Scan(code string) { c.checkIn(code, c.desk.CheckIn) }
 // booking's short reference or a person's name. The field empties, except
 // after a reference with a typo, whose text stays there to be corrected.
 func (c *Counter) Typed(text string) {
+	if strings.TrimSpace(text) == "" && c.answer(true) {
+		return
+	}
 	c.manual.SetText("")
 	if v, ok := c.checkIn(text, c.desk.CheckInTyped); ok && v.Name == verdict.ReferenceTypo {
 		c.manual.SetText(strings.TrimSpace(text))

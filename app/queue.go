@@ -37,7 +37,7 @@ func (c *Counter) CallNext() {
 		}, c.win)
 	d.SetConfirmText(c.t("ui.queue.call_anyway", nil))
 	d.SetDismissText(c.t("ui.accept.cancel", nil))
-	d.Show()
+	c.ask(d, c.callNext)
 }
 
 // callNext calls the first waiting person.

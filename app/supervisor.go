@@ -50,8 +50,7 @@ func (c *Counter) tell(title, detail string) {
 	msg.Wrapping = fyne.TextWrapWord
 	d := dialog.NewCustom(title, "OK", msg, c.win)
 	d.Resize(fyne.NewSize(520, 200))
-	d.SetOnClosed(func() { c.win.Canvas().Focus(c.manual) })
-	d.Show()
+	c.ask(d, func() {}) // Enter: OK
 }
 
 // askSupervisor asks for the supervisor password and opens the
