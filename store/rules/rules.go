@@ -61,6 +61,9 @@ func For(reason string, birth, day time.Time, fees Fees) Help {
 		h.Age = AgeOn(birth, day)
 	}
 	h.FeeLei, h.FeeNote = fee(h, reason, birth, day, fees)
+	if h.FeeLei == 0 { // nothing to pay: no proof of payment to check
+		h.Documents = withoutPayment(h.Documents)
+	}
 	switch {
 	case h.Age < 0 || h.Age >= 18:
 	case h.Age < 14:
@@ -108,6 +111,18 @@ func validity(h Help) (years int, unlimited bool) {
 		return 10, false
 	}
 	return 0, true
+}
+
+// withoutPayment is docs less the proofs of payment (a new slice: the
+// table is shared).
+func withoutPayment(docs []string) []string {
+	var out []string
+	for _, d := range docs {
+		if d != "doc.payment" && d != "doc.payment_if_due" {
+			out = append(out, d)
+		}
+	}
+	return out
 }
 
 // AgeOn is the age in whole years on day of a person born on birth.

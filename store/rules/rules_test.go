@@ -86,3 +86,36 @@ func TestEveryReasonHasTranslatedDocuments(t *testing.T) {
 		}
 	}
 }
+
+// A free card asks for no proof of payment; one that costs does.
+func TestPaymentProofOnlyWhenThereIsAFee(t *testing.T) {
+	day := date("2026-11-23")
+	free := DefaultFees
+	free.CEI = 0
+	for _, tt := range []struct {
+		name, reason, born string
+		fees               Fees
+		proof              bool
+	}{
+		{"13, turning 14 in 30 days: free", "turning_14", "2012-12-23", DefaultFees, false},
+		{"13, turning 14 in 31 days: pays", "turning_14", "2012-12-24", DefaultFees, true},
+		{"18: first CEI free", "expiry", "2008-11-23", DefaultFees, false},
+		{"lost: pays", "lost", "1980-01-01", DefaultFees, true},
+		{"child under 14: pays", "child_under_14", "2015-06-01", DefaultFees, true},
+		{"child under 14, the office's fee 0", "child_under_14", "2015-06-01", free, false},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			h := For(tt.reason, date(tt.born), day, tt.fees)
+			proof := false
+			for _, d := range h.Documents {
+				proof = proof || d == "doc.payment" || d == "doc.payment_if_due"
+			}
+			if proof != tt.proof || (h.FeeLei > 0) != tt.proof {
+				t.Fatalf("fee %d lei, proof of payment listed %v: %v", h.FeeLei, proof, h.Documents)
+			}
+		})
+	}
+	if h := For("lost", date("1980-01-01"), day, free); len(documents["lost"]) != 5 || len(h.Documents) != 4 {
+		t.Fatalf("the shared table changed: %v", documents["lost"])
+	}
+}
