@@ -412,8 +412,12 @@ func (e *env) list(args []string) error {
 			fmt.Fprintln(e.out, i18n.T(e.lang, "cli.list.empty", map[string]string{"day": day}))
 		}
 		for _, r := range rows {
+			state := i18n.T(e.lang, "state."+string(r.State), nil)
+			if r.Status == store.Cancelled || r.Status == store.Replaced { // as the counter's day list says
+				state = i18n.T(e.lang, "status."+string(r.Status), nil)
+			}
 			fmt.Fprintf(e.out, "%s  %s  %s  %s  %s  %s\n", r.SlotStart.Format("15:04"), pad(r.Ref, rescode.MinReference),
-				pad(i18n.T(e.lang, "kind."+string(r.Kind), nil), 11), pad(i18n.T(e.lang, "state."+string(r.State), nil), 9),
+				pad(i18n.T(e.lang, "kind."+string(r.Kind), nil), 11), pad(state, 9),
 				pad(r.Name, 28), i18n.T(e.lang, "reason."+r.Reason, nil))
 		}
 		return nil

@@ -224,3 +224,31 @@ func TestParseTime(t *testing.T) {
 		t.Error("ParseTime accepted \"tomorrow\"")
 	}
 }
+
+// A cancelled booking is listed as cancelled, in text as in JSON, never as
+// expected.
+func TestListShowsCancelled(t *testing.T) {
+	db := newDemo(t)
+	for _, tt := range []struct{ lang, want string }{{"ro", "Anulată"}, {"en", "Cancelled"}} {
+		_, out, _ := run(t, db, "list", "--at", "08:00", "--lang", tt.lang)
+		var line string
+		for _, l := range strings.Split(out, "\n") {
+			if strings.Contains(l, "Moldovan Radu") {
+				line = l
+			}
+		}
+		if !strings.Contains(line, tt.want) || strings.Contains(line, map[string]string{"ro": "Așteptat", "en": "Expected"}[tt.lang]) {
+			t.Errorf("%s: the cancelled booking is listed as %q", tt.lang, line)
+		}
+	}
+	_, out, _ := run(t, db, "list", "--json", "--at", "08:00")
+	var rows []struct{ Name, Status string }
+	if err := json.Unmarshal([]byte(out), &rows); err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range rows {
+		if r.Name == "Moldovan Radu" && r.Status != "cancelled" {
+			t.Fatalf("--json: status %q", r.Status)
+		}
+	}
+}
