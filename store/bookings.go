@@ -8,14 +8,14 @@ import (
 	"time"
 )
 
-const bookingColumns = `id, office, day, slot_start, slot_minutes, kind, name, reason, status, birth_date, ready_on, code`
+const bookingColumns = `id, office, day, slot_start, slot_minutes, kind, name, reason, status, birth_date, ready_on, code, document, pickup_office`
 
 func scanBooking(row interface{ Scan(...any) error }) (Booking, error) {
 	var b Booking
 	var start int64
 	var code sql.NullString
 	err := row.Scan(&b.ID, &b.Office, &b.Day, &start, &b.SlotMinutes, &b.Kind,
-		&b.Name, &b.Reason, &b.Status, &b.BirthDate, &b.ReadyOn, &code)
+		&b.Name, &b.Reason, &b.Status, &b.BirthDate, &b.ReadyOn, &code, &b.Document, &b.PickupOffice)
 	b.SlotStart = time.Unix(start, 0)
 	b.Code = code.String
 	return b, err
@@ -28,14 +28,15 @@ func (db *DB) PutBookings(ctx context.Context, bs []Booking) error {
 }
 
 const upsertBooking = `INSERT INTO bookings (` + bookingColumns + `)
-	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULLIF(?, ''))` + upsertTail
+	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULLIF(?, ''), ?, ?)` + upsertTail
 
 const upsertTail = `
 	ON CONFLICT (id) DO UPDATE SET office = excluded.office, day = excluded.day,
 		slot_start = excluded.slot_start, slot_minutes = excluded.slot_minutes,
 		kind = excluded.kind, name = excluded.name, reason = excluded.reason,
 		status = excluded.status, birth_date = excluded.birth_date,
-		ready_on = excluded.ready_on, code = coalesce(excluded.code, code)`
+		ready_on = excluded.ready_on, code = coalesce(excluded.code, code),
+		document = excluded.document, pickup_office = excluded.pickup_office`
 
 func putBookingsTx(ctx context.Context, t *sql.Tx, bs []Booking) error {
 	st, err := t.PrepareContext(ctx, upsertBooking)
@@ -56,7 +57,7 @@ func putBooking(ctx context.Context, st *sql.Stmt, b Booking) error {
 		b.Status = Confirmed
 	}
 	_, err := st.ExecContext(ctx, b.ID, b.Office, b.Day, b.SlotStart.Unix(), b.SlotMinutes,
-		b.Kind, b.Name, b.Reason, b.Status, b.BirthDate, b.ReadyOn, b.Code)
+		b.Kind, b.Name, b.Reason, b.Status, b.BirthDate, b.ReadyOn, b.Code, b.Document, b.PickupOffice)
 	if err != nil {
 		return fmt.Errorf("put booking %s: %w", b.ID, err)
 	}

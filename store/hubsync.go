@@ -192,12 +192,13 @@ func acceptWalkIn(ctx context.Context, t *sql.Tx, x Exchange, b Booking) (Result
 		return r, false, err
 	}
 	res, err := t.ExecContext(ctx, `INSERT INTO bookings (`+bookingColumns+`, owner)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, '', ?)
 		ON CONFLICT (id) DO UPDATE SET day = excluded.day, slot_start = excluded.slot_start,
-			slot_minutes = excluded.slot_minutes, name = excluded.name, reason = excluded.reason, owner = excluded.owner
-		WHERE (day, slot_start, slot_minutes, name, reason, owner) IS NOT
-			(excluded.day, excluded.slot_start, excluded.slot_minutes, excluded.name, excluded.reason, excluded.owner)`,
-		b.ID, b.Office, b.Day, b.SlotStart.Unix(), b.SlotMinutes, b.Kind, b.Name, b.Reason, b.Status, "", "", x.Counter)
+			slot_minutes = excluded.slot_minutes, name = excluded.name, reason = excluded.reason,
+			document = excluded.document, owner = excluded.owner
+		WHERE (day, slot_start, slot_minutes, name, reason, document, owner) IS NOT
+			(excluded.day, excluded.slot_start, excluded.slot_minutes, excluded.name, excluded.reason, excluded.document, excluded.owner)`,
+		b.ID, b.Office, b.Day, b.SlotStart.Unix(), b.SlotMinutes, b.Kind, b.Name, b.Reason, b.Status, "", "", b.Document, x.Counter)
 	if err != nil {
 		return Result{}, false, fmt.Errorf("store walk-in %s: %w", b.ID, err)
 	}

@@ -156,6 +156,34 @@ var migrations = []string{
 	-- The hub link of before enrolment strings: an address and a token in
 	-- clear, without the hub's fingerprint. Such a counter is enrolled again.
 	DELETE FROM settings WHERE key IN ('hub_url', 'hub_token');`,
+
+	// 7: the seeds' rules (issue 14). A booking knows the card applied for
+	// (CEI, CIS or CIP) and the other office chosen for its pickup; the
+	// clerk may refuse a person with a reason (missing documents, data that
+	// does not match), which cancels the booking: the log is copied into a
+	// table that allows the new event type, keeping every event and its seq.
+	`ALTER TABLE bookings ADD COLUMN document TEXT NOT NULL DEFAULT '';
+	ALTER TABLE bookings ADD COLUMN pickup_office TEXT NOT NULL DEFAULT '';
+	CREATE TABLE events_v7 (
+		seq         INTEGER PRIMARY KEY AUTOINCREMENT,
+		id          TEXT NOT NULL UNIQUE,
+		booking_id  TEXT NOT NULL,
+		type        TEXT NOT NULL CHECK (type IN ('arrived', 'no_show', 'picked_up', 'undone', 'called', 'served', 'refused')),
+		at          INTEGER NOT NULL,
+		counter     TEXT NOT NULL,
+		clerk       TEXT NOT NULL,
+		undoes      TEXT,
+		note        TEXT NOT NULL DEFAULT '',
+		received_at INTEGER,
+		synced      INTEGER NOT NULL DEFAULT 0,
+		parked      TEXT NOT NULL DEFAULT ''
+	);
+	INSERT INTO events_v7 (seq, id, booking_id, type, at, counter, clerk, undoes, note, received_at, synced, parked)
+		SELECT seq, id, booking_id, type, at, counter, clerk, undoes, note, received_at, synced, parked FROM events;
+	DROP TABLE events;
+	ALTER TABLE events_v7 RENAME TO events;
+	CREATE INDEX events_booking ON events (booking_id, seq);
+	CREATE INDEX events_outbox ON events (synced, seq);`,
 }
 
 // migrate applies the migrations the database has not seen, up to version

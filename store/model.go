@@ -40,6 +40,14 @@ type Booking struct {
 	Reason      string    `json:"reason"`               // a reason code, see assets/i18n "reason.*"
 	BirthDate   string    `json:"birth_date,omitempty"` // YYYY-MM-DD, for minors' rules and fees
 	ReadyOn     string    `json:"ready_on,omitempty"`   // pickups: YYYY-MM-DD of the "card ready" notice
+	// Document is the card applied for: "cei" (the default when empty),
+	// "cis" (a simple ID card) or "cip" (a provisional one); see rules.
+	Document string `json:"document,omitempty"`
+	// PickupOffice is set when the card is collected at another office than
+	// the one it was applied at (chosen only when applying): on an intake,
+	// the office chosen; on a pickup, the collecting office itself. Such a
+	// card comes 10 working days later (rules.PickupElsewhereDays).
+	PickupOffice string `json:"pickup_office,omitempty"`
 	Status      Status    `json:"status"`
 	Code        string    `json:"code,omitempty"` // the reservation code, when known (demo, issuing)
 }
@@ -60,6 +68,10 @@ const (
 	Undone   EventType = "undone"
 	Called   EventType = "called" // a clerk called the waiting person to the counter
 	Served   EventType = "served" // the clerk finished with them
+	// Refused: the clerk sent the person away and the booking is
+	// cancelled (the note says why: a cancellation reason such as
+	// "missing_documents" or "data_mismatch"); they must book anew.
+	Refused EventType = "refused"
 )
 
 // Event is one entry of the append-only log.
@@ -89,11 +101,14 @@ const (
 	Collected State = "picked_up"
 	InService State = "called" // called to a counter, being served
 	Done      State = "served"
+	Turned    State = "refused" // sent away by the clerk: the booking is cancelled
 )
 
 // Came reports whether the person came: arrived, called, served or
 // picked up.
-func (s State) Came() bool { return s == Present || s == InService || s == Done || s == Collected }
+func (s State) Came() bool {
+	return s == Present || s == InService || s == Done || s == Collected || s == Turned
+}
 
 // Derived is a booking's state together with the event that put it there.
 type Derived struct {
@@ -112,7 +127,7 @@ func (d Derived) Duplicate() bool { return d.Arrivals > 1 }
 
 // precedence orders the event types along a visit: arrived, called,
 // served, picked up. A later step outranks an earlier one.
-var precedence = map[EventType]int{Arrived: 1, Called: 2, Served: 3, PickedUp: 4}
+var precedence = map[EventType]int{Arrived: 1, Called: 2, Served: 3, Refused: 4, PickedUp: 5}
 
 // Effective is what stands of a booking's events: every event that is not
 // an undo and was not undone.
@@ -202,6 +217,8 @@ func stateAfter(t EventType) State {
 		return InService
 	case Served:
 		return Done
+	case Refused:
+		return Turned
 	}
 	return Expected
 }

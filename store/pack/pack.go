@@ -106,6 +106,9 @@ type Booking struct {
 	BirthDate   string    `json:"birth_date,omitempty"`
 	ReadyOn     string    `json:"ready_on,omitempty"`
 	Status      string    `json:"status,omitempty"`
+	// Document and PickupOffice: see store.Booking (absent in older packs).
+	Document     string `json:"document,omitempty"`
+	PickupOffice string `json:"pickup_office,omitempty"`
 }
 
 // Ref is one line of cancelled.jsonl or revoked.jsonl.
@@ -203,5 +206,6 @@ func writeRefs(w io.Writer, ids []string) error {
 // FromStore turns a stored booking into a pack line.
 func FromStore(b store.Booking) Booking {
 	return Booking{ID: b.ID, SlotStart: b.SlotStart, SlotMinutes: b.SlotMinutes, Kind: string(b.Kind),
-		Name: b.Name, Reason: b.Reason, BirthDate: b.BirthDate, ReadyOn: b.ReadyOn, Status: string(b.Status)}
+		Name: b.Name, Reason: b.Reason, BirthDate: b.BirthDate, ReadyOn: b.ReadyOn, Status: string(b.Status),
+		Document: b.Document, PickupOffice: b.PickupOffice}
 }

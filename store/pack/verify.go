@@ -287,7 +287,8 @@ func (p *bookingParser) parse(line []byte) (store.Booking, error) {
 	}
 	b := store.Booking{ID: l.ID, Office: p.office, SlotStart: l.SlotStart, SlotMinutes: l.SlotMinutes,
 		Kind: store.Kind(l.Kind), Name: l.Name, Reason: l.Reason, BirthDate: l.BirthDate,
-		ReadyOn: l.ReadyOn, Status: store.Status(l.Status), Day: l.SlotStart.Format(time.DateOnly)}
+		ReadyOn: l.ReadyOn, Status: store.Status(l.Status), Day: l.SlotStart.Format(time.DateOnly),
+		Document: l.Document, PickupOffice: l.PickupOffice}
 	return b, check(b, p.from, p.to)
 }
 
