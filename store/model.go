@@ -40,6 +40,8 @@ type Booking struct {
 	Reason      string    `json:"reason"`               // a reason code, see assets/i18n "reason.*"
 	BirthDate   string    `json:"birth_date,omitempty"` // YYYY-MM-DD, for minors' rules and fees
 	ReadyOn     string    `json:"ready_on,omitempty"`   // pickups: YYYY-MM-DD of the "card ready" notice
+	Status      Status    `json:"status"`
+	Code        string    `json:"code,omitempty"` // the reservation code, when known (demo, issuing)
 	// Document is the card applied for: "cei" (the default when empty),
 	// "cis" (a simple ID card) or "cip" (a provisional one); see rules.
 	Document string `json:"document,omitempty"`
@@ -48,8 +50,6 @@ type Booking struct {
 	// the office chosen; on a pickup, the collecting office itself. Such a
 	// card comes 10 working days later (rules.PickupElsewhereDays).
 	PickupOffice string `json:"pickup_office,omitempty"`
-	Status      Status    `json:"status"`
-	Code        string    `json:"code,omitempty"` // the reservation code, when known (demo, issuing)
 }
 
 // SlotEnd is when the booked slot ends.
