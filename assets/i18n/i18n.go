@@ -2,7 +2,13 @@
 // assets/translations/<lang>.json as key → template; a template names its
 // arguments in braces, with an optional format for times given in RFC 3339:
 // {at:time} (10:12), {slot:date} (mar. 25 nov.), {slot:datetime},
-// {until:fulldate} (25 nov. 2030).
+// {until:fulldate} (25 nov. 2030). A number that counts something names
+// the thing's forms after a '#', one per plural category of the language,
+// and is shown with the form its number takes: in Romanian one, few and
+// other ({years#an|ani|de ani}: 1 an, 2 ani, 20 de ani, 101 ani), in
+// English one and other ({years#year|years}). A value ending in a dot (an
+// abbreviated month) takes the place of a dot that follows it in the
+// template: never "nov..".
 package i18n
 
 import (
@@ -10,6 +16,7 @@ import (
 	"fmt"
 	"path"
 	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -92,7 +99,7 @@ func Has(l Lang, key string) bool {
 	return ok
 }
 
-var placeholder = regexp.MustCompile(`\{([a-z_]+)(?::([a-z]+))?\}`)
+var placeholder = regexp.MustCompile(`\{([a-z_]+)(?::([a-z]+)|#([^{}]*))?\}`)
 
 // T translates key into l with the given arguments. A missing key gives the
 // key itself, so that a gap shows instead of hiding.
@@ -102,21 +109,62 @@ func T(l Lang, key string, args map[string]string) string {
 	if !ok {
 		return key
 	}
-	return placeholder.ReplaceAllStringFunc(msg, func(m string) string {
-		sub := placeholder.FindStringSubmatch(m)
-		v, ok := args[sub[1]]
-		if !ok {
-			return m
+	var b strings.Builder
+	last := 0
+	for _, m := range placeholder.FindAllStringSubmatchIndex(msg, -1) {
+		b.WriteString(msg[last:m[0]])
+		last = m[1]
+		v, ok := args[msg[m[2]:m[3]]]
+		switch {
+		case !ok:
+			v = msg[m[0]:m[1]]
+		case m[4] >= 0:
+			if t, err := time.Parse(time.RFC3339, v); err == nil {
+				v = Time(l, t, msg[m[4]:m[5]])
+			}
+		case m[6] >= 0:
+			v = counted(l, v, strings.Split(msg[m[6]:m[7]], "|"))
 		}
-		if sub[2] == "" {
-			return v
+		b.WriteString(v)
+		if strings.HasSuffix(v, ".") && strings.HasPrefix(msg[last:], ".") {
+			last++ // "25 nov." ends the sentence
 		}
-		t, err := time.Parse(time.RFC3339, v)
-		if err != nil {
-			return v
+	}
+	b.WriteString(msg[last:])
+	return b.String()
+}
+
+// counted is the number n followed by the one of forms its number takes
+// in l (see Plural); n as it is when it is no whole number.
+func counted(l Lang, n string, forms []string) string {
+	k, err := strconv.Atoi(strings.TrimSpace(n))
+	if err != nil {
+		return n
+	}
+	return n + " " + forms[min(Plural(l, k), len(forms)-1)]
+}
+
+// Plural is the plural category of the number n in l, the index of its
+// form: in Romanian 0 for one (1), 1 for few (0, and 2 to 19 after the
+// hundreds: 2 ani, 119 ani), 2 for the others, which take "de" (20 de ani,
+// 100 de ani); in English 0 for one, 1 for the others.
+func Plural(l Lang, n int) int {
+	if n < 0 {
+		n = -n
+	}
+	if l == Romanian {
+		switch r := n % 100; {
+		case n == 1:
+			return 0
+		case n == 0 || r >= 1 && r <= 19:
+			return 1
 		}
-		return Time(l, t, sub[2])
-	})
+		return 2
+	}
+	if n == 1 {
+		return 0
+	}
+	return 1
 }
 
 // Time formats t in l: "time" (10:12), "date" (mar. 25 nov.), "datetime"

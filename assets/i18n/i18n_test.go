@@ -3,6 +3,8 @@ package i18n
 import (
 	"bytes"
 	"encoding/json"
+	"regexp"
+	"strings"
 	"testing"
 	"time"
 
@@ -33,6 +35,20 @@ func TestT(t *testing.T) {
 		{English, "no.such.key", nil, "no.such.key"},
 		{Romanian, "help.valid", map[string]string{"years": "10", "until": slot}, "Cartea nouă: valabilă 10 ani, până la 25 nov. 2026"},
 		{English, "verdict.wrong_office.detail", nil, "The booking is at office {office}."},
+		// An abbreviated month ends the sentence with its own dot.
+		{Romanian, "verdict.not_ready.detail", map[string]string{"from": slot}, "Se poate ridica începând cu mie. 25 nov."},
+		{English, "verdict.not_ready.detail", map[string]string{"from": slot}, "It can be collected from Wed 25 Nov."},
+		// Numbers take the form of their plural category.
+		{Romanian, "help.valid", map[string]string{"years": "1", "until": slot}, "Cartea nouă: valabilă 1 an, până la 25 nov. 2026"},
+		{English, "help.valid", map[string]string{"years": "1", "until": slot}, "New card: valid 1 year, until 25 Nov 2026"},
+		{English, "help.valid", map[string]string{"years": "5", "until": slot}, "New card: valid 5 years, until 25 Nov 2026"},
+		{Romanian, "help.fingerprints", map[string]string{"age": "1"}, "1 an: se iau amprentele"},
+		{Romanian, "help.no_fingerprints", map[string]string{"age": "12"}, "12 ani: fără amprente"},
+		{Romanian, "help.fingerprints", map[string]string{"age": "20"}, "20 de ani: se iau amprentele"},
+		{Romanian, "help.fingerprints", map[string]string{"age": "101"}, "101 ani: se iau amprentele"},
+		{Romanian, "ui.too_long", map[string]string{"max": "64"}, "cel mult 64 de caractere"},
+		{English, "ui.too_long", map[string]string{"max": "1"}, "at most 1 character"},
+		{Romanian, "ui.too_long", map[string]string{"max": "lots"}, "cel mult lots"},
 	}
 	for _, tt := range tests {
 		if got := T(tt.lang, tt.key, tt.args); got != tt.want {
@@ -86,6 +102,45 @@ func TestNoKeyTwice(t *testing.T) {
 			var v any
 			if err := dec.Decode(&v); err != nil {
 				t.Fatal(err)
+			}
+		}
+	}
+}
+
+func TestPlural(t *testing.T) {
+	for _, tt := range []struct {
+		lang Lang
+		n    []int
+		want int
+	}{
+		{Romanian, []int{1}, 0},
+		{Romanian, []int{0, 2, 19, 101, 119, 1002}, 1},
+		{Romanian, []int{20, 25, 99, 100, 120, 1000}, 2},
+		{English, []int{1}, 0},
+		{English, []int{0, 2, 20, 101}, 1},
+	} {
+		for _, n := range tt.n {
+			if got := Plural(tt.lang, n); got != tt.want {
+				t.Errorf("Plural(%s, %d) = %d, want %d", tt.lang, n, got, tt.want)
+			}
+		}
+	}
+}
+
+// Every counted placeholder names one form per plural category, and a
+// number is never glued to a plural noun by hand.
+func TestCountedForms(t *testing.T) {
+	bare := regexp.MustCompile(`\{[a-z_]+\} (ani|de ani|years|caractere|characters|programări|bookings|octeți|bytes)\b`)
+	for l, forms := range map[Lang]int{Romanian: 3, English: 2} {
+		loadOnce.Do(load)
+		for k, msg := range catalog[l] {
+			for _, m := range placeholder.FindAllStringSubmatch(msg, -1) {
+				if m[3] != "" && len(strings.Split(m[3], "|")) != forms {
+					t.Errorf("%s %s: %q has not %d forms", l, k, m[0], forms)
+				}
+			}
+			if bare.MatchString(msg) {
+				t.Errorf("%s %s: a number with a fixed plural: %q", l, k, msg)
 			}
 		}
 	}

@@ -58,6 +58,8 @@ func detailKey(v Verdict) string {
 		return key + ".check"
 	case v.Name == NotReady && v.Details["from"] == "":
 		return key + ".unknown"
+	case v.Details["counter"] == store.SystemCounter: // the hub's own record names no counter
+		return key + ".hub"
 	}
 	return key + ".detail"
 }

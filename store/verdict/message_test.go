@@ -198,3 +198,25 @@ func TestEveryVerdictMessageIsFilled(t *testing.T) {
 		}
 	}
 }
+
+// An arrival the hub recorded itself (counter "system", in old logs) names
+// the hub in words, never "counter system".
+func TestHubRecordNamesNoCounter(t *testing.T) {
+	at := time.Date(2026, 11, 23, 9, 5, 0, 0, time.UTC).Format(time.RFC3339)
+	for _, n := range []verdict.Name{verdict.AlreadyArrived, verdict.AlreadyPickedUp} {
+		for _, tt := range []struct {
+			counter string
+			want    map[i18n.Lang]string
+		}{
+			{"2", map[i18n.Lang]string{i18n.Romanian: "ghișeul 2", i18n.English: "counter 2"}},
+			{store.SystemCounter, map[i18n.Lang]string{i18n.Romanian: "hubul biroului", i18n.English: "office hub"}},
+		} {
+			v := verdict.Verdict{Name: n, Details: map[string]string{"at": at, "counter": tt.counter}}
+			for l, want := range tt.want {
+				if d := v.Message(l).Detail; !strings.Contains(d, want) || strings.Contains(d, "system") {
+					t.Errorf("%s, counter %s, %s: %q", n, tt.counter, l, d)
+				}
+			}
+		}
+	}
+}
