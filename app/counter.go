@@ -299,7 +299,7 @@ func (c *Counter) toggleLanguage() {
 }
 
 func (c *Counter) idle() {
-	c.shown = cardContent{Title: c.t("ui.scan.waiting", nil), Detail: c.t("ui.scan.waiting.detail", nil)}
+	c.shown = c.idleContent()
 	if c.card != nil {
 		c.card.Show(c.shown)
 	}

@@ -29,6 +29,11 @@ func (c *Counter) askSignIn() {
 		d.Hide()
 		c.desk.Clerk = n
 		c.app.Preferences().SetString("clerk", n)
+		// The new shift starts on the idle card: neither the prompt to sign
+		// in nor the previous clerk's last verdict (nor its person, for the
+		// buttons) stays.
+		c.current, c.lastCode = nil, ""
+		c.idle()
 		c.build()
 	}
 	name.OnSubmitted = func(string) { submit() }
@@ -43,6 +48,16 @@ func (c *Counter) askSignIn() {
 	d.Resize(d.MinSize().AddWidthHeight(240, 0))
 	c.modal(d, name)
 	c.win.Canvas().Focus(name)
+}
+
+// idleContent is the card while nothing is scanned: the reader ready for
+// the clerk signed in or, with nobody signed in, how to sign in first (a
+// scan would not be recorded).
+func (c *Counter) idleContent() cardContent {
+	if c.desk.Clerk == "" {
+		return cardContent{Title: c.t("ui.signin.first", nil), Detail: c.t("ui.signin.first.detail", nil)}
+	}
+	return cardContent{Title: c.t("ui.scan.waiting", nil), Detail: c.t("ui.scan.ready", map[string]string{"clerk": c.desk.Clerk})}
 }
 
 // signedIn reports whether a clerk has signed in, and says so when not,
