@@ -15,8 +15,28 @@ import (
 	"github.com/ghiseu/ghiseu/store/desk"
 )
 
-// filterStates are the day list's filter choices after "all", in order.
-var filterStates = []store.State{store.Expected, store.Present, store.Absent, store.Collected}
+// filterStates are the day list's filter choices after "all", in order,
+// by state; the last choice, cancelled, is by the booking's status.
+var filterStates = []store.State{store.Expected, store.Present, store.InService, store.Done, store.Absent, store.Collected}
+
+// cancelled reports whether the booking no longer stands: cancelled or
+// replaced in the booking system, or refused at a counter.
+func cancelled(r desk.Row) bool {
+	return r.Status == store.Cancelled || r.Status == store.Replaced || r.State == store.Turned
+}
+
+// shows reports whether the filter choice i (0: all; see filterStates,
+// then cancelled) keeps the row. A cancelled booking is no longer
+// expected: it shows under cancelled only.
+func shows(i int, r desk.Row) bool {
+	switch {
+	case i == 0:
+		return true
+	case i > len(filterStates):
+		return cancelled(r)
+	}
+	return r.State == filterStates[i-1] && !cancelled(r)
+}
 
 // dayList is today's bookings by slot, with their state, a state filter and
 // a name search.
@@ -24,7 +44,7 @@ type dayList struct {
 	c      *Counter
 	all    []desk.Row
 	shown  []desk.Row
-	state  store.State // "" for all
+	choice int // the filter's choice: 0 for all, see shows
 	search *scanEntry
 	filter *widget.Select
 	count  *widget.Label
@@ -43,11 +63,12 @@ func newDayList(c *Counter) *dayList {
 	for _, s := range filterStates {
 		options = append(options, c.t("state."+string(s), nil))
 	}
+	options = append(options, c.t("status.cancelled", nil))
 	d.filter = widget.NewSelect(options, func(choice string) {
-		d.state = ""
-		for i, o := range options[1:] {
+		d.choice = 0
+		for i, o := range options {
 			if o == choice {
-				d.state = filterStates[i]
+				d.choice = i
 			}
 		}
 		d.apply()
@@ -127,7 +148,7 @@ func (d *dayList) apply() {
 	q := i18n.Fold(d.search.Text) // clerks type names without diacritics
 	d.shown = d.shown[:0]
 	for _, r := range d.all {
-		if d.state != "" && r.State != d.state {
+		if !shows(d.choice, r) {
 			continue
 		}
 		if q != "" && !strings.Contains(i18n.Fold(r.Name), q) && !refStarts(r.Ref, q) {
