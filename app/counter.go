@@ -165,6 +165,7 @@ func (c *Counter) bindShortcuts() {
 
 // build lays out the window in the current language.
 func (c *Counter) build() {
+	speakFyne(c.lang) // Fyne's own dialogs too
 	c.card = newVerdictCard()
 	c.manual = newScanEntry(c.keys, c.shortcuts)
 	c.manual.SetPlaceHolder(c.t("ui.manual.placeholder", nil))

@@ -184,3 +184,25 @@ func Time(l Lang, t time.Time, format string) string {
 	}
 	return clock
 }
+
+// fynePrefix marks the messages of Fyne's own widgets and dialogs (the file
+// chooser, the error and confirmation dialogs, a field's menu) in the
+// catalogs: "fyne.Cancel" is Fyne's "Cancel".
+const fynePrefix = "fyne."
+
+// Fyne is l's translation of Fyne's own messages, as a go-i18n message file
+// (JSON, message ID → text) for fyne.io/fyne/v2/lang.
+func Fyne(l Lang) []byte {
+	loadOnce.Do(load)
+	m := map[string]string{}
+	for k, v := range catalog[l] {
+		if id, ok := strings.CutPrefix(k, fynePrefix); ok {
+			m[id] = v
+		}
+	}
+	data, err := json.Marshal(m)
+	if err != nil { // a map of strings always marshals
+		panic(fmt.Sprintf("i18n: fyne messages: %v", err))
+	}
+	return data
+}

@@ -145,3 +145,22 @@ func TestCountedForms(t *testing.T) {
 		}
 	}
 }
+
+// Fyne's messages come out of the catalogs without their prefix, in each
+// language.
+func TestFyneMessages(t *testing.T) {
+	for l, want := range map[Lang]string{Romanian: "Renunță", English: "Cancel"} {
+		var m map[string]string
+		if err := json.Unmarshal(Fyne(l), &m); err != nil {
+			t.Fatal(err)
+		}
+		if m["Cancel"] != want || m["file.name"] == "" || len(m) < 20 {
+			t.Errorf("%s: Cancel %q, file.name %q, %d messages", l, m["Cancel"], m["file.name"], len(m))
+		}
+		for id := range m {
+			if strings.HasPrefix(id, "fyne.") || strings.HasPrefix(id, "ui.") {
+				t.Errorf("%s: %q is not one of Fyne's messages", l, id)
+			}
+		}
+	}
+}
