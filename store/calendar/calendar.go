@@ -64,16 +64,23 @@ func (d *Duration) UnmarshalText(b []byte) error {
 
 // Calendar is one office's settings for time.
 type Calendar struct {
-	Office       string   `json:"office"`
-	OfficeName   string   `json:"office_name"`
-	TimeZone     string   `json:"time_zone"`
-	SlotMinutes  int      `json:"slot_minutes"`   // one intake, 20 by default (15 at some offices)
-	PickupMinute int      `json:"pickup_minutes"` // one pickup slot
-	Capacity     int      `json:"capacity"`       // bookings of a kind per slot (counters); 1 when 0
-	Intake       Week     `json:"intake"`         // by appointment
-	Pickup       Week     `json:"pickup"`         // pickups of finished cards
-	WalkIn       Week     `json:"walk_in"`        // special situations, no appointment
-	Closed       []string `json:"closed"`         // extra closed days, YYYY-MM-DD
+	Office       string `json:"office"`
+	OfficeName   string `json:"office_name"`
+	TimeZone     string `json:"time_zone"`
+	SlotMinutes  int    `json:"slot_minutes"`   // one intake, 20 by default (15 at some offices)
+	PickupMinute int    `json:"pickup_minutes"` // one pickup slot
+	Capacity     int    `json:"capacity"`       // bookings of a kind per slot (counters); 1 when 0
+	Intake       Week   `json:"intake"`         // by appointment
+	Pickup       Week   `json:"pickup"`         // pickups of finished cards
+	WalkIn       Week   `json:"walk_in"`        // special situations, no appointment
+	// Services say, per service, whether it is by appointment, only
+	// without appointment (in its own hours) or a pickup; none: see
+	// AllServices.
+	Services []Service `json:"services,omitempty"`
+	// Priority are the intake hours whose slots are reserved for priority
+	// cases: expiring IDs and 14-year-olds (rules.PriorityCase).
+	Priority Week     `json:"priority,omitempty"`
+	Closed   []string `json:"closed"` // extra closed days, YYYY-MM-DD
 	// NotHolidays lists public holidays this office works on anyway
 	// (a law that changed before this program did).
 	NotHolidays    []string `json:"not_holidays"`
@@ -105,6 +112,7 @@ func Default() Calendar {
 		Intake:      Week{"mon": morning, "tue": morning, "wed": morning, "thu": {w("13:00", "17:00")}},
 		WalkIn:      Week{"thu": {w("08:30", "10:00")}},
 		Pickup:      Week{"fri": {w("08:30", "12:00")}},
+		Services:    DefaultServices(),
 		BookingDays: 30, ConfirmTimeout: Duration(15 * time.Minute),
 		EarlyGrace: Duration(15 * time.Minute), LateGrace: Duration(10 * time.Minute),
 		NoShowAfter: Duration(10 * time.Minute), PickupWorkDays: 2,
@@ -131,16 +139,12 @@ func (c *Calendar) Validate() error {
 		return fmt.Errorf("office %s: slot lengths and the booking window must be positive", c.Office)
 	}
 	for name, week := range map[string]Week{"intake": c.Intake, "pickup": c.Pickup, "walk_in": c.WalkIn} {
-		for day, ws := range week {
-			if !strings.Contains(strings.Join(weekdayKeys[:], " "), day) {
-				return fmt.Errorf("office %s: %s hours: unknown weekday %q", c.Office, name, day)
-			}
-			for _, w := range ws {
-				if w.End <= w.Start {
-					return fmt.Errorf("office %s: %s hours on %s: %s-%s is empty", c.Office, name, day, w.Start, w.End)
-				}
-			}
+		if err := c.validateWeek(name, week); err != nil {
+			return err
 		}
+	}
+	if err := c.validateServices(); err != nil {
+		return err
 	}
 	if c.WaitAmber < 0 || c.WaitRed < 0 {
 		return fmt.Errorf("office %s: wait thresholds must not be negative", c.Office)
@@ -151,6 +155,21 @@ func (c *Calendar) Validate() error {
 	for _, d := range append(append([]string{}, c.Closed...), c.NotHolidays...) {
 		if _, err := time.Parse(time.DateOnly, d); err != nil {
 			return fmt.Errorf("office %s: day %q: want YYYY-MM-DD", c.Office, d)
+		}
+	}
+	return nil
+}
+
+// validateWeek checks a week's weekdays and windows.
+func (c Calendar) validateWeek(name string, week Week) error {
+	for day, ws := range week {
+		if !strings.Contains(strings.Join(weekdayKeys[:], " "), day) {
+			return fmt.Errorf("office %s: %s hours: unknown weekday %q", c.Office, name, day)
+		}
+		for _, w := range ws {
+			if w.End <= w.Start {
+				return fmt.Errorf("office %s: %s hours on %s: %s-%s is empty", c.Office, name, day, w.Start, w.End)
+			}
 		}
 	}
 	return nil

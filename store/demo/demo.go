@@ -44,13 +44,16 @@ func Keyring() rescode.Keyring {
 }
 
 // Calendar is SPCLEP Dumbrăvița's, open every day for intake, pickups and
-// walk-ins.
+// walk-ins (every walk-in service in the mornings).
 func Calendar() calendar.Calendar {
 	c := calendar.Default()
 	morning := []calendar.Window{{Start: 8*60 + 30, End: 13 * 60}}
 	c.Intake, c.Pickup, c.WalkIn = calendar.Week{}, calendar.Week{}, calendar.Week{}
 	for _, d := range []string{"mon", "tue", "wed", "thu", "fri", "sat", "sun"} {
 		c.Intake[d], c.Pickup[d], c.WalkIn[d] = morning, morning, morning
+	}
+	for i := range c.Services { // every walk-in service in the walk-in hours
+		c.Services[i].Hours = nil
 	}
 	return c
 }

@@ -37,8 +37,8 @@ func (d *Desk) WalkIn(ctx context.Context, name, reason string) (verdict.Verdict
 	if err := d.mayRecord("walk-in"); err != nil {
 		return verdict.Verdict{}, err
 	}
-	if !d.Cal.InWindow(d.Cal.WalkIn, now) {
-		return verdict.Verdict{}, ErrNotWalkInTime
+	if _, err := d.Cal.WalkInService(reason, now); err != nil { // only the walk-in services, in their hours
+		return verdict.Verdict{}, fmt.Errorf("%w: %w", ErrNotWalkInTime, err)
 	}
 	e := d.event(b.ID, store.Arrived, now)
 	e.Note = "walk-in"

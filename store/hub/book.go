@@ -12,6 +12,7 @@ import (
 
 	"github.com/ghiseu/ghiseu/scanner/rescode"
 	"github.com/ghiseu/ghiseu/store"
+	"github.com/ghiseu/ghiseu/store/calendar"
 	"github.com/ghiseu/ghiseu/store/rules"
 )
 
@@ -23,6 +24,12 @@ type BookingRequest struct {
 	Kind      store.Kind `json:"kind"`
 	Slot      time.Time  `json:"slot"`
 	ReadyOn   string     `json:"ready_on,omitempty"` // pickups: the "card ready" notice
+	// Document is the card applied for: "cei" (the default), "cis" or
+	// "cip" (rules.DocumentFor).
+	Document string `json:"document,omitempty"`
+	// PickupOffice is the other office chosen, when applying, to collect
+	// the card at ("" or the hub's own office: here).
+	PickupOffice string `json:"pickup_office,omitempty"`
 }
 
 // Why a request is refused (besides calendar.ErrPast and the others of
@@ -32,6 +39,8 @@ var (
 	ErrSlotTaken        = errors.New("the slot is taken")
 	ErrBadRequest       = errors.New("incomplete request")
 	ErrLapsed           = errors.New("the request was not confirmed in time and has lapsed")
+	ErrCISUnder14       = errors.New("no simple identity card (CIS) is issued under 14")
+	ErrPriorityOnly     = errors.New("the slot is reserved for priority cases: expiring identity cards and 14-year-olds")
 )
 
 // Request takes a booking request by the rules of DOMAIN.md: only a free
@@ -47,8 +56,14 @@ func (h *Hub) Request(ctx context.Context, r BookingRequest) (string, time.Time,
 		(r.Kind != store.Intake && r.Kind != store.Pickup) {
 		return "", time.Time{}, ErrBadRequest
 	}
+	if !rules.KnownDocument(r.Document) {
+		return "", time.Time{}, ErrBadRequest
+	}
 	now := h.now()
 	if err := cal.Bookable(r.Slot, r.Kind == store.Pickup, now); err != nil {
+		return "", time.Time{}, err
+	}
+	if err := seedRules(cal, r); err != nil {
 		return "", time.Time{}, err
 	}
 	who, err := h.person(ctx, r.Name, r.BirthDate)
@@ -72,6 +87,25 @@ func (h *Hub) Request(ctx context.Context, r BookingRequest) (string, time.Time,
 	err = h.DB.PutRequest(ctx, store.Request{Token: token, Booking: string(raw), Person: who,
 		SlotStart: r.Slot, Kind: r.Kind, Expires: expires})
 	return token, expires, err
+}
+
+// seedRules are the rules of the seeds a booking request must meet besides
+// its slot: only a service by appointment is booked (not a CIP or a
+// residence visa, taken without appointment), no CIS under 14, and a slot
+// reserved for priority cases only for one (an expiring identity card, a
+// 14-year-old).
+func seedRules(cal calendar.Calendar, r BookingRequest) error {
+	born, _ := time.Parse(time.DateOnly, r.BirthDate)
+	day, _ := time.Parse(time.DateOnly, cal.Day(r.Slot))
+	switch {
+	case cal.Booked(r.Reason, r.Kind == store.Pickup) != nil:
+		return calendar.ErrNotByAppointment
+	case r.Kind == store.Intake && !rules.AllowedFor(rules.DocumentFor(r.Reason, r.Document), rules.AgeOn(born, day)):
+		return ErrCISUnder14
+	case r.Kind == store.Intake && cal.IsPriority(r.Slot) && !rules.PriorityCase(r.Reason, born, day):
+		return ErrPriorityOnly
+	}
+	return nil
 }
 
 func knownReason(r string) bool {
@@ -126,6 +160,15 @@ func (h *Hub) add(ctx context.Context, r BookingRequest, who string) (store.Book
 	b := store.Booking{ID: strconv.FormatUint(id, 10), Office: cal.Office, Day: cal.Day(r.Slot),
 		SlotStart: r.Slot.In(cal.Location()), SlotMinutes: minutes, Kind: r.Kind, Name: r.Name, Reason: r.Reason,
 		BirthDate: r.BirthDate, ReadyOn: r.ReadyOn, Status: store.Confirmed, Code: code}
+	if r.Document != "" {
+		b.Document = rules.DocumentFor(r.Reason, r.Document)
+	}
+	switch {
+	case r.Kind == store.Intake && r.PickupOffice != cal.Office:
+		b.PickupOffice = r.PickupOffice // collected elsewhere: 10 working days later
+	case r.Kind == store.Pickup && r.PickupOffice != "":
+		b.PickupOffice = cal.Office // a card applied for elsewhere, collected here
+	}
 	if err := h.DB.PutBookings(ctx, []store.Booking{b}); err != nil {
 		return b, err
 	}

@@ -27,7 +27,12 @@ func (h *Hub) Demo(ctx context.Context, days int, fill float64, seed uint64) (in
 	}
 	rng := rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))
 	now := h.now()
-	reasons := rules.Reasons()
+	var reasons []string // those booked by appointment (a CIP or a residence visa is a walk-in)
+	for _, r := range rules.Reasons() {
+		if cal.Booked(r, false) == nil {
+			reasons = append(reasons, r)
+		}
+	}
 	n := 0
 	for d := 1; d <= days; d++ {
 		day := now.AddDate(0, 0, d)
@@ -43,6 +48,9 @@ func (h *Hub) Demo(ctx context.Context, days int, fill float64, seed uint64) (in
 					Reason:    reasons[rng.IntN(len(reasons))],
 					Kind:      store.Intake,
 					Slot:      slot,
+				}
+				if age >= 14 && rng.IntN(8) == 0 {
+					r.Document = rules.CIS // some choose the simple card
 				}
 				if pickup {
 					r.Kind, r.ReadyOn = store.Pickup, day.AddDate(0, 0, -3-rng.IntN(10)).Format(time.DateOnly)

@@ -19,7 +19,7 @@ var DefaultFees = Fees{CEI: 70, CIS: 40, CIP: 1}
 // Help is what the verdict card tells the clerk about a booking.
 type Help struct {
 	Age          int      // at the day of the visit; -1 when the birth date is unknown
-	Document     string   // "cei" or "cip"
+	Document     string   // "cei", "cis" or "cip"
 	Documents    []string // translation keys, to check in the original
 	FeeLei       int      // 0: free
 	FeeNote      string   // translation key: why free, or where to pay
@@ -28,12 +28,34 @@ type Help struct {
 	ValidYears   int      // of the new card; 0 with Unlimited
 	Unlimited    bool     // 70 and over
 	ValidUntil   time.Time
+	// Where is a translation key: at which office the application may be
+	// filed ("where.any_office" for a CEI, "where.domicile_only" for a CIS,
+	// a CIP or a residence visa).
+	Where string
+	// Warnings are translation keys of what makes the case wrong as
+	// booked (a CIS under 14: "warn.cis_under_14").
+	Warnings []string
+	// AddressRule: a domicile change, where an address with more than 10
+	// people registered needs the holder's extended-family exception.
+	AddressRule bool
+	// Handover is a translation key: to whom a pickup's card is handed
+	// ("help.pickup_minor" for a child under 14: one parent or legal
+	// representative is enough); "" for the holder.
+	Handover string
+	// ReadyFrom and ReadyBy are, for an intake, when the card is expected
+	// to be ready for pickup (filled in by the verdict, which knows the
+	// office's working days); PickupAt is the other office chosen for the
+	// pickup, if any.
+	ReadyFrom time.Time `json:",omitzero"`
+	ReadyBy   time.Time `json:",omitzero"`
+	PickupAt  string    `json:",omitempty"`
 }
 
 // documents by reason for issuance (DOMAIN.md, "Documents the clerk checks").
 var documents = map[string][]string{
 	"expiry":               {"doc.current_id", "doc.birth_cert", "doc.marriage_cert_if", "doc.divorce_if", "doc.address_proof_if", "doc.payment_if_due"},
 	"civil_status_change":  {"doc.current_id", "doc.birth_cert", "doc.marriage_cert_if", "doc.divorce_if", "doc.address_proof_if", "doc.payment_if_due"},
+	"domicile_change":      {"doc.current_id", "doc.birth_cert", "doc.marriage_cert_if", "doc.divorce_if", "doc.address_proof", "doc.host_consent_if", "doc.payment_if_due"},
 	"lost":                 {"doc.birth_cert", "doc.marriage_cert_if", "doc.divorce_if", "doc.address_proof_if", "doc.payment_if_due"},
 	"child_under_14":       {"doc.birth_cert", "doc.parents_ids", "doc.parents_marriage", "doc.payment", "doc.both_parents_sign"},
 	"turning_14":           {"doc.birth_cert", "doc.parent_id", "doc.parents_marriage", "doc.payment_if_due"},
@@ -46,19 +68,34 @@ var documents = map[string][]string{
 
 // Reasons lists the known reasons for issuance.
 func Reasons() []string {
-	return []string{"expiry", "civil_status_change", "lost", "child_under_14", "turning_14",
+	return []string{"expiry", "civil_status_change", "lost", "domicile_change", "child_under_14", "turning_14",
 		"residence_mention", "domicile_from_abroad", "cip_abroad", "cip_no_domicile", "citizenship_acquired"}
 }
 
 // For works out the help for a person born on birth (zero: unknown) who
-// comes on day for reason.
+// comes on day for reason, applying for the card the reason implies (a CEI,
+// or a CIP for the CIP reasons).
 func For(reason string, birth, day time.Time, fees Fees) Help {
-	h := Help{Age: -1, Document: "cei", Documents: documents[reason]}
-	if reason == "cip_abroad" || reason == "cip_no_domicile" {
-		h.Document = "cip"
-	}
+	return ForCard(reason, "", birth, day, fees)
+}
+
+// ForCard is For for a chosen card: document is "cei", "cis", "cip" or ""
+// (the one the reason implies, see DocumentFor).
+func ForCard(reason, document string, birth, day time.Time, fees Fees) Help {
+	h := Help{Age: -1, Document: DocumentFor(reason, document), Documents: documents[reason]}
 	if !birth.IsZero() {
 		h.Age = AgeOn(birth, day)
+	}
+	h.Where = "where.any_office"
+	if DomicileOnly(reason, h.Document) {
+		h.Where = "where.domicile_only"
+	}
+	if h.Document == CIS && h.Age >= 0 && h.Age < 14 {
+		h.Warnings = append(h.Warnings, "warn.cis_under_14")
+	}
+	h.AddressRule = DomicileChange(reason)
+	if h.Age >= 0 && h.Age < 14 {
+		h.Handover = "help.pickup_minor"
 	}
 	h.FeeLei, h.FeeNote = fee(h, reason, birth, day, fees)
 	if h.FeeLei == 0 { // nothing to pay: no proof of payment to check
@@ -81,8 +118,10 @@ func For(reason string, birth, day time.Time, fees Fees) Help {
 
 func fee(h Help, reason string, birth, day time.Time, fees Fees) (int, string) {
 	switch {
-	case h.Document == "cip":
+	case h.Document == CIP:
 		return fees.CIP, "fee.town_hall"
+	case h.Document == CIS:
+		return fees.CIS, "fee.cec"
 	case h.Age < 0:
 		return fees.CEI, "fee.age_unknown"
 	case h.Age < 14 && !birth.AddDate(14, 0, 0).After(day.AddDate(0, 0, 30)):
@@ -97,7 +136,7 @@ func fee(h Help, reason string, birth, day time.Time, fees Fees) (int, string) {
 
 func validity(h Help) (years int, unlimited bool) {
 	switch {
-	case h.Document == "cip":
+	case h.Document == CIP:
 		return 1, false
 	case h.Age < 0:
 		return 0, false

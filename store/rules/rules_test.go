@@ -9,6 +9,9 @@ import (
 )
 
 func date(s string) time.Time {
+	if s == "" {
+		return time.Time{}
+	}
 	t, err := time.Parse(time.DateOnly, s)
 	if err != nil {
 		panic(err)

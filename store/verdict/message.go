@@ -1,12 +1,14 @@
 package verdict
 
 import (
+	"maps"
 	"strconv"
 	"time"
 
 	"github.com/ghiseu/ghiseu/assets/i18n"
 	"github.com/ghiseu/ghiseu/scanner/rescode"
 	"github.com/ghiseu/ghiseu/store"
+	"github.com/ghiseu/ghiseu/store/rules"
 )
 
 // Message is a verdict in words, as the counter shows it.
@@ -24,6 +26,11 @@ func (v Verdict) Message(l i18n.Lang) Message {
 	m := Message{Title: i18n.T(l, key+".title", nil), Detail: i18n.T(l, detailKey(v), v.Details)}
 	if v.Name == Forged {
 		m.Detail = i18n.T(l, key+".detail", map[string]string{"why": i18n.T(l, "forged."+v.Details["reason"], nil)})
+	}
+	if v.Name == Turned {
+		args := maps.Clone(v.Details)
+		args["why"] = i18n.T(l, "cancel."+v.Details["cancel"], nil)
+		m.Detail = i18n.T(l, detailKey(v), args)
 	}
 	if b := v.Booking; b != nil {
 		m.Who = b.Name
@@ -70,14 +77,19 @@ func helpLines(l i18n.Lang, v Verdict) []string {
 	var out []string
 	if v.Booking.Kind == store.Pickup {
 		out = append(out, i18n.T(l, "help.pins", nil))
-		if h.Age >= 0 && h.Age < 14 {
-			out = append(out, i18n.T(l, "help.pickup_minor", nil))
+		if h.Handover != "" {
+			out = append(out, i18n.T(l, h.Handover, nil))
 		}
 		return out
+	}
+	for _, w := range h.Warnings {
+		out = append(out, i18n.T(l, w, nil))
 	}
 	if h.Escort != "" {
 		out = append(out, i18n.T(l, h.Escort, nil))
 	}
+	out = append(out, i18n.T(l, "help.card", map[string]string{"card": i18n.T(l, "card."+h.Document, nil),
+		"where": i18n.T(l, h.Where, nil)}))
 	fee := i18n.T(l, "help.fee", map[string]string{"lei": strconv.Itoa(h.FeeLei), "note": i18n.T(l, h.FeeNote, nil)})
 	if h.FeeLei == 0 {
 		fee = i18n.T(l, "help.fee_free", map[string]string{"note": i18n.T(l, h.FeeNote, nil)})
@@ -96,6 +108,18 @@ func helpLines(l i18n.Lang, v Verdict) []string {
 	case h.ValidYears > 0:
 		out = append(out, i18n.T(l, "help.valid", map[string]string{"years": strconv.Itoa(h.ValidYears),
 			"until": h.ValidUntil.Format(time.RFC3339)}))
+	}
+	if h.AddressRule {
+		out = append(out, i18n.T(l, "help.address_limit", map[string]string{"max": strconv.Itoa(rules.MaxPeoplePerAddress)}))
+	}
+	if !h.ReadyFrom.IsZero() {
+		args := map[string]string{"from": h.ReadyFrom.Format(time.RFC3339), "by": h.ReadyBy.Format(time.RFC3339),
+			"office": h.PickupAt}
+		key := "help.ready"
+		if h.PickupAt != "" {
+			key = "help.ready_elsewhere"
+		}
+		out = append(out, i18n.T(l, key, args))
 	}
 	for _, d := range h.Documents {
 		out = append(out, "☐ "+i18n.T(l, d, nil))

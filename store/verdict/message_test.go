@@ -147,6 +147,9 @@ func everyVerdict(t *testing.T) []produced {
 	add("served", verdict.ServedDone, verdict.Queue(c.Judging(), verdict.ServedDone, row.Booking, 0), nil)
 	v, err = c.WalkIn(ctx, "Grigore Vieru", "lost")
 	add("walk-in", verdict.WalkedIn, v, err)
+	v, err = c.Refuse(ctx, id["Popescu Andrei"], "missing_documents")
+	add("refused with a reason", verdict.Turned, v, err)
+	check("refused, scanned again", verdict.Turned, c.Codes["Popescu Andrei"])
 
 	c.At(12, 0)
 	// Ionescu's 08:50 slot passed with nobody coming: a no-show, derived at
@@ -161,7 +164,7 @@ func everyVerdict(t *testing.T) []produced {
 }
 
 // rawKey is a message key shown as is because it has no translation.
-var rawKey = regexp.MustCompile(`\b(app|booking|cli|conflict|doc|escort|event|fee|forged|help|kind|month|pack|reason|report|settings|state|status|sync|ui|verdict|walkin|weekday)\.[a-z_]`)
+var rawKey = regexp.MustCompile(`\b(app|booking|cancel|card|cli|conflict|doc|escort|event|fee|forged|help|kind|month|pack|reason|report|settings|state|status|sync|ui|verdict|walkin|warn|weekday|where)\.[a-z_]`)
 
 // TestEveryVerdictMessageIsFilled runs every verdict the counter can give
 // through Message in every language: no placeholder may be left unfilled,
@@ -192,7 +195,7 @@ func TestEveryVerdictMessageIsFilled(t *testing.T) {
 			if p.v.Recorded == nil && says {
 				t.Errorf("%s (%s, %s): nothing was recorded, yet the message says %q", p.how, p.v.Name, l, m.Detail)
 			}
-			if p.v.Recorded != nil && p.v.Name != verdict.WalkedIn && !says {
+			if p.v.Recorded != nil && p.v.Name != verdict.WalkedIn && p.v.Name != verdict.Turned && !says {
 				t.Errorf("%s (%s, %s): an arrival was recorded, yet the message says %q", p.how, p.v.Name, l, m.Detail)
 			}
 		}

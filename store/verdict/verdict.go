@@ -40,6 +40,10 @@ const (
 	CalledIn        Name = "called"            // the clerk called the next person in the queue
 	ServedDone      Name = "served"            // the clerk finished with them
 	WalkedIn        Name = "walk_in"           // registered by hand, without a booking
+	// Turned: the clerk refused the person with a reason (missing
+	// documents, data that does not match the form): the booking is
+	// cancelled and the person must book anew.
+	Turned Name = "refused"
 )
 
 // Colour is how the verdict card is painted.
@@ -56,7 +60,7 @@ var colours = map[Name]Colour{
 	Valid: Green, Ready: Green, Overridden: Green, CalledIn: Green, ServedDone: Green, WalkedIn: Green,
 	NotInList: Amber, Early: Amber, Late: Amber, AlreadyArrived: Amber, NoShowRecorded: Amber,
 	WrongDay: Red, WrongOffice: Red, AlreadyPickedUp: Red, NotReady: Red, Cancelled: Red,
-	Replaced: Red, NotACode: Red, Forged: Red,
+	Replaced: Red, NotACode: Red, Forged: Red, Turned: Red,
 	ReferenceTypo: Amber, NameAmbiguous: Amber, UnknownReference: Red, NameNotFound: Red,
 }
 
@@ -151,7 +155,7 @@ func Judge(c Context, cl rescode.Claims, local *store.Booking, d store.Derived) 
 	b.SlotStart = b.SlotStart.In(c.Cal.Location())
 	v := Verdict{Booking: &b, State: d.State, Details: map[string]string{}}
 	if b.Status != store.Unlisted {
-		h := rules.For(b.Reason, birth(b), c.Now.In(c.Cal.Location()), c.Fees)
+		h := help(c, b)
 		v.Help = &h
 	}
 	start := b.SlotStart
@@ -167,8 +171,13 @@ func Judge(c Context, cl rescode.Claims, local *store.Booking, d store.Derived) 
 		return v.after(c, d.Last, AlreadyArrived)
 	case d.State == store.Collected:
 		return v.after(c, d.Last, AlreadyPickedUp)
+	case d.State == store.Turned: // refused at a counter: the booking is cancelled
+		if d.Last != nil {
+			v.Details["cancel"] = d.Last.Note
+		}
+		return v.after(c, d.Last, Turned)
 	case d.State == store.Absent: // derived: nobody came by the end of the slot's grace
-		v.Details["at"] = c.Stamp(d.NoShowAt)
+		v.Details["at"], v.Details["cancel"] = c.Stamp(d.NoShowAt), rules.CancelNoShow
 		return v.is(NoShowRecorded)
 	case b.Day != c.Cal.Day(c.Now):
 		v.Details["slot"] = c.Stamp(start)
@@ -189,6 +198,7 @@ func Judge(c Context, cl rescode.Claims, local *store.Booking, d store.Derived) 
 		return v.is(Early)
 	case c.Now.After(late):
 		v.Details["slot"], v.Details["until"] = c.Stamp(start), c.Stamp(late)
+		v.Details["cancel"] = rules.CancelNoShow // not there at the booked time
 		return v.is(Late)
 	case b.Status == store.Unlisted:
 		return v.is(NotInList)
@@ -199,14 +209,44 @@ func Judge(c Context, cl rescode.Claims, local *store.Booking, d store.Derived) 
 }
 
 // readyFrom is the first day a finished card may be collected: the set
-// number of working days after the "card ready" notice.
+// number of working days after the "card ready" notice, and 10 working
+// days more when it is collected at another office than the one it was
+// applied at (store.Booking.PickupOffice).
 func readyFrom(c Context, b store.Booking) (time.Time, bool) {
 	notice, err := time.ParseInLocation(time.DateOnly, b.ReadyOn, c.Cal.Location())
 	if err != nil {
 		return time.Time{}, false
 	}
-	return c.Cal.AddWorkingDays(notice, c.Cal.PickupWorkDays), true
+	return c.Cal.AddWorkingDays(notice, pickupDelay(c, b)), true
 }
+
+// pickupDelay is the working days from the notice to the pickup.
+func pickupDelay(c Context, b store.Booking) int {
+	if b.PickupOffice != "" {
+		return c.Cal.PickupWorkDays + rules.PickupElsewhereDays
+	}
+	return c.Cal.PickupWorkDays
+}
+
+// help is the clerk's checklist for a booking, with, for an intake, when
+// the card is expected to be collectable: 10 to 14 days of issuance, then
+// the pickup's working days (10 more at another office).
+func help(c Context, b store.Booking) rules.Help {
+	day := c.Now.In(c.Cal.Location())
+	h := rules.ForCard(b.Reason, b.Document, birth(b), day, c.Fees)
+	if b.Kind == store.Intake {
+		from, by := c.Cal.At(day, 0).AddDate(0, 0, rules.IssueDaysMin), c.Cal.At(day, 0).AddDate(0, 0, rules.IssueDaysMax)
+		h.ReadyFrom, h.ReadyBy = c.Cal.AddWorkingDays(from, pickupDelay(c, b)), c.Cal.AddWorkingDays(by, pickupDelay(c, b))
+		if b.PickupOffice != c.Cal.Office {
+			h.PickupAt = b.PickupOffice
+		}
+	}
+	return h
+}
+
+// CancelReason is why the verdict's booking is cancelled and must be
+// booked anew (rules.CancelReasons), or "".
+func (v Verdict) CancelReason() string { return v.Details["cancel"] }
 
 func birth(b store.Booking) time.Time {
 	t, _ := time.Parse(time.DateOnly, b.BirthDate)
@@ -235,12 +275,22 @@ func (v Verdict) Overridden(c Context, e store.Event) Verdict {
 	return v.is(Overridden)
 }
 
+// Refused is the verdict after the clerk refused the person with a reason
+// (rules.RefusalReasons): the event e records it and the booking is
+// cancelled.
+func Refused(c Context, b store.Booking, e store.Event) Verdict {
+	b.SlotStart = b.SlotStart.In(c.Cal.Location())
+	v := Verdict{Booking: &b, State: store.Turned, Recorded: &e,
+		Details: map[string]string{"cancel": e.Note, "at": c.Stamp(e.At), "counter": e.Counter}}
+	return v.is(Turned)
+}
+
 // Queue is the card for a person called from the queue (CalledIn, with how
 // long they waited) or marked served (ServedDone), with the clerk's
 // checklist.
 func Queue(c Context, n Name, b store.Booking, waited time.Duration) Verdict {
 	b.SlotStart = b.SlotStart.In(c.Cal.Location())
-	h := rules.For(b.Reason, birth(b), c.Now.In(c.Cal.Location()), c.Fees)
+	h := help(c, b)
 	v := Verdict{Booking: &b, Help: &h, Details: map[string]string{"minutes": strconv.Itoa(int(waited.Minutes()))}}
 	if n == ServedDone {
 		v.Help = nil

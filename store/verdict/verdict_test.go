@@ -48,6 +48,16 @@ func pickup(readyOn string) func(*store.Booking, *rescode.Claims) {
 	}
 }
 
+func elsewhere(b *store.Booking, _ *rescode.Claims) { b.PickupOffice = b.Office }
+
+// refused: the clerk of counter 2 refused the person for why at 10:05.
+func (s scan) refused(why string) scan {
+	e := *arrivedAt
+	e.Type, e.Note = store.Refused, why
+	s.state = store.Derived{State: store.Turned, Last: &e}
+	return s
+}
+
 func status(s store.Status) func(*store.Booking, *rescode.Claims) {
 	return func(b *store.Booking, _ *rescode.Claims) { b.Status = s }
 }
@@ -85,24 +95,31 @@ func TestJudge(t *testing.T) {
 		{"inside the early window", booked(23, 10, 20), Valid, nil},
 		{"inside the late grace", booked(23, 10, 5), Valid, nil},
 		{"early", booked(23, 10, 30), Early, map[string]string{"slot": "2026-11-23T10:30:00+02:00", "from": "2026-11-23T10:15:00+02:00"}},
-		{"late", booked(23, 9, 50), Late, map[string]string{"slot": "2026-11-23T09:50:00+02:00", "until": "2026-11-23T10:00:00+02:00"}},
+		{"late", booked(23, 9, 50), Late, map[string]string{"slot": "2026-11-23T09:50:00+02:00", "until": "2026-11-23T10:00:00+02:00", "cancel": "no_show"}},
 		{"another day", booked(25, 10, 20), WrongDay, map[string]string{"slot": "2026-11-25T10:20:00+02:00"}},
 		{"yesterday", booked(22, 10, 10), WrongDay, map[string]string{"slot": "2026-11-22T10:10:00+02:00"}},
 		{"another office", booked(23, 10, 10, func(_ *store.Booking, c *rescode.Claims) { c.Office = "CJ-DJEP" }), WrongOffice, map[string]string{"office": "CJ-DJEP"}},
 		{"already arrived", booked(23, 10, 10).in(store.Present), AlreadyArrived, map[string]string{"at": "2026-11-23T10:05:00+02:00", "counter": "2"}},
-		{"no-show: the slot and its grace are over", booked(23, 9, 30).derived(), NoShowRecorded, map[string]string{"at": "2026-11-23T10:00:00+02:00"}},
-		{"not yet a no-show: the grace runs", booked(23, 9, 45).derived(), Late, map[string]string{"slot": "2026-11-23T09:45:00+02:00", "until": "2026-11-23T09:55:00+02:00"}},
+		{"no-show: the slot and its grace are over", booked(23, 9, 30).derived(), NoShowRecorded, map[string]string{"at": "2026-11-23T10:00:00+02:00", "cancel": "no_show"}},
+		{"not yet a no-show: the grace runs", booked(23, 9, 45).derived(), Late, map[string]string{"slot": "2026-11-23T09:45:00+02:00", "until": "2026-11-23T09:55:00+02:00", "cancel": "no_show"}},
 		{"an old no-show event written by a fast clock", booked(23, 10, 10).derived(oldNoShow), Valid, nil},
 		{"cancelled", booked(23, 10, 10, status(store.Cancelled)), Cancelled, nil},
 		{"replaced", booked(23, 10, 10, status(store.Replaced)), Replaced, nil},
 		{"moved: an old code", booked(23, 10, 10, func(b *store.Booking, _ *rescode.Claims) { b.SlotStart = b.SlotStart.Add(time.Hour) }), Replaced, nil},
 		{"missing from the list", booked(23, 10, 10).unlisted(), NotInList, nil},
-		{"missing from the list and late", booked(23, 8, 30).unlisted(), Late, map[string]string{"slot": "2026-11-23T08:30:00+02:00", "until": "2026-11-23T08:40:00+02:00"}},
+		{"missing from the list and late", booked(23, 8, 30).unlisted(), Late, map[string]string{"slot": "2026-11-23T08:30:00+02:00", "until": "2026-11-23T08:40:00+02:00", "cancel": "no_show"}},
 		{"pickup ready", booked(23, 10, 10, pickup("2026-11-18")), Ready, nil},
 		{"pickup on the second working day", booked(23, 10, 10, pickup("2026-11-19")), Ready, nil},
 		{"pickup too soon after the notice", booked(23, 10, 10, pickup("2026-11-20")), NotReady, map[string]string{"from": "2026-11-24T00:00:00+02:00"}},
 		{"pickup with no notice", booked(23, 10, 10, pickup("")), NotReady, nil},
 		{"picked up", booked(23, 10, 10, pickup("2026-11-18")).in(store.Collected), AlreadyPickedUp, map[string]string{"at": "2026-11-23T10:05:00+02:00", "counter": "2"}},
+		// Issue 14, rule 3: a card collected at another office comes 10
+		// working days later (30 Nov and 1 Dec are holidays).
+		{"pickup elsewhere: 12 working days after the notice", booked(23, 10, 10, pickup("2026-11-05"), elsewhere), Ready, nil},
+		{"pickup elsewhere: not 2 working days after", booked(23, 10, 10, pickup("2026-11-18"), elsewhere), NotReady, map[string]string{"from": "2026-12-08T00:00:00+02:00"}},
+		// Issue 14, rule 7: refused at a counter, the booking is cancelled.
+		{"refused for missing documents", booked(23, 10, 10).refused("missing_documents"), Turned, map[string]string{"at": "2026-11-23T10:05:00+02:00", "cancel": "missing_documents", "counter": "2"}},
+		{"refused for data that does not match", booked(23, 10, 10).refused("data_mismatch"), Turned, map[string]string{"at": "2026-11-23T10:05:00+02:00", "cancel": "data_mismatch", "counter": "2"}},
 	}
 	covered := map[Name]bool{}
 	for _, tt := range tests {

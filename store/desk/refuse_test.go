@@ -1,0 +1,89 @@
+package desk
+
+import (
+	"context"
+	"errors"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/ghiseu/ghiseu/store"
+	"github.com/ghiseu/ghiseu/store/calendar"
+	"github.com/ghiseu/ghiseu/store/verdict"
+)
+
+// TestRefuse: the clerk's "refuse with a reason" records why and cancels
+// the booking; a scan afterwards says so (issue 14, rule 7).
+func TestRefuse(t *testing.T) {
+	ctx := context.Background()
+	tests := []struct {
+		name, booking, reason string
+		arrive                bool
+		err                   error
+	}{
+		{"missing documents, after arriving", "1", "missing_documents", true, nil},
+		{"data mismatch, at the scan", "1", "data_mismatch", false, nil},
+		{"no reason", "1", "", false, ErrRefusalReason},
+		{"not a refusal reason", "1", "no_show", false, ErrRefusalReason},
+		{"a pickup is not refused", "2", "missing_documents", false, ErrNotRefusable},
+		{"unknown booking", "99", "data_mismatch", false, store.ErrNotFound},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			d, codes := newDesk(t, filepath.Join(t.TempDir(), "g.db"))
+			if tt.arrive {
+				if _, err := d.CheckIn(ctx, codes[0]); err != nil {
+					t.Fatal(err)
+				}
+			}
+			v, err := d.Refuse(ctx, tt.booking, tt.reason)
+			if !errors.Is(err, tt.err) {
+				t.Fatalf("refuse: %v, want %v", err, tt.err)
+			}
+			if err != nil {
+				return
+			}
+			if v.Name != verdict.Turned || v.CancelReason() != tt.reason || v.Recorded == nil || v.Recorded.Note != tt.reason {
+				t.Fatalf("refusal %+v", v)
+			}
+			again, err := d.Check(ctx, codes[0])
+			if err != nil || again.Name != verdict.Turned || again.CancelReason() != tt.reason {
+				t.Fatalf("scan after the refusal: %s %q, %v", again.Name, again.CancelReason(), err)
+			}
+			if _, err := d.Refuse(ctx, tt.booking, tt.reason); !errors.Is(err, ErrNotRefusable) {
+				t.Fatalf("refused twice: %v", err)
+			}
+		})
+	}
+}
+
+// TestWalkInServices: the counter's walk-in takes exactly the services
+// without appointment, in their hours (issue 14, rule 1).
+func TestWalkInServices(t *testing.T) {
+	ctx := context.Background()
+	thu := func(h, m int) time.Time { return time.Date(2026, 11, 26, h, m, 0, 0, bucharest) }
+	tests := []struct {
+		name, reason string
+		at           time.Time
+		err          error
+	}{
+		{"special situation at 08:40", "lost", thu(8, 40), nil},
+		{"CIP at 08:40: its hour is 09:00-10:00", "cip_abroad", thu(8, 40), calendar.ErrNotWalkInHours},
+		{"CIP at 09:20", "cip_abroad", thu(9, 20), nil},
+		{"residence visa at 09:59", "residence_mention", thu(9, 59), nil},
+		{"after 10:00", "lost", thu(10, 0), calendar.ErrNotWalkInHours},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			d, _ := newDesk(t, filepath.Join(t.TempDir(), "g.db"))
+			d.Now = func() time.Time { return tt.at }
+			v, err := d.WalkIn(ctx, "Pop Ion", tt.reason)
+			if !errors.Is(err, tt.err) || tt.err != nil && !errors.Is(err, ErrNotWalkInTime) {
+				t.Fatalf("walk-in: %v, want %v", err, tt.err)
+			}
+			if err == nil && v.Name != verdict.WalkedIn {
+				t.Fatalf("walk-in: %s", v.Name)
+			}
+		})
+	}
+}

@@ -1,0 +1,74 @@
+package hub
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/ghiseu/ghiseu/store"
+	"github.com/ghiseu/ghiseu/store/calendar"
+)
+
+// TestSeedRulesOfBooking: the hub books only services by appointment, no
+// CIS under 14, priority slots only for priority cases, and keeps the card
+// and the pickup office chosen (issue 14, rules 1, 2, 3 and 6).
+func TestSeedRulesOfBooking(t *testing.T) {
+	ctx := context.Background()
+	loc := calendar.Default().Location()
+	now := time.Date(2026, 11, 20, 12, 0, 0, 0, loc) // a Friday
+	h := newHub(t, &now)
+	cal, fees, err := h.DB.Office(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cal.Priority = calendar.Week{"mon": {{Start: 8*60 + 30, End: 9*60 + 10}}} // 08:30 and 08:50
+	if err := h.DB.SetOffice(ctx, cal, fees); err != nil {
+		t.Fatal(err)
+	}
+	monday := func(hh, mm int) time.Time { return time.Date(2026, 11, 23, hh, mm, 0, 0, loc) }
+	friday := time.Date(2026, 11, 27, 8, 30, 0, 0, loc)
+	tests := []struct {
+		name         string
+		r            BookingRequest
+		err          error
+		doc, pickupt string
+	}{
+		{"CEI intake", BookingRequest{Reason: "lost", BirthDate: "1980-01-01", Slot: monday(10, 10)}, nil, "", ""},
+		{"CIS at 40", BookingRequest{Reason: "lost", BirthDate: "1981-01-01", Slot: monday(10, 30), Document: "cis"}, nil, "cis", ""},
+		{"CIS under 14", BookingRequest{Reason: "child_under_14", BirthDate: "2016-01-01", Slot: monday(10, 50), Document: "cis"}, ErrCISUnder14, "", ""},
+		{"an unknown card", BookingRequest{Reason: "lost", BirthDate: "1982-01-01", Slot: monday(10, 50), Document: "passport"}, ErrBadRequest, "", ""},
+		{"CIP: walk-in only", BookingRequest{Reason: "cip_abroad", BirthDate: "1983-01-01", Slot: monday(11, 10)}, calendar.ErrNotByAppointment, "", ""},
+		{"residence visa: walk-in only", BookingRequest{Reason: "residence_mention", BirthDate: "1984-01-01", Slot: monday(11, 10)}, calendar.ErrNotByAppointment, "", ""},
+		{"pickup at another office", BookingRequest{Reason: "expiry", BirthDate: "1985-01-01", Slot: monday(11, 30), PickupOffice: "CJ-CLUJ"}, nil, "", "CJ-CLUJ"},
+		{"pickup here is no other office", BookingRequest{Reason: "expiry", BirthDate: "1986-01-01", Slot: monday(11, 50), PickupOffice: "TM-DUMBRAVITA"}, nil, "", ""},
+		{"priority slot: expiring ID", BookingRequest{Reason: "expiry", BirthDate: "1987-01-01", Slot: monday(8, 30)}, nil, "", ""},
+		{"priority slot: turning 14", BookingRequest{Reason: "turning_14", BirthDate: "2012-12-20", Slot: monday(8, 50)}, nil, "", ""},
+		{"priority slot: a lost card", BookingRequest{Reason: "lost", BirthDate: "1988-01-01", Slot: monday(8, 30)}, ErrPriorityOnly, "", ""},
+		{"priority slot: a child", BookingRequest{Reason: "child_under_14", BirthDate: "2020-01-01", Slot: monday(8, 30)}, ErrPriorityOnly, "", ""},
+		{"a card applied for elsewhere, collected here", BookingRequest{Reason: "expiry", BirthDate: "1989-01-01", Slot: friday, Kind: store.Pickup, ReadyOn: "2026-11-10", PickupOffice: "TM-DUMBRAVITA"}, nil, "", "TM-DUMBRAVITA"},
+	}
+	for i, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := tt.r
+			r.Name = "Persoana " + string(rune('A'+i))
+			if r.Kind == "" {
+				r.Kind = store.Intake
+			}
+			token, _, err := h.Request(ctx, r)
+			if !errors.Is(err, tt.err) {
+				t.Fatalf("request: %v, want %v", err, tt.err)
+			}
+			if err != nil {
+				return
+			}
+			b, err := h.Confirm(ctx, token)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if b, err = h.DB.BookingByID(ctx, b.ID); err != nil || b.Document != tt.doc || b.PickupOffice != tt.pickupt {
+				t.Fatalf("stored document %q, pickup office %q, %v", b.Document, b.PickupOffice, err)
+			}
+		})
+	}
+}

@@ -1,0 +1,93 @@
+package rules
+
+import (
+	"slices"
+	"time"
+)
+
+// The cards a person may apply for.
+const (
+	CEI = "cei" // electronic identity card: at any office in the country
+	CIS = "cis" // simple identity card: never under 14, only at the domicile's office
+	CIP = "cip" // provisional identity card: only at the domicile's office
+)
+
+// cipReasons are the reasons for which the card is a provisional one.
+var cipReasons = []string{"cip_abroad", "cip_no_domicile"}
+
+// DocumentFor is the card applied for: a CIP for the CIP reasons, else the
+// one chosen (a CIS when chosen, a CEI by default).
+func DocumentFor(reason, chosen string) string {
+	switch {
+	case slices.Contains(cipReasons, reason):
+		return CIP
+	case chosen == CIS:
+		return CIS
+	}
+	return CEI
+}
+
+// KnownDocument reports whether d names a card ("" is the default, CEI).
+func KnownDocument(d string) bool { return d == "" || d == CEI || d == CIS || d == CIP }
+
+// DomicileOnly reports whether an application may be filed only at the
+// office of the person's domicile: a CIS, a CIP or a residence visa. A CEI
+// may be applied for at any office in the country.
+func DomicileOnly(reason, document string) bool {
+	return reason == "residence_mention" || DocumentFor(reason, document) != CEI
+}
+
+// AllowedFor says whether a person aged age (-1: unknown) may apply for
+// document: a CIS is never issued under 14.
+func AllowedFor(document string, age int) bool {
+	return document != CIS || age < 0 || age >= 14
+}
+
+// DomicileChange reports whether the reason writes a (new) domicile
+// address into the card, where the more-than-10-people rule applies.
+func DomicileChange(reason string) bool {
+	return reason == "domicile_change" || reason == "domicile_from_abroad" || reason == "citizenship_acquired"
+}
+
+// MaxPeoplePerAddress is how many people may be registered at an address
+// before a new domicile there needs the extended-family exception (OUG
+// 97/2005, art. 28 (4)-(6)).
+const MaxPeoplePerAddress = 10
+
+// PriorityCase reports whether a booking may take a slot the office
+// reserves for priority cases: an expiring identity card (reason "expiry"),
+// or a 14-year-old (reason "turning_14", or aged 14 on the slot's day).
+func PriorityCase(reason string, birth, day time.Time) bool {
+	if reason == "expiry" || reason == "turning_14" {
+		return true
+	}
+	return !birth.IsZero() && AgeOn(birth, day) == 14
+}
+
+// The issuance term and the delay of a pickup at another office.
+const (
+	IssueDaysMin        = 10 // calendar days from the application to the card
+	IssueDaysMax        = 14
+	PickupElsewhereDays = 10 // working days more when collected at another office
+)
+
+// Cancellation reasons: a booking cancelled for one of them must be booked
+// anew. A no-show is derived from the clock; the clerk records the others
+// by refusing the person with that reason.
+const (
+	CancelNoShow           = "no_show"
+	CancelDataMismatch     = "data_mismatch"
+	CancelMissingDocuments = "missing_documents"
+)
+
+// CancelReasons lists every cancellation reason, as the report counts them.
+func CancelReasons() []string {
+	return []string{CancelNoShow, CancelDataMismatch, CancelMissingDocuments}
+}
+
+// RefusalReasons are the cancellation reasons a clerk gives when refusing
+// a person at the counter.
+func RefusalReasons() []string { return []string{CancelMissingDocuments, CancelDataMismatch} }
+
+// IsRefusalReason reports whether r is one of RefusalReasons.
+func IsRefusalReason(r string) bool { return slices.Contains(RefusalReasons(), r) }

@@ -1,0 +1,110 @@
+package rules
+
+import (
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/ghiseu/ghiseu/assets/i18n"
+)
+
+// TestForCard: the card applied for decides the fee, where it may be filed
+// and what is wrong with the case (issue 14, rules 2, 4 and 5).
+func TestForCard(t *testing.T) {
+	day := date("2026-11-23")
+	tests := []struct {
+		name, reason, doc, born string
+		document                string
+		fee                     int
+		feeNote, where          string
+		warnings                []string
+		address                 bool
+		handover                string
+	}{
+		{"CEI by default, any office", "expiry", "", "1980-01-01", CEI, 0, "fee.free_first_cei", "where.any_office", nil, false, ""},
+		{"CIS: 40 lei at CEC, domicile only", "expiry", CIS, "1980-01-01", CIS, 40, "fee.cec", "where.domicile_only", nil, false, ""},
+		{"CIS lost: still 40", "lost", CIS, "1980-01-01", CIS, 40, "fee.cec", "where.domicile_only", nil, false, ""},
+		{"CIS at 14: allowed", "turning_14", CIS, "2012-11-23", CIS, 40, "fee.cec", "where.domicile_only", nil, false, ""},
+		{"CIS under 14: never", "child_under_14", CIS, "2015-01-01", CIS, 40, "fee.cec", "where.domicile_only", []string{"warn.cis_under_14"}, false, "help.pickup_minor"},
+		{"CIP: 1 leu at the town hall, domicile only", "cip_abroad", "", "1990-01-01", CIP, 1, "fee.town_hall", "where.domicile_only", nil, false, ""},
+		{"CIP whatever was chosen", "cip_no_domicile", CIS, "1990-01-01", CIP, 1, "fee.town_hall", "where.domicile_only", nil, false, ""},
+		{"residence visa: domicile only", "residence_mention", "", "1990-01-01", CEI, 0, "fee.free_first_cei", "where.domicile_only", nil, false, ""},
+		{"domicile change: the address rule", "domicile_change", "", "1990-01-01", CEI, 0, "fee.free_first_cei", "where.any_office", nil, true, ""},
+		{"from abroad: the address rule", "domicile_from_abroad", "", "1990-01-01", CEI, 0, "fee.free_first_cei", "where.any_office", nil, true, ""},
+		{"citizenship: the address rule", "citizenship_acquired", "", "1990-01-01", CEI, 0, "fee.free_first_cei", "where.any_office", nil, true, ""},
+		{"child: handed to one parent", "child_under_14", "", "2020-01-01", CEI, 70, "fee.cec", "where.any_office", nil, false, "help.pickup_minor"},
+		{"14: handed to the holder", "turning_14", "", "2012-11-23", CEI, 0, "fee.free_first_cei", "where.any_office", nil, false, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			h := ForCard(tt.reason, tt.doc, date(tt.born), day, DefaultFees)
+			if h.Document != tt.document || h.FeeLei != tt.fee || h.FeeNote != tt.feeNote || h.Where != tt.where ||
+				!slices.Equal(h.Warnings, tt.warnings) || h.AddressRule != tt.address || h.Handover != tt.handover {
+				t.Fatalf("got %s %d %s %s %v %v %q", h.Document, h.FeeLei, h.FeeNote, h.Where, h.Warnings, h.AddressRule, h.Handover)
+			}
+		})
+	}
+}
+
+func TestAllowedFor(t *testing.T) {
+	tests := []struct {
+		doc  string
+		age  int
+		want bool
+	}{{CIS, 13, false}, {CIS, 0, false}, {CIS, 14, true}, {CIS, -1, true}, {CEI, 0, true}, {CIP, 5, true}}
+	for _, tt := range tests {
+		if got := AllowedFor(tt.doc, tt.age); got != tt.want {
+			t.Errorf("AllowedFor(%s, %d) = %v", tt.doc, tt.age, got)
+		}
+	}
+}
+
+func TestPriorityCase(t *testing.T) {
+	day := date("2026-11-23")
+	tests := []struct {
+		reason, born string
+		want         bool
+	}{
+		{"expiry", "1980-01-01", true},
+		{"turning_14", "2012-12-01", true},
+		{"lost", "2012-11-23", true}, // aged 14 on the day
+		{"lost", "1980-01-01", false},
+		{"child_under_14", "2020-01-01", false},
+		{"residence_mention", "", false},
+	}
+	for _, tt := range tests {
+		var born time.Time
+		if tt.born != "" {
+			born = date(tt.born)
+		}
+		if got := PriorityCase(tt.reason, born, day); got != tt.want {
+			t.Errorf("PriorityCase(%s, %s) = %v, want %v", tt.reason, tt.born, got, tt.want)
+		}
+	}
+}
+
+func TestCancelReasons(t *testing.T) {
+	for _, r := range CancelReasons() {
+		for _, l := range i18n.Langs {
+			if !i18n.Has(l, "cancel."+r) {
+				t.Errorf("no %s translation for cancel.%s", l, r)
+			}
+		}
+	}
+	tests := []struct {
+		reason string
+		want   bool
+	}{{"missing_documents", true}, {"data_mismatch", true}, {"no_show", false}, {"rude", false}, {"", false}}
+	for _, tt := range tests {
+		if IsRefusalReason(tt.reason) != tt.want {
+			t.Errorf("IsRefusalReason(%q) = %v", tt.reason, !tt.want)
+		}
+	}
+	for _, k := range []string{"card.cei", "card.cis", "card.cip", "where.any_office", "where.domicile_only", "warn.cis_under_14", "help.address_limit"} {
+		for _, l := range i18n.Langs {
+			if !i18n.Has(l, k) {
+				t.Errorf("no %s translation for %s", l, k)
+			}
+		}
+	}
+}

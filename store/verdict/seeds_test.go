@@ -1,0 +1,58 @@
+package verdict
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/ghiseu/ghiseu/assets/i18n"
+	"github.com/ghiseu/ghiseu/scanner/rescode"
+	"github.com/ghiseu/ghiseu/store"
+)
+
+// TestChecklistOfTheSeeds: the clerk's checklist says the card applied for
+// and where, the CIS and CIP fees, the address rule on a domicile change,
+// the child's handover at pickup and when the card can be collected, here
+// or at another office (issue 14, rules 2 to 5).
+func TestChecklistOfTheSeeds(t *testing.T) {
+	with := func(edit func(*store.Booking)) func(*store.Booking, *rescode.Claims) {
+		return func(b *store.Booking, _ *rescode.Claims) { edit(b) }
+	}
+	tests := []struct {
+		name     string
+		scan     scan
+		has, not []string // English lines
+	}{
+		{"a CEI", booked(23, 10, 10), []string{"Electronic identity card (CEI): may be applied for at any ID office",
+			"The card can be collected from about 7 Dec 2026 to 9 Dec 2026"}, []string{"New domicile", "Pickup at"}},
+		{"a CIS", booked(23, 10, 10, with(func(b *store.Booking) { b.Document = "cis" })),
+			[]string{"Simple identity card (CIS): may be applied for only at the ID office of the domicile", "Fee: 40 lei (at CEC Bank"}, nil},
+		{"a CIS for a child", booked(23, 10, 10, with(func(b *store.Booking) { b.Document, b.BirthDate, b.Reason = "cis", "2016-01-01", "child_under_14" })),
+			[]string{"⚠ No simple identity card (CIS) under 14"}, nil},
+		{"a CIP", booked(23, 10, 10, with(func(b *store.Booking) { b.Reason = "cip_abroad" })),
+			[]string{"Provisional identity card (CIP): may be applied for only at the ID office of the domicile", "Fee: 1 lei (paid at the town hall)"}, nil},
+		{"a domicile change", booked(23, 10, 10, with(func(b *store.Booking) { b.Reason = "domicile_change" })),
+			[]string{"New domicile: if more than 10 people are already registered"}, nil},
+		{"collected at another office", booked(23, 10, 10, with(func(b *store.Booking) { b.PickupOffice = "CJ-CLUJ" })),
+			[]string{"Pickup at CJ-CLUJ: 10 working days later, from about 21 Dec 2026 to 23 Dec 2026"}, []string{"The card can be collected"}},
+		{"a child's card at pickup", booked(23, 10, 10, pickup("2026-11-18")),
+			[]string{"Child under 14: the card is handed to one parent or the legal representative; one is enough"}, []string{"both parents (or"}},
+		{"an adult's card at pickup", booked(23, 10, 10, pickup("2026-11-18"), with(func(b *store.Booking) { b.BirthDate = "1980-01-01" })),
+			nil, []string{"Child under 14"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			v := Judge(testCtx, tt.scan.claims, tt.scan.local, tt.scan.state)
+			lines := strings.Join(v.Message(i18n.English).Help, "\n")
+			for _, s := range tt.has {
+				if !strings.Contains(lines, s) {
+					t.Errorf("no %q in\n%s", s, lines)
+				}
+			}
+			for _, s := range tt.not {
+				if strings.Contains(lines, s) {
+					t.Errorf("%q in\n%s", s, lines)
+				}
+			}
+		})
+	}
+}
