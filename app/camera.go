@@ -38,6 +38,7 @@ func newCameraPanel() *cameraPanel {
 	p.img.SetMinSize(fyne.NewSize(320, 180))
 	p.note.Importance = widget.LowImportance
 	p.note.Wrapping = fyne.TextWrapWord
+	p.state.Wrapping = fyne.TextWrapWord // an error can be long: it wraps, whole, rather than widen the window
 	p.note.Hide()
 	p.root = container.NewBorder(nil, container.NewVBox(p.state, p.note), nil, nil, p.img)
 	return p

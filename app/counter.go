@@ -182,8 +182,7 @@ func (c *Counter) build() {
 	serve := c.button(c.t("ui.serve", nil), c.Serve)
 	walkIn := c.button(c.t("ui.walkin", nil), c.askWalkIn)
 	left := container.NewBorder(nil,
-		container.NewVBox(container.NewGridWithColumns(3, call, serve, walkIn),
-			container.NewGridWithColumns(3, undo, c.accept, c.handover),
+		container.NewVBox(c.actions(call, serve, walkIn, undo, c.accept, c.handover),
 			container.NewBorder(nil, nil, nil, check, c.manual)),
 		nil, nil, c.card.root)
 	c.day = newDayList(c)
@@ -205,44 +204,6 @@ func (c *Counter) build() {
 // router, so a scan while it has the focus is caught.
 func (c *Counter) button(label string, tapped func()) *scanButton {
 	return newScanButton(c.keys, c.shortcuts, label, tapped)
-}
-
-func (c *Counter) header() fyne.CanvasObject {
-	office := widget.NewLabelWithStyle(c.desk.Cal.OfficeName, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	who := widget.NewLabel(c.t("ui.counter", map[string]string{"counter": c.desk.Counter, "clerk": c.desk.Clerk}))
-	if c.clock == nil {
-		c.clock = widget.NewLabelWithStyle("", fyne.TextAlignTrailing, fyne.TextStyle{Bold: true, Monospace: true})
-	}
-	c.tickClock()
-	if c.syncLabel == nil {
-		c.syncLabel = widget.NewLabel("")
-		// The link's state takes what room the header has, never more:
-		// the whole text is in the supervisor's window.
-		c.syncLabel.Truncation = fyne.TextTruncateEllipsis
-	}
-	c.showSync()
-	buttons := container.NewHBox(c.button(c.t("ui.supervisor", nil), c.askSupervisor),
-		c.button(c.t("ui.import", nil), c.askImport))
-	if c.desk.Demo {
-		buttons.Add(c.button(c.t("ui.demo.codes", nil), c.showDemoCodes))
-	}
-	buttons.Add(c.button(c.t("ui.language", nil)+" (Ctrl+L)", c.toggleLanguage))
-	buttons.Add(c.clock)
-	return container.NewBorder(nil, nil, container.NewHBox(office, who), buttons, c.syncLabel)
-}
-
-// footer holds the actions of the start of a shift, of the screen and of
-// the sound.
-func (c *Counter) footer() fyne.CanvasObject {
-	mute := c.t("ui.mute", nil)
-	if c.app.Preferences().Bool(PrefMute) {
-		mute = c.t("ui.unmute", nil)
-	}
-	return container.NewHBox(
-		c.button(c.t("ui.signin.button", nil), c.askSignIn),
-		c.button(c.t("ui.fullscreen", nil), c.toggleFullScreen),
-		c.button(c.t("ui.contrast", nil), c.toggleContrast),
-		c.button(mute, c.toggleMute))
 }
 
 // EnableSound lets the counter play its sounds (the window does; tests

@@ -9,7 +9,9 @@ import (
 	"github.com/ghiseu/ghiseu/store/verdict"
 )
 
-// verdictCard is the large coloured answer to a scan.
+// verdictCard is the large coloured answer to a scan. Its text grows and
+// shrinks with it (cardLayout): read from two metres on any screen, and
+// never wider or taller than the room the window gives it.
 type verdictCard struct {
 	bg       *canvas.Rectangle
 	title    *widget.Label
@@ -17,8 +19,12 @@ type verdictCard struct {
 	lines    *widget.Label
 	detail   *widget.Label
 	help     *widget.Label
+	text     *fyne.Container // the labels, padded
 	override *container.ThemeOverride
 	root     fyne.CanvasObject
+
+	colour verdict.Colour
+	scale  cardScale // of the text sizes in cardSizes
 }
 
 // cardContent is what a card shows.
@@ -31,6 +37,22 @@ type cardContent struct {
 	Help   string // the clerk's checklist
 }
 
+// The card's text is at cardSizes on a card of cardReference, scaled with
+// the card's width or height, whichever is smaller in proportion, between
+// minCardScale and maxCardScale; it shrinks further, down to
+// minCardScale, while the text does not fit. At 1366×768 the card is
+// about this size.
+var cardReference = fyne.NewSize(700, 430)
+
+const (
+	minCardScale = 0.6
+	maxCardScale = 2.2
+)
+
+// cardMinSize is what the card asks of the window, whatever it shows: the
+// text adapts to what it gets.
+var cardMinSize = fyne.NewSize(320, 240)
+
 func newVerdictCard() *verdictCard {
 	c := &verdictCard{
 		bg:     canvas.NewRectangle(nil),
@@ -39,11 +61,12 @@ func newVerdictCard() *verdictCard {
 		lines:  &widget.Label{Wrapping: fyne.TextWrapWord},
 		detail: &widget.Label{Wrapping: fyne.TextWrapWord, SizeName: sizeVerdictDetail},
 		help:   &widget.Label{Wrapping: fyne.TextWrapWord, SizeName: sizeVerdictHelp},
+		scale:  cardScale{1, 1},
 	}
 	c.bg.CornerRadius = 12
-	c.override = container.NewThemeOverride(
-		container.NewPadded(container.NewVBox(c.title, c.who, c.lines, c.detail, c.help)), cardThemeFor(""))
-	c.root = container.NewStack(c.bg, c.override)
+	c.text = container.NewPadded(container.NewVBox(c.title, c.who, c.lines, c.detail, c.help))
+	c.override = container.NewThemeOverride(c.text, cardThemeFor("", c.scale))
+	c.root = container.New(&cardLayout{c}, c.bg, c.override)
 	return c
 }
 
@@ -51,7 +74,8 @@ func newVerdictCard() *verdictCard {
 func (c *verdictCard) Show(content cardContent) {
 	cols := cardColours[content.Colour]
 	c.bg.FillColor = cols[0]
-	c.override.Theme = cardThemeFor(content.Colour)
+	c.colour = content.Colour
+	c.override.Theme = cardThemeFor(content.Colour, c.scale)
 	c.title.SetText(content.Title)
 	c.who.SetText(content.Who)
 	c.who.Hidden = content.Who == ""
@@ -62,4 +86,54 @@ func (c *verdictCard) Show(content cardContent) {
 	c.help.Hidden = content.Help == ""
 	c.bg.Refresh()
 	c.override.Refresh()
+	if s := c.root.Size(); !s.IsZero() {
+		c.fit(s) // another text may need a smaller scale
+	}
 }
+
+// setScale sizes the card's text at s times cardSizes.
+func (c *verdictCard) setScale(s cardScale) {
+	if s == c.scale {
+		return
+	}
+	c.scale = s
+	c.override.Theme = cardThemeFor(c.colour, s)
+	c.override.Refresh()
+}
+
+// fit picks the largest scale for a card of this size at which the text
+// fits, and lays the card out: the minor text shrinks first, down to
+// minMinor of the main text's scale, then both.
+func (c *verdictCard) fit(size fyne.Size) {
+	const step, minMinor = 0.05, 0.7
+	s := min(size.Width/cardReference.Width, size.Height/cardReference.Height)
+	s = max(minCardScale, min(maxCardScale, s))
+	s = float32(int(s/step)) * step // in steps: a pixel's change of size does not reflow the text
+	scale := cardScale{s, s}
+	for {
+		c.setScale(scale)
+		c.override.Resize(size) // wrapped labels know their height at this width only once laid out
+		if c.text.MinSize().Height <= size.Height {
+			break
+		}
+		switch {
+		case scale.minor-step >= scale.main*minMinor && scale.minor-step >= minCardScale:
+			scale.minor -= step
+		case scale.main-step >= minCardScale:
+			scale.main -= step
+			scale.minor = min(scale.minor, scale.main)
+		default:
+			c.bg.Resize(size)
+			return
+		}
+	}
+	c.bg.Resize(size)
+}
+
+// cardLayout lays out a verdict card: its background, and its text at the
+// scale that fits.
+type cardLayout struct{ c *verdictCard }
+
+func (l *cardLayout) Layout(_ []fyne.CanvasObject, size fyne.Size) { l.c.fit(size) }
+
+func (l *cardLayout) MinSize([]fyne.CanvasObject) fyne.Size { return cardMinSize }

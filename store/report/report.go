@@ -17,20 +17,26 @@ import (
 	"github.com/ghiseu/ghiseu/assets/i18n"
 	"github.com/ghiseu/ghiseu/store"
 	"github.com/ghiseu/ghiseu/store/desk"
+	"github.com/ghiseu/ghiseu/store/rules"
 )
 
 // Totals are the numbers of a day, or of one counter or clerk.
 type Totals struct {
-	Name       string        `json:"name,omitempty"` // the counter or clerk
-	Bookings   int           `json:"bookings"`
-	Arrivals   int           `json:"arrivals"`
-	NoShows    int           `json:"no_shows"`
-	Pickups    int           `json:"pickups"`
-	Served     int           `json:"served"`
-	AvgWait    time.Duration `json:"avg_wait"`    // from arrival to being called
-	AvgService time.Duration `json:"avg_service"` // from being called to served
-	waits      []time.Duration
-	services   []time.Duration
+	Name     string `json:"name,omitempty"` // the counter or clerk
+	Bookings int    `json:"bookings"`
+	Arrivals int    `json:"arrivals"`
+	NoShows  int    `json:"no_shows"`
+	Pickups  int    `json:"pickups"`
+	Served   int    `json:"served"`
+	// DataMismatch and MissingDocuments count the people refused at the
+	// counter for that reason (the booking cancelled, to book anew); the
+	// no-shows are the third cancellation reason.
+	DataMismatch     int           `json:"data_mismatch"`
+	MissingDocuments int           `json:"missing_documents"`
+	AvgWait          time.Duration `json:"avg_wait"`    // from arrival to being called
+	AvgService       time.Duration `json:"avg_service"` // from being called to served
+	waits            []time.Duration
+	services         []time.Duration
 }
 
 // Report is one office day.
@@ -86,6 +92,10 @@ func Build(ctx context.Context, d *desk.Desk, day string) (Report, error) {
 					get(counters, e.Counter).waits = append(get(counters, e.Counter).waits, w)
 					get(clerks, e.Clerk).waits = append(get(clerks, e.Clerk).waits, w)
 				}
+			case store.Refused:
+				for _, t := range []*Totals{&r.Totals, get(counters, e.Counter), get(clerks, e.Clerk)} {
+					t.refused(e.Note)
+				}
 			case store.Served:
 				r.Totals.Served++
 				get(counters, e.Counter).Served++
@@ -108,6 +118,31 @@ func Build(ctx context.Context, d *desk.Desk, day string) (Report, error) {
 	r.Totals.average()
 	r.Counters, r.Clerks = sorted(counters), sorted(clerks)
 	return r, nil
+}
+
+// refused counts a refusal at the counter under its reason.
+func (t *Totals) refused(reason string) {
+	switch reason {
+	case rules.CancelDataMismatch:
+		t.DataMismatch++
+	case rules.CancelMissingDocuments:
+		t.MissingDocuments++
+	}
+}
+
+// Cancelled is how many bookings were cancelled for reason (one of
+// rules.CancelReasons): no-shows, data that did not match the form,
+// missing documents.
+func (t Totals) Cancelled(reason string) int {
+	switch reason {
+	case rules.CancelNoShow:
+		return t.NoShows
+	case rules.CancelDataMismatch:
+		return t.DataMismatch
+	case rules.CancelMissingDocuments:
+		return t.MissingDocuments
+	}
+	return 0
 }
 
 func (t *Totals) average() {
@@ -178,10 +213,12 @@ func minutes(d time.Duration) string { return strconv.FormatFloat(d.Minutes(), '
 // formula is neutralised (see cell): names come from whoever signed in.
 func (r Report) CSV(w io.Writer) error {
 	cw := csv.NewWriter(w)
-	cw.Write([]string{"office", "day", "scope", "name", "bookings", "arrivals", "no_shows", "pickups", "served", "avg_wait_min", "avg_service_min"})
+	cw.Write([]string{"office", "day", "scope", "name", "bookings", "arrivals", "no_shows", "pickups", "served", "avg_wait_min", "avg_service_min",
+		"data_mismatch", "missing_documents"})
 	row := func(scope string, t Totals) {
 		cells := []string{r.Office, r.Day, scope, t.Name, strconv.Itoa(t.Bookings), strconv.Itoa(t.Arrivals),
-			strconv.Itoa(t.NoShows), strconv.Itoa(t.Pickups), strconv.Itoa(t.Served), minutes(t.AvgWait), minutes(t.AvgService)}
+			strconv.Itoa(t.NoShows), strconv.Itoa(t.Pickups), strconv.Itoa(t.Served), minutes(t.AvgWait), minutes(t.AvgService),
+			strconv.Itoa(t.DataMismatch), strconv.Itoa(t.MissingDocuments)}
 		for i := range cells {
 			cells[i] = cell(cells[i])
 		}
@@ -210,6 +247,8 @@ td,th{border:1px solid #999;padding:.3em .8em;text-align:right}th:first-child,td
 {{range $scope := .Scopes}}<h2>{{$scope.Title}}</h2><table><tr><th></th><th>{{$.T.arrivals}}</th><th>{{$.T.pickups}}</th><th>{{$.T.served}}</th><th>{{$.T.wait}}</th><th>{{$.T.service}}</th></tr>
 {{range $scope.Rows}}<tr><td>{{.Name}}</td><td>{{.Arrivals}}</td><td>{{.Pickups}}</td><td>{{.Served}}</td><td>{{min .AvgWait}}</td><td>{{min .AvgService}}</td></tr>
 {{end}}</table>{{end}}
+<h2>{{.T.cancelled}}</h2><table>{{range .Cancelled}}<tr><td>{{.Reason}}</td><td>{{.Count}}</td></tr>
+{{end}}</table>
 {{if .R.Conflicts}}<p>{{.T.conflicts}}: {{.R.Conflicts}}</p>{{end}}
 </body></html>
 `))
@@ -217,20 +256,28 @@ td,th{border:1px solid #999;padding:.3em .8em;text-align:right}th:first-child,td
 // HTML writes the report as a printable page in l.
 func (r Report) HTML(w io.Writer, l i18n.Lang, officeName string) error {
 	t := map[string]string{}
-	for _, k := range []string{"title", "bookings", "arrivals", "noshows", "pickups", "served", "wait", "service", "day", "counters", "clerks", "conflicts"} {
+	for _, k := range []string{"title", "bookings", "arrivals", "noshows", "pickups", "served", "wait", "service", "day", "counters", "clerks", "conflicts", "cancelled"} {
 		t[k] = i18n.T(l, "report."+k, nil)
+	}
+	type cancelled struct {
+		Reason string
+		Count  int
+	}
+	var cs []cancelled
+	for _, reason := range rules.CancelReasons() {
+		cs = append(cs, cancelled{i18n.T(l, "cancel."+reason, nil), r.Totals.Cancelled(reason)})
 	}
 	type scope struct {
 		Title string
 		Rows  []Totals
 	}
 	return page.Execute(w, map[string]any{"Lang": string(l), "T": t, "R": r, "OfficeName": officeName,
-		"Scopes": []scope{{t["counters"], r.Counters}, {t["clerks"], r.Clerks}}})
+		"Scopes": []scope{{t["counters"], r.Counters}, {t["clerks"], r.Clerks}}, "Cancelled": cs})
 }
 
 // Text writes a short summary for the terminal.
 func (r Report) Text(w io.Writer) {
-	fmt.Fprintf(w, "%s %s: %d bookings, %d arrivals, %d no-shows, %d pickups, %d served, wait %s min, service %s min\n",
+	fmt.Fprintf(w, "%s %s: %d bookings, %d arrivals, %d no-shows, %d pickups, %d served, wait %s min, service %s min; refused: %d data mismatch, %d missing documents\n",
 		r.Office, r.Day, r.Totals.Bookings, r.Totals.Arrivals, r.Totals.NoShows, r.Totals.Pickups, r.Totals.Served,
-		minutes(r.Totals.AvgWait), minutes(r.Totals.AvgService))
+		minutes(r.Totals.AvgWait), minutes(r.Totals.AvgService), r.Totals.DataMismatch, r.Totals.MissingDocuments)
 }
