@@ -86,6 +86,7 @@ func newDayList(c *Counter) *dayList {
 func (d *dayList) newRow() fyne.CanvasObject {
 	slot := widget.NewLabelWithStyle("00:00", fyne.TextAlignLeading, fyne.TextStyle{Monospace: true})
 	kind := widget.NewLabel("")
+	kind.Truncation = fyne.TextTruncateEllipsis // "Fără programare" would run into the name
 	name := widget.NewLabel("")
 	name.Truncation = fyne.TextTruncateEllipsis
 	state := widget.NewLabelWithStyle("", fyne.TextAlignTrailing, fyne.TextStyle{Bold: true})

@@ -81,7 +81,7 @@ func runGUI(args []string) int {
 	case device != "" && device != "none":
 		c.StartCamera(ctx, func() (camera.Source, error) { return webcam.Open(device, webcam.Size{W: 1280, H: 720}) })
 	}
-	w.Resize(fyne.NewSize(1366, 768))
+	fitScreen(a, w)
 	w.SetMaster()
 	w.ShowAndRun()
 	return 0
@@ -97,4 +97,49 @@ func startClockAt(d *desk.Desk, at string) error {
 	launched := time.Now()
 	d.Now = func() time.Time { return start.Add(time.Since(launched)) }
 	return d.Reload(context.Background())
+}
+
+// The window opens maximised on screens up to 1920×1080 (the counters'
+// screens: 1024×768 to 1920×1080), and at 1920×1080 on larger ones; it is
+// never larger than the screen's work area. Fyne 2.7 has no Maximize: on
+// X11 the window manager is asked, as any application asks it, with the
+// EWMH _NET_WM_STATE message (screen_x11.go), which keeps its panels and
+// lets the clerk restore the window; first the window is sized to the
+// work area, so that it fits even without a window manager or where the
+// request is ignored. Elsewhere it opens at 1366×768.
+const (
+	maxMaximisedWidth  = 1920
+	maxMaximisedHeight = 1080
+)
+
+// titleBarRoom is what is left for the window manager's title bar and
+// borders when the window is sized to the work area.
+const titleBarRoom = 40
+
+// fitScreen sizes w to the screen it opens on and, once it shows, asks
+// for it to be maximised.
+func fitScreen(a fyne.App, w fyne.Window) {
+	area, ok := workArea()
+	if !ok {
+		w.Resize(fyne.NewSize(1366, 768))
+		return
+	}
+	big := area.Dx() > maxMaximisedWidth || area.Dy() > maxMaximisedHeight
+	size := func(scale float32) fyne.Size {
+		width, height := float32(area.Dx()), float32(area.Dy()-titleBarRoom)
+		if big {
+			width, height = min(width, maxMaximisedWidth), min(height, maxMaximisedHeight-titleBarRoom)
+		}
+		return fyne.NewSize(width/scale, height/scale)
+	}
+	w.Resize(size(1))
+	slog.Info("window sized to the screen", "work_area", area.String(), "maximise", !big)
+	a.Lifecycle().SetOnStarted(func() {
+		if s := w.Canvas().Scale(); s > 0 && s != 1 { // the canvas's scale is known once it shows
+			w.Resize(size(s))
+		}
+		if !big {
+			maximise(w)
+		}
+	})
 }

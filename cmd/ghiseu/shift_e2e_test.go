@@ -260,3 +260,27 @@ func runShift(t *testing.T, w, h int) {
 		t.Fatalf("day report %+v", r.Totals)
 	}
 }
+
+// TestWindowFitsScreenUnderXvfb opens the counter with every long text at
+// once (a 40-character clerk, the hub offline, the camera missing, a
+// 60-character name on the card) on the smallest screens, under a window
+// manager: the window is no larger than the screen, in the normal theme
+// and in high contrast (larger text).
+func TestWindowFitsScreenUnderXvfb(t *testing.T) {
+	if testing.Short() {
+		t.Skip("end-to-end")
+	}
+	for _, size := range [][2]int{{1024, 768}, {1280, 720}} {
+		w, h := size[0], size[1]
+		t.Run(fmt.Sprintf("%dx%d", w, h), func(t *testing.T) {
+			s := openLongCounter(t, w, h)
+			for _, theme := range []string{"normal", "high contrast"} {
+				if ww, wh := s.windowGeometry(); ww > w || wh > h {
+					t.Errorf("%s: the window is %dx%d on a %dx%d screen, see %s", theme, ww, wh, w, h, s.shot("too-large-"+theme))
+				}
+				s.key("ctrl+h")
+				time.Sleep(time.Second)
+			}
+		})
+	}
+}
