@@ -3,10 +3,12 @@ package app
 import (
 	"errors"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/ghiseu/ghiseu/assets/i18n"
@@ -148,6 +150,55 @@ func TestShareOut(t *testing.T) {
 	} {
 		if got := fmt.Sprint(shareOut(c.wants, c.room)); got != c.want {
 			t.Errorf("shareOut(%v, %v) = %s, want %s", c.wants, c.room, got, c.want)
+		}
+	}
+}
+
+// TestHeaderShowsWholeText: a click on a header text cut with "…" shows
+// it whole over the window, answerable from the keyboard.
+func TestHeaderShowsWholeText(t *testing.T) {
+	f := longFixture(t, false, i18n.Romanian)
+	f.c.win.Resize(fyne.NewSize(1024, 768-titleBar))
+	var area *tapArea
+	walkObjects(f.c.win.Content(), func(o fyne.CanvasObject) {
+		if s, ok := o.(*fyne.Container); ok && len(s.Objects) == 2 {
+			if l, ok := s.Objects[0].(*widget.Label); ok && strings.Contains(l.Text, longClerk) {
+				area, _ = s.Objects[1].(*tapArea)
+			}
+		}
+	})
+	if area == nil {
+		t.Fatal("the clerk's header text has no click area")
+	}
+	test.Tap(area)
+	shown := false
+	for _, o := range f.c.win.Canvas().Overlays().List() {
+		walkObjects(o, func(o fyne.CanvasObject) {
+			if l, ok := o.(*widget.Label); ok && strings.Contains(l.Text, longClerk) {
+				shown = true
+			}
+		})
+	}
+	if !shown || f.c.asking == nil {
+		t.Fatal("a click on the cut clerk's name did not show it whole")
+	}
+	f.c.manual.TypedKey(&fyne.KeyEvent{Name: fyne.KeyEscape})
+	if f.c.asking != nil {
+		t.Fatal("Escape did not close the whole text")
+	}
+}
+
+// walkObjects calls fn on o and everything in it, widgets' parts included.
+func walkObjects(o fyne.CanvasObject, fn func(fyne.CanvasObject)) {
+	fn(o)
+	switch x := o.(type) {
+	case *fyne.Container:
+		for _, c := range x.Objects {
+			walkObjects(c, fn)
+		}
+	case fyne.Widget:
+		for _, c := range test.WidgetRenderer(x).Objects() {
+			walkObjects(c, fn)
 		}
 	}
 }
