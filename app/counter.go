@@ -99,18 +99,19 @@ func (c *Counter) routeKeys(w fyne.Window) {
 	}
 	w.Canvas().SetOnTypedRune(func(r rune) { c.keys.rune(to(), r) })
 	w.Canvas().SetOnTypedKey(func(ev *fyne.KeyEvent) {
-		if ev.Name == fyne.KeyEscape || ev.Name == fyne.KeyReturn || ev.Name == fyne.KeyEnter {
-			if c.answer(ev.Name != fyne.KeyEscape) { // a message over the window takes no focus: answered here
-				return
-			}
+		enter := ev.Name == fyne.KeyReturn || ev.Name == fyne.KeyEnter
+		if enter && !c.keys.enter(to()) { // the Enter that ends a scan is the scan's
+			return
+		}
+		if (enter || ev.Name == fyne.KeyEscape) && c.answer(enter) { // a message over the window takes no focus: answered here
+			return
 		}
 		if f, ok := c.shortcuts[string(ev.Name)]; ok {
 			f()
 			return
 		}
 		switch {
-		case ev.Name == fyne.KeyReturn || ev.Name == fyne.KeyEnter:
-			c.keys.enter(to())
+		case enter: // a person's, given to the router above
 		case editingKeys[ev.Name] || ev.Name == fyne.KeySpace: // Fyne reports character keys and Shift here too: they leave a burst alone
 			c.keys.flush()
 			c.keys.unpark(w, ev)

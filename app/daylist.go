@@ -46,9 +46,9 @@ type dayList struct {
 	shown  []desk.Row
 	choice int // the filter's choice: 0 for all, see shows
 	search *scanEntry
-	filter *widget.Select
+	filter *scanSelect // its keys and its list's are not lost to a scan (scaninput.go)
 	count  *widget.Label
-	list   *widget.List
+	list   *scanList
 	root   fyne.CanvasObject
 }
 
@@ -64,7 +64,7 @@ func newDayList(c *Counter) *dayList {
 		options = append(options, c.t("state."+string(s), nil))
 	}
 	options = append(options, c.t("status.cancelled", nil))
-	d.filter = widget.NewSelect(options, func(choice string) {
+	d.filter = newScanSelect(c.keys, options, func(choice string) {
 		d.choice = 0
 		for i, o := range options {
 			if o == choice {
@@ -73,7 +73,7 @@ func newDayList(c *Counter) *dayList {
 		}
 		d.apply()
 	})
-	d.list = widget.NewList(func() int { return len(d.shown) }, d.newRow, d.updateRow)
+	d.list = newScanList(c.keys, func() int { return len(d.shown) }, d.newRow, d.updateRow)
 	d.filter.SetSelectedIndex(0)
 	title := widget.NewLabelWithStyle(c.t("ui.day.title", map[string]string{"day": c.desk.Time().Format(time.RFC3339)}),
 		fyne.TextAlignLeading, fyne.TextStyle{Bold: true})

@@ -15,6 +15,10 @@ import (
 // showDemoCodes opens a window with the QR codes of today's bookings, so a
 // tester can scan them off the screen with a webcam or a phone.
 func (c *Counter) showDemoCodes() {
+	if c.over.demo != nil { // Ctrl+D twice: one window, in front
+		c.over.demo.RequestFocus()
+		return
+	}
 	rows, err := c.desk.Day(context.Background(), c.desk.Today())
 	if err != nil {
 		c.fail(err)
@@ -40,5 +44,20 @@ func (c *Counter) showDemoCodes() {
 	w.SetContent(container.NewVScroll(grid))
 	w.Resize(fyne.NewSize(980, 700))
 	c.routeKeys(w) // a scan while this window has the focus still reaches the counter
+	route := w.Canvas().OnTypedKey()
+	w.Canvas().SetOnTypedKey(func(ev *fyne.KeyEvent) {
+		if ev.Name == fyne.KeyEscape { // nothing in it takes the focus: Escape closes it
+			w.Close()
+			c.win.RequestFocus()
+			return
+		}
+		route(ev)
+	})
+	c.over.demo = w
+	w.SetOnClosed(func() {
+		if c.over.demo == w {
+			c.over.demo = nil
+		}
+	})
 	w.Show()
 }

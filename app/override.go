@@ -47,8 +47,9 @@ func (c *Counter) askOverride() {
 			c.win.Canvas().Focus(c.manual)
 		}, c.win)
 	d.Resize(d.MinSize().AddWidthHeight(300, 0))
-	c.modal(d, reason, pw)
-	c.win.Canvas().Focus(reason)
+	if c.modal(d, reason, pw) {
+		c.win.Canvas().Focus(reason)
+	}
 }
 
 // overrideTarget names the person on the card and their slot.

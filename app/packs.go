@@ -55,6 +55,9 @@ func (c *Counter) reloadOffice() {
 // askImport lets the clerk pick a day pack (from a USB stick) and imports
 // it with a progress bar; the verdict card says how it went.
 func (c *Counter) askImport() {
+	if c.busy() { // Ctrl+I twice: one file dialog
+		return
+	}
 	d := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
 		defer c.win.Canvas().Focus(c.manual)
 		if err != nil || r == nil {
@@ -65,6 +68,7 @@ func (c *Counter) askImport() {
 		c.Import(path)
 	}, c.win)
 	d.Resize(fyne.NewSize(900, 600))
+	d.SetOnClosed(c.track(d.Dismiss, nil)) // Escape dismisses it
 	d.Show()
 }
 

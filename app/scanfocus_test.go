@@ -9,6 +9,7 @@ import (
 	"unicode"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
@@ -23,6 +24,12 @@ import (
 // click or a Tab and a scan.
 func (f *fixture) drive(w fyne.Window, text string, gap time.Duration, enter bool) {
 	f.c.keepFocus()
+	f.typeNow(w, text, gap, enter)
+}
+
+// typeNow is drive before the focus keeper's next round: right after a
+// click, the keys reach whatever the click focused.
+func (f *fixture) typeNow(w fyne.Window, text string, gap time.Duration, enter bool) {
 	c := w.Canvas()
 	for _, r := range text {
 		f.pause(gap)
@@ -303,5 +310,134 @@ func TestSpaceOnADialogButton(t *testing.T) {
 	f.press(f.c.win.Canvas(), fyne.KeySpace)
 	if f.c.win.Canvas().Overlays().Top() != nil {
 		t.Fatal("Space did not press the dialog's Cancel button")
+	}
+}
+
+// TestScanRightAfterAClick: a click on a row of the day list or on its
+// filter gives them the focus, and a scan right after it, before the focus
+// keeper's next round, is caught all the same; so is a name typed there,
+// which lands in the code field.
+func TestScanRightAfterAClick(t *testing.T) {
+	f := newFixture(t)
+	clicks := []struct {
+		name  string
+		click func()
+	}{
+		{"a row of the day list", func() { f.c.win.Canvas().Focus(f.c.day.list) }}, // what a click on a row does
+		{"the day list's filter", func() { test.Tap(f.c.day.filter) }},             // its options open
+	}
+	for _, cl := range clicks {
+		t.Run(cl.name, func(t *testing.T) {
+			f.c.idle()
+			cl.click()
+			if cl.name == "a row of the day list" && f.c.win.Canvas().Focused() != f.c.day.list {
+				t.Fatalf("the list did not take the focus: %T", f.c.win.Canvas().Focused())
+			}
+			f.typeNow(f.c.win, f.code("Bălan Ana"), 4*time.Millisecond, true)
+			if !f.judged() {
+				t.Fatalf("the scan right after the click was lost: card %q", f.c.card.title.Text)
+			}
+			if f.c.manual.Text != "" || f.c.day.search.Text != "" {
+				t.Fatalf("the scan leaked: code field %q, search %q", f.c.manual.Text, f.c.day.search.Text)
+			}
+			if top := f.c.win.Canvas().Overlays().Top(); top != nil {
+				f.c.win.Canvas().Overlays().Remove(top)
+			}
+			f.c.idle()
+			cl.click()
+			f.typeNow(f.c.win, "Ionescu", 70*time.Millisecond, false)
+			if got := f.c.manual.Text; got != "Ionescu" {
+				t.Fatalf("a name typed right after the click: code field %q", got)
+			}
+			f.c.manual.SetText("")
+			if top := f.c.win.Canvas().Overlays().Top(); top != nil {
+				f.c.win.Canvas().Overlays().Remove(top)
+			}
+		})
+	}
+	if n := f.arrivals("Bălan Ana"); n != 1 {
+		t.Fatalf("%d arrivals recorded", n)
+	}
+}
+
+// TestScanWhileAMessageIsOver: a message or question over the window takes
+// no focus and is answered from the keyboard (Enter, Escape), yet the
+// Enter that ends a scan is the scan's: the scan is judged, the code does
+// not stay in the code field, the question is not answered.
+func TestScanWhileAMessageIsOver(t *testing.T) {
+	f := newFixture(t)
+	called := 0
+	asks := []struct {
+		name string
+		open func()
+	}{
+		{"a message", func() { f.c.tell("Parolă greșită", "Parola supervizorului nu este corectă.") }},
+		{"a question", func() {
+			d := dialog.NewConfirm("?", "!", func(bool) {}, f.c.win)
+			f.c.ask(d, func() { called++ })
+		}},
+	}
+	for _, a := range asks {
+		t.Run(a.name, func(t *testing.T) {
+			f.c.idle()
+			a.open()
+			f.drive(f.c.win, f.code("Bălan Ana"), 4*time.Millisecond, true)
+			if !f.judged() {
+				t.Fatalf("the scan was lost: card %q", f.c.card.title.Text)
+			}
+			if f.c.manual.Text != "" {
+				t.Fatalf("the scan stayed in the code field: %q", f.c.manual.Text)
+			}
+			if f.c.asking == nil || called != 0 {
+				t.Fatal("the scanner's Enter answered the question")
+			}
+			f.drive(f.c.win, "", 0, true) // a person's Enter answers it
+			if f.c.asking != nil {
+				t.Fatal("Enter did not answer the question")
+			}
+		})
+	}
+	if called != 1 {
+		t.Fatalf("the question's default answer ran %d times", called)
+	}
+}
+
+// TestTabGoesOnFromAWidgetTheFocusWasTakenOff: the focus keeper takes the
+// focus off the walk-in form's reason (a drop-down, which would swallow a
+// scan); Shift+Tab then goes back to the name, Tab on to the buttons, as
+// they would have from the reason, not from the form's first or last widget.
+func TestTabGoesOnFromAWidgetTheFocusWasTakenOff(t *testing.T) {
+	f := newFixture(t)
+	f.c.askWalkIn()
+	c := f.c.win.Canvas()
+	name, ok := c.Focused().(*scanEntry)
+	if !ok {
+		t.Fatalf("the walk-in name has no focus: %T", c.Focused())
+	}
+	moves := []struct {
+		name string
+		move func()
+		want func(fyne.Focusable) bool
+	}{
+		{"Shift+Tab", c.(interface{ FocusPrevious() }).FocusPrevious, func(w fyne.Focusable) bool { return w == name }},
+		{"Tab", c.(interface{ FocusNext() }).FocusNext, func(w fyne.Focusable) bool { _, ok := w.(*widget.Button); return ok }},
+	}
+	for _, m := range moves {
+		t.Run(m.name, func(t *testing.T) {
+			c.Focus(name)
+			c.(interface{ FocusNext() }).FocusNext() // Tab: the reason
+			if _, ok := c.Focused().(*widget.Select); !ok {
+				t.Fatalf("Tab from the name: %T has the focus", c.Focused())
+			}
+			f.c.keepFocus()
+			if c.Focused() != nil {
+				t.Fatalf("the focus keeper left the focus on %T", c.Focused())
+			}
+			f.c.keys.resume(f.c.win) // the driver's key-down, before it moves the focus
+			m.move()
+			if !m.want(c.Focused()) {
+				t.Fatalf("%s went to %T", m.name, c.Focused())
+			}
+		})
 	}
 }

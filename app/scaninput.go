@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/ghiseu/ghiseu/scanner/wedge"
@@ -122,6 +123,28 @@ func typeInto(w fyne.Focusable, r rune) {
 // when a widget that swallows scans takes it.
 func (k *keyRouter) guard(w fyne.Window, home func() fyne.Focusable) {
 	k.guarded = append(k.guarded, guardedWindow{win: w, home: home})
+	if c, ok := w.Canvas().(desktop.Canvas); ok {
+		// The driver reports a key here when nothing has the focus,
+		// before it moves the focus on Tab.
+		c.SetOnKeyDown(func(ev *fyne.KeyEvent) {
+			if ev.Name == fyne.KeyTab {
+				k.resume(w)
+			}
+		})
+	}
+}
+
+// resume gives the focus back to the widget w's focus was taken off, when
+// the window's focus is still nowhere: Tab and Shift+Tab, which the driver
+// handles after this, then move on from that widget as they would have,
+// not from the window's first or last widget.
+func (k *keyRouter) resume(w fyne.Window) {
+	p := k.parked[w]
+	if p == nil || w.Canvas().Focused() != nil {
+		return
+	}
+	delete(k.parked, w)
+	w.Canvas().Focus(p)
 }
 
 // keepFocus takes the focus of every watched window off a widget that
@@ -165,6 +188,54 @@ func (k *keyRouter) steer(g guardedWindow) {
 			}
 			k.parked[g.win] = f
 		}
+	}
+}
+
+// stray takes the focus off w, a widget that swallows scans, at once: a
+// key reached it before keepFocus's next round (a scan right after a click
+// on a row of the day list). It returns the canvas whose focus moved, to
+// deliver the key again as the driver would have, or nil when w has the
+// focus of no watched window.
+func (k *keyRouter) stray(w fyne.Focusable) fyne.Canvas {
+	for _, g := range k.guarded {
+		if c := g.win.Canvas(); c.Focused() == w {
+			k.steer(g)
+			if c.Focused() == w {
+				return nil
+			}
+			return c
+		}
+	}
+	return nil
+}
+
+// steerNow takes the focus of the watched window showing o off a widget
+// that swallows scans at once, not at keepFocus's next round.
+func (k *keyRouter) steerNow(o fyne.CanvasObject) {
+	c := fyne.CurrentApp().Driver().CanvasForObject(o)
+	for _, g := range k.guarded {
+		if g.win.Canvas() == c {
+			k.steer(g)
+		}
+	}
+}
+
+// deliverRune gives r to c as the driver does: to the focused widget, else
+// to the canvas.
+func deliverRune(c fyne.Canvas, r rune) {
+	if f := c.Focused(); f != nil {
+		f.TypedRune(r)
+	} else if on := c.OnTypedRune(); on != nil {
+		on(r)
+	}
+}
+
+// deliverKey gives ev to c as the driver does.
+func deliverKey(c fyne.Canvas, ev *fyne.KeyEvent) {
+	if f := c.Focused(); f != nil {
+		f.TypedKey(ev)
+	} else if on := c.OnTypedKey(); on != nil {
+		on(ev)
 	}
 }
 
@@ -284,4 +355,81 @@ func (b *scanButton) TypedKey(ev *fyne.KeyEvent) {
 		b.keys.flush()
 	}
 	b.Button.TypedKey(ev)
+}
+
+// scanList is a list whose keys are not lost: a character or Enter that
+// reaches it (the focus comes to a list with a click on a row, and
+// keepFocus takes it off within 50 ms) goes where it would have gone once
+// the focus was taken off. The arrows and Space still move in the list.
+type scanList struct {
+	widget.List
+	keys *keyRouter
+}
+
+func newScanList(keys *keyRouter, length func() int, create func() fyne.CanvasObject,
+	update func(widget.ListItemID, fyne.CanvasObject)) *scanList {
+	l := &scanList{keys: keys}
+	l.Length, l.CreateItem, l.UpdateItem = length, create, update
+	l.ExtendBaseWidget(l)
+	return l
+}
+
+// TypedRune sends the character where the window's typing goes.
+func (l *scanList) TypedRune(r rune) {
+	if c := l.keys.stray(l); c != nil {
+		deliverRune(c, r)
+	}
+}
+
+// TypedKey sends Enter where the window's typing goes (it may end a
+// scan); other keys act on the list.
+func (l *scanList) TypedKey(ev *fyne.KeyEvent) {
+	if ev.Name == fyne.KeyReturn || ev.Name == fyne.KeyEnter {
+		if c := l.keys.stray(l); c != nil {
+			deliverKey(c, ev)
+			return
+		}
+	}
+	l.List.TypedKey(ev)
+}
+
+// scanSelect is a drop-down list whose keys are not lost: a click opens
+// its options with the keyboard left where a scan is caught (Space and the
+// arrows still choose), and a character or Enter that reaches it goes where
+// it would have gone once keepFocus took the focus off it.
+type scanSelect struct {
+	widget.Select
+	keys *keyRouter
+}
+
+func newScanSelect(keys *keyRouter, options []string, changed func(string)) *scanSelect {
+	s := &scanSelect{keys: keys}
+	s.Options, s.OnChanged = options, changed
+	s.ExtendBaseWidget(s)
+	return s
+}
+
+// Tapped opens the options; the focus their menu takes is steered at once.
+func (s *scanSelect) Tapped(ev *fyne.PointEvent) {
+	s.Select.Tapped(ev)
+	s.keys.steerNow(s)
+}
+
+// TypedRune sends the character where the window's typing goes.
+func (s *scanSelect) TypedRune(r rune) {
+	if c := s.keys.stray(s); c != nil {
+		deliverRune(c, r)
+	}
+}
+
+// TypedKey sends Enter where the window's typing goes; other keys act on
+// the drop-down.
+func (s *scanSelect) TypedKey(ev *fyne.KeyEvent) {
+	if ev.Name == fyne.KeyReturn || ev.Name == fyne.KeyEnter {
+		if c := s.keys.stray(s); c != nil {
+			deliverKey(c, ev)
+			return
+		}
+	}
+	s.Select.TypedKey(ev)
 }

@@ -46,8 +46,9 @@ func (c *Counter) askSignIn() {
 			c.win.Canvas().Focus(c.manual)
 		}, c.win)
 	d.Resize(d.MinSize().AddWidthHeight(240, 0))
-	c.modal(d, name)
-	c.win.Canvas().Focus(name)
+	if c.modal(d, name) {
+		c.win.Canvas().Focus(name)
+	}
 }
 
 // idleContent is the card while nothing is scanned: the reader ready for
@@ -70,9 +71,21 @@ func (c *Counter) signedIn() bool {
 	return false
 }
 
-// modal shows d; Escape in any of its fields cancels it and gives the
-// keyboard back to the code field.
-func (c *Counter) modal(d dialog.Dialog, fields ...*scanEntry) {
+// modal shows d, one dialog at a time: it shows nothing and reports false
+// while another dialog or a question is open over the window (a shortcut
+// pressed twice, Ctrl+U Ctrl+U, stacks no second dialog), whose field gets
+// the keyboard back. Escape cancels d, in any of its fields or wherever
+// the keyboard is, and gives the keyboard back to the code field.
+func (c *Counter) modal(d dialog.Dialog, fields ...*scanEntry) bool {
+	if c.busy() {
+		return false
+	}
+	var first fyne.Focusable
+	if len(fields) > 0 {
+		first = fields[0]
+	}
+	untrack := c.track(d.Hide, first)
+	d.SetOnClosed(untrack)
 	for _, f := range fields {
 		f.onEscape = func() {
 			d.Hide()
@@ -80,6 +93,7 @@ func (c *Counter) modal(d dialog.Dialog, fields ...*scanEntry) {
 		}
 	}
 	d.Show()
+	return true
 }
 
 // atMost refuses, as the entry is typed, a text longer than the limit that

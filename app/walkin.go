@@ -38,8 +38,9 @@ func (c *Counter) askWalkIn() {
 			}
 		}, c.win)
 	d.Resize(d.MinSize().AddWidthHeight(300, 0))
-	c.modal(d, name)
-	c.win.Canvas().Focus(name)
+	if c.modal(d, name) {
+		c.win.Canvas().Focus(name)
+	}
 }
 
 // WalkIn registers a walk-in and shows the card.

@@ -47,6 +47,7 @@ var Commands = map[string]func(*env, []string) error{
 	"report":    (*env).report,
 	"purge":     (*env).purge,
 	"walkin":    (*env).walkIn,
+	"refuse":    (*env).refuse,
 	// supervisor-password reads the new password from standard input.
 	"supervisor-password": (*env).supervisorPassword,
 }
@@ -110,7 +111,7 @@ func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	return e.code
 }
 
-const usage = `ghiseu [check CODE|REF|NAME | checkin CODE|REF|NAME | accept CODE|REF --reason TEXT (supervisor password on stdin) | list | demo | import FILE | link (enrolment string on stdin) | sync [--loop 5s] [--retry-parked] | parked | conflicts | report [--format csv|html] [--out F] | purge [--keep-days N] | walkin --name N --reason R] [--json] [--db PATH] [--at TIME] [--lang ro|en] [--counter N] [--clerk NAME] [--day YYYY-MM-DD]`
+const usage = `ghiseu [check CODE|REF|NAME | checkin CODE|REF|NAME | accept CODE|REF --reason TEXT (supervisor password on stdin) | list | demo | import FILE | link (enrolment string on stdin) | sync [--loop 5s] [--retry-parked] | parked | conflicts | report [--format csv|html] [--out F] | purge [--keep-days N] | walkin --name N --reason R | refuse CODE|REF|NAME --reason missing_documents|data_mismatch] [--json] [--db PATH] [--at TIME] [--lang ro|en] [--counter N] [--clerk NAME] [--day YYYY-MM-DD]`
 
 // parse reads the flags, which may come before or after the positional
 // arguments, and returns the positional ones.
@@ -364,6 +365,12 @@ func (e *env) judge(args []string, how string) error {
 	if v.Colour != verdict.Green {
 		e.code = ExitRefused
 	}
+	return e.printVerdict(v)
+}
+
+// printVerdict prints a verdict as the counter's card words it; --json
+// says the same (title, message, checklist) with the verdict's fields.
+func (e *env) printVerdict(v verdict.Verdict) error {
 	m := v.Message(e.lang)
 	if e.json {
 		ref := ""
@@ -375,7 +382,10 @@ func (e *env) judge(args []string, how string) error {
 			Ref     string `json:"ref,omitempty"` // the booking's short reference
 			Title   string `json:"title"`
 			Message string `json:"message"`
-		}{v, ref, m.Title, m.Detail})
+			// Checklist is the clerk's checklist, line by line, as the
+			// text output and the window show it.
+			Checklist []string `json:"checklist,omitempty"`
+		}{v, ref, m.Title, m.Detail, m.Help})
 	}
 	fmt.Fprintf(e.out, "%s: %s\n", strings.ToUpper(string(v.Colour)), m.Title)
 	if m.Who != "" {

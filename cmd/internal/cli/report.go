@@ -130,10 +130,6 @@ func (e *env) walkIn(args []string) error {
 		if err != nil {
 			return err
 		}
-		if e.json {
-			return e.printJSON(v)
-		}
-		fmt.Fprintln(e.out, v.Message(e.lang).Title)
-		return nil
+		return e.printVerdict(v)
 	})
 }

@@ -1,0 +1,112 @@
+package main
+
+import (
+	"encoding/json"
+	"os/exec"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+)
+
+// The helpers of the keyboard tests on the real window: one X server, one
+// window manager (openbox) and one counter shared by a test's subtests.
+
+// withOpenbox starts the openbox window manager on s's X server, as an
+// office's desktop has one: it moves the keyboard focus between windows.
+func (s *shift) withOpenbox() {
+	s.t.Helper()
+	needTools(s.t, "openbox")
+	wm := exec.Command("openbox")
+	wm.Env = s.env
+	if err := wm.Start(); err != nil {
+		s.t.Fatalf("openbox: %v", err)
+	}
+	s.t.Cleanup(func() { wm.Process.Kill(); wm.Wait() })
+	time.Sleep(time.Second)
+}
+
+// keys presses keys one after the other, as a person does, then lets the
+// window settle.
+func (s *shift) keys(keys ...string) {
+	if len(keys) > 0 {
+		s.x.run("xdotool", append([]string{"key", "--delay", "80"}, keys...)...)
+	}
+	time.Sleep(250 * time.Millisecond)
+}
+
+// typeAt types text at ms milliseconds a key, as a person (30 to 200) or
+// a scanner (15 and less) does.
+func (s *shift) typeAt(ms int, text string) {
+	s.t.Helper()
+	if err := s.x.run("xdotool", "type", "--delay", strconv.Itoa(ms), text); err != nil {
+		s.t.Fatalf("xdotool type: %v", err)
+	}
+}
+
+// burst is a handheld scanner reading code: its keys 5 ms apart, then
+// Enter, with no pause at all after what came before.
+func (s *shift) burst(code string) {
+	s.t.Helper()
+	if err := s.x.run("xdotool", "type", "--delay", "5", code); err != nil {
+		s.t.Fatalf("xdotool type: %v", err)
+	}
+	s.x.run("xdotool", "key", "Return")
+}
+
+// state waits up to d for the named booking to be in state want (as the
+// command line reads it) and returns the state it found last.
+func (s *shift) state(name, want string, d time.Duration) string {
+	var got string
+	waitFor(d, func() bool {
+		got = s.rowsAt("08:00")[name].State
+		return got == want
+	})
+	return got
+}
+
+// activeWindow is the title of the window that has the keyboard.
+func (s *shift) activeWindow() string {
+	cmd := exec.Command("xdotool", "getactivewindow", "getwindowname")
+	cmd.Env = s.env
+	out, _ := cmd.Output()
+	return strings.TrimSpace(string(out))
+}
+
+// activate gives the keyboard to the window whose title matches pattern.
+func (s *shift) activate(pattern string) {
+	s.t.Helper()
+	if err := s.x.run("xdotool", "search", "--name", pattern, "windowactivate", "--sync"); err != nil {
+		s.t.Fatalf("no window %q to activate, see %s", pattern, s.shot("no-window"))
+	}
+	time.Sleep(300 * time.Millisecond)
+}
+
+// hasWindow waits up to d for a window whose title matches pattern.
+func (s *shift) hasWindow(pattern string, d time.Duration) bool {
+	return waitFor(d, func() bool { return s.x.run("xdotool", "search", "--name", pattern) == nil })
+}
+
+// shotName makes a subtest's name a screenshot's file name.
+func shotName(t *testing.T) string {
+	return "keys-" + strings.Trim(regexp.MustCompile(`[^A-Za-z0-9]+`).ReplaceAllString(t.Name(), "-"), "-")
+}
+
+// counterTitle starts the counter window's title: the verdict of a scan
+// shows there, so it comes to the front.
+const counterTitle = "Ghișeu ·"
+
+// refs are today's bookings' short references, by name.
+func (s *shift) refs() map[string]string {
+	s.t.Helper()
+	var rows []struct{ Name, Ref string }
+	if err := json.Unmarshal([]byte(s.cli("list", "--json", "--day", s.day)), &rows); err != nil {
+		s.t.Fatal(err)
+	}
+	m := map[string]string{}
+	for _, r := range rows {
+		m[r.Name] = r.Ref
+	}
+	return m
+}
