@@ -61,6 +61,7 @@ type Counter struct {
 	current  *verdict.Verdict // the last scan's verdict, for the action buttons
 	lastCode string           // the last scanned code (or typed booking's reference), for an override
 	asking   *question        // a message or question over the window, answered from the keyboard
+	over     overlays         // the dialogs and windows open over the counter (question.go)
 }
 
 // NewCounter builds the counter screen into w.
