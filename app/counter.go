@@ -74,6 +74,7 @@ func NewCounter(a fyne.App, w fyne.Window, d *desk.Desk) *Counter {
 	c.build()
 	c.idle()
 	c.routeKeys(w)
+	c.interceptClose() // Alt+F4 mid-shift asks first
 	if d.Clerk == "" {
 		c.askSignIn()
 	}

@@ -9,8 +9,9 @@ import (
 // in the code field (scans must reach the counter), so Enter there (with
 // nothing typed) gives its default answer and Escape dismisses it.
 type question struct {
-	d   dialog.Dialog
-	yes func()
+	d       dialog.Dialog
+	yes     func()
+	closing bool // the question whether to close the window (close.go)
 }
 
 // overlays are the dialogs open over the counter's window, the last on
