@@ -169,7 +169,9 @@ func (c *Counter) bindShortcuts() {
 // build lays out the window in the current language.
 func (c *Counter) build() {
 	speakFyne(c.lang) // Fyne's own dialogs too
-	c.card = newVerdictCard()
+	if c.card == nil {
+		c.card = newVerdictCard() // once: see verdictCard
+	}
 	c.manual = newScanEntry(c.keys, c.shortcuts)
 	c.manual.SetPlaceHolder(c.t("ui.manual.placeholder", nil))
 	c.manual.OnSubmitted = c.Typed
@@ -279,7 +281,7 @@ func (c *Counter) Scan(code string) { c.checkIn(code, c.desk.CheckIn) }
 // booking's short reference or a person's name. The field empties, except
 // after a reference with a typo, whose text stays there to be corrected.
 func (c *Counter) Typed(text string) {
-	if strings.TrimSpace(text) == "" && c.answer(true) {
+	if strings.TrimSpace(text) == "" && (c.answer(true) || c.day.checkInPicked()) { // a question's default, or the person picked in the day list
 		return
 	}
 	c.manual.SetText("")
@@ -290,8 +292,16 @@ func (c *Counter) Typed(text string) {
 }
 
 // checkIn judges text with the desk's judge and shows the verdict; false
-// when nothing was judged (nobody signed in, or the database failed).
-func (c *Counter) checkIn(text string, judge func(context.Context, string) (verdict.Verdict, error)) (verdict.Verdict, bool) {
+// when nothing was judged (nobody signed in, or the database failed). It
+// runs on the Enter that ends a scan or the typing, and logs how long the
+// verdict took from there (the soak benchmark reads it).
+func (c *Counter) checkIn(text string, judge func(context.Context, string) (verdict.Verdict, error)) (v verdict.Verdict, judged bool) {
+	start := time.Now()
+	defer func() {
+		if judged {
+			slog.Info("verdict shown", "verdict", v.Name, "after", time.Since(start))
+		}
+	}()
 	defer c.win.Canvas().Focus(c.manual)
 	if !c.signedIn() {
 		return verdict.Verdict{}, false

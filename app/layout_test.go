@@ -106,7 +106,7 @@ func TestVerdictTextScales(t *testing.T) {
 				}
 				f.c.win.Resize(fyne.NewSize(s.Width, h))
 				card := f.c.card
-				th := card.override.Theme
+				th := card.theme
 				title, who := th.Size(sizeVerdictTitle), th.Size(sizeVerdictWho)
 				t.Logf("contrast=%v %v×%v: card %v, title %v px, name %v px", contrast, s.Width, h, card.root.Size(), title, who)
 				if s.Width == 1366 && (title < 48 || who < 36) {

@@ -2,6 +2,7 @@ package app
 
 import (
 	"bytes"
+	"io"
 	"log/slog"
 	"sync"
 	"time"
@@ -19,11 +20,13 @@ const (
 )
 
 // speaker plays the verdicts' sounds; without a sound device it stays
-// silent (the counter works the same).
+// silent (the counter works the same). Each cue has one player, made the
+// first time the cue plays and rewound every time after: a shift of
+// thousands of scans plays with three players' memory.
 type speaker struct {
 	mu      sync.Mutex
 	ctx     *oto.Context
-	playing []*oto.Player
+	players map[sounds.Cue]*oto.Player
 }
 
 var (
@@ -58,15 +61,21 @@ func (s *speaker) play(c sounds.Cue, volume float64) {
 	if s.ctx == nil || volume <= 0 {
 		return
 	}
-	kept := s.playing[:0]
-	for _, p := range s.playing { // players must live until they are done
-		if p.IsPlaying() {
-			kept = append(kept, p)
+	p := s.players[c]
+	if p == nil {
+		p = s.ctx.NewPlayer(bytes.NewReader(sounds.PCM(c, 1)))
+		if s.players == nil {
+			s.players = map[sounds.Cue]*oto.Player{}
 		}
+		s.players[c] = p
 	}
-	p := s.ctx.NewPlayer(bytes.NewReader(sounds.PCM(c, volume)))
+	p.Pause()
+	if _, err := p.Seek(0, io.SeekStart); err != nil {
+		slog.Warn("sound", "err", err)
+		return
+	}
+	p.SetVolume(volume)
 	p.Play()
-	s.playing = append(kept, p)
 }
 
 // cueOf is the sound of a card's colour.

@@ -180,30 +180,32 @@ const cardText = 22
 // cardMain are the sizes of the card's main text.
 var cardMain = map[fyne.ThemeSizeName]bool{sizeVerdictTitle: true, sizeVerdictWho: true}
 
-func cardThemeFor(c verdict.Colour, scale cardScale) cardTheme {
-	return cardTheme{Theme: fyne.CurrentApp().Settings().Theme(), fg: cardColours[c][1], scale: scale}
-}
-
 // cardScale is how much larger than cardSizes a card's text is: its main
 // text (title, name) and its minor text (the rest).
 type cardScale struct{ main, minor float32 }
 
-// cardTheme is the theme inside a verdict card: the card's text colour and
-// the large sizes, scaled.
+// cardTheme is the theme inside a verdict card: the app's, with the card's
+// text colour and the large sizes, scaled. The card changes it in place
+// (see themed).
 type cardTheme struct {
-	fyne.Theme
 	fg    color.Color
 	scale cardScale
 }
 
-func (t cardTheme) Color(n fyne.ThemeColorName, v fyne.ThemeVariant) color.Color {
+// app is the app's theme, which the card's follows (high contrast or not).
+func (t *cardTheme) app() fyne.Theme { return fyne.CurrentApp().Settings().Theme() }
+
+func (t *cardTheme) Color(n fyne.ThemeColorName, v fyne.ThemeVariant) color.Color {
 	if n == theme.ColorNameForeground {
 		return t.fg
 	}
-	return t.Theme.Color(n, v)
+	return t.app().Color(n, v)
 }
 
-func (t cardTheme) Size(n fyne.ThemeSizeName) float32 {
+func (t *cardTheme) Font(s fyne.TextStyle) fyne.Resource     { return t.app().Font(s) }
+func (t *cardTheme) Icon(n fyne.ThemeIconName) fyne.Resource { return t.app().Icon(n) }
+
+func (t *cardTheme) Size(n fyne.ThemeSizeName) float32 {
 	switch s, ok := cardSizes[n]; {
 	case n == theme.SizeNameText:
 		return cardText * t.scale.minor
@@ -214,5 +216,5 @@ func (t cardTheme) Size(n fyne.ThemeSizeName) float32 {
 	case n == theme.SizeNameInnerPadding: // between the card's lines: less than Fyne's, for the text's room
 		return 5
 	}
-	return t.Theme.Size(n)
+	return t.app().Size(n)
 }

@@ -11,20 +11,20 @@ import (
 
 // verdictCard is the large coloured answer to a scan. Its text grows and
 // shrinks with it (cardLayout): read from two metres on any screen, and
-// never wider or taller than the room the window gives it.
+// never wider or taller than the room the window gives it. It is built once
+// and lives as long as the counter: a verdict changes its texts, colours
+// and sizes, never its objects.
 type verdictCard struct {
-	bg       *canvas.Rectangle
-	title    *widget.Label
-	who      *widget.Label
-	lines    *widget.Label
-	detail   *widget.Label
-	help     *widget.Label
-	text     *fyne.Container // the labels, padded
-	override *container.ThemeOverride
-	root     fyne.CanvasObject
-
-	colour verdict.Colour
-	scale  cardScale // of the text sizes in cardSizes
+	bg     *canvas.Rectangle
+	title  *widget.Label
+	who    *widget.Label
+	lines  *widget.Label
+	detail *widget.Label
+	help   *widget.Label
+	text   *fyne.Container // the labels, padded
+	theme  *cardTheme      // the text's colour and sizes, changed in place
+	themed *themed         // the text in the card's theme
+	root   fyne.CanvasObject
 }
 
 // cardContent is what a card shows.
@@ -61,12 +61,12 @@ func newVerdictCard() *verdictCard {
 		lines:  &widget.Label{Wrapping: fyne.TextWrapWord},
 		detail: &widget.Label{Wrapping: fyne.TextWrapWord, SizeName: sizeVerdictDetail},
 		help:   &widget.Label{Wrapping: fyne.TextWrapWord, SizeName: sizeVerdictHelp},
-		scale:  cardScale{1, 1},
+		theme:  &cardTheme{fg: cardColours[""][1], scale: cardScale{1, 1}},
 	}
 	c.bg.CornerRadius = 12
 	c.text = container.NewPadded(container.NewVBox(c.title, c.who, c.lines, c.detail, c.help))
-	c.override = container.NewThemeOverride(c.text, cardThemeFor("", c.scale))
-	c.root = container.New(&cardLayout{c}, c.bg, c.override)
+	c.themed = newThemed(c.text, c.theme)
+	c.root = container.New(&cardLayout{c}, c.bg, c.themed)
 	return c
 }
 
@@ -74,8 +74,7 @@ func newVerdictCard() *verdictCard {
 func (c *verdictCard) Show(content cardContent) {
 	cols := cardColours[content.Colour]
 	c.bg.FillColor = cols[0]
-	c.colour = content.Colour
-	c.override.Theme = cardThemeFor(content.Colour, c.scale)
+	c.theme.fg = cols[1]
 	c.title.SetText(content.Title)
 	c.who.SetText(content.Who)
 	c.who.Hidden = content.Who == ""
@@ -85,7 +84,7 @@ func (c *verdictCard) Show(content cardContent) {
 	c.help.SetText(content.Help)
 	c.help.Hidden = content.Help == ""
 	c.bg.Refresh()
-	c.override.Refresh()
+	c.themed.Refresh()
 	if s := c.root.Size(); !s.IsZero() {
 		c.fit(s) // another text may need a smaller scale
 	}
@@ -93,12 +92,11 @@ func (c *verdictCard) Show(content cardContent) {
 
 // setScale sizes the card's text at s times cardSizes.
 func (c *verdictCard) setScale(s cardScale) {
-	if s == c.scale {
+	if s == c.theme.scale {
 		return
 	}
-	c.scale = s
-	c.override.Theme = cardThemeFor(c.colour, s)
-	c.override.Refresh()
+	c.theme.scale = s
+	c.themed.Refresh()
 }
 
 // fit picks the largest scale for a card of this size at which the text
@@ -112,7 +110,7 @@ func (c *verdictCard) fit(size fyne.Size) {
 	scale := cardScale{s, s}
 	for {
 		c.setScale(scale)
-		c.override.Resize(size) // wrapped labels know their height at this width only once laid out
+		c.themed.Resize(size) // wrapped labels know their height at this width only once laid out
 		if c.text.MinSize().Height <= size.Height {
 			break
 		}
@@ -137,3 +135,34 @@ type cardLayout struct{ c *verdictCard }
 func (l *cardLayout) Layout(_ []fyne.CanvasObject, size fyne.Size) { l.c.fit(size) }
 
 func (l *cardLayout) MinSize([]fyne.CanvasObject) fyne.Size { return cardMinSize }
+
+// themed shows its content in a theme of its own, like Fyne's
+// ThemeOverride, which it holds, but never refreshes that as a whole: Fyne
+// 2.7 gives a ThemeOverride a new cache scope at each Refresh, and each new
+// scope loads and parses the fonts again and keeps them for the life of the
+// program (about 10 MB and tens of milliseconds a refresh: a counter grew
+// by gigabytes in a shift). Its theme is a pointer the owner changes in
+// place; a refresh repaints the content in it.
+type themed struct {
+	widget.BaseWidget
+	override *container.ThemeOverride
+	content  fyne.CanvasObject
+}
+
+func newThemed(content fyne.CanvasObject, th fyne.Theme) *themed {
+	t := &themed{override: container.NewThemeOverride(content, th), content: content}
+	t.ExtendBaseWidget(t)
+	return t
+}
+
+// CreateRenderer lays out the held ThemeOverride and refreshes only its
+// content.
+func (t *themed) CreateRenderer() fyne.WidgetRenderer { return themedRenderer{t} }
+
+type themedRenderer struct{ t *themed }
+
+func (r themedRenderer) Layout(s fyne.Size)           { r.t.override.Resize(s) }
+func (r themedRenderer) MinSize() fyne.Size           { return r.t.override.MinSize() }
+func (r themedRenderer) Refresh()                     { r.t.content.Refresh() }
+func (r themedRenderer) Objects() []fyne.CanvasObject { return []fyne.CanvasObject{r.t.override} }
+func (r themedRenderer) Destroy()                     {}

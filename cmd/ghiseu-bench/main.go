@@ -4,6 +4,7 @@
 //	ghiseu-bench decode --corpus D QR decoding on a photo corpus
 //	ghiseu-bench startup           a counter's start on a national-size database
 //	ghiseu-bench hub               the office hub under 20 and 50 counters syncing at once
+//	ghiseu-bench soak              the counter window's memory over a shift of scans
 package main
 
 import (
@@ -18,9 +19,10 @@ func main() {
 		"decode":     benchDecode,
 		"startup":    benchStartup,
 		"hub":        benchHub,
+		"soak":       benchSoak,
 	}
 	if len(os.Args) < 2 || commands[os.Args[1]] == nil {
-		fmt.Fprintln(os.Stderr, "usage: ghiseu-bench import [--sizes 100,1000000] | decode --corpus DIR [-v] | startup [--bookings 33000] [--days 8] [--ghiseu BIN] | hub [--counters 20,50] [--seconds 60]")
+		fmt.Fprintln(os.Stderr, "usage: ghiseu-bench import [--sizes 100,1000000] | decode --corpus DIR [-v] | startup [--bookings 33000] [--days 8] [--ghiseu BIN] | hub [--counters 20,50] [--seconds 60] | soak [--scans 2000] [--languages 100] [--supervisors 50]")
 		os.Exit(2)
 	}
 	if err := commands[os.Args[1]](os.Args[2:]); err != nil {

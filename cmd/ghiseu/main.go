@@ -8,6 +8,7 @@ import (
 	"os"
 
 	"github.com/ghiseu/ghiseu/cmd/internal/cli"
+	"github.com/ghiseu/ghiseu/cmd/internal/memlog"
 	// Fyne is linked for the GUI, so its package inits run on the command
 	// line too; this one runs first and keeps Fyne's locale lookup from
 	// printing errors under a C.UTF-8 locale (see its package comment).
@@ -18,5 +19,6 @@ func main() {
 	if len(os.Args) > 1 && cli.IsCommand(os.Args[1]) {
 		os.Exit(cli.Run(context.Background(), os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
 	}
+	memlog.WatchFromEnv() // for the soak test: memory on SIGUSR1
 	os.Exit(runGUI(os.Args[1:]))
 }
