@@ -58,12 +58,12 @@ var documents = map[string][]string{
 	"domicile_change":      {"doc.current_id", "doc.birth_cert", "doc.marriage_cert_if", "doc.divorce_if", "doc.address_proof", "doc.host_consent_if", "doc.payment_if_due"},
 	"lost":                 {"doc.birth_cert", "doc.marriage_cert_if", "doc.divorce_if", "doc.address_proof_if", "doc.payment_if_due"},
 	"child_under_14":       {"doc.birth_cert", "doc.parents_ids", "doc.parents_marriage", "doc.payment", "doc.both_parents_sign"},
-	"turning_14":           {"doc.birth_cert", "doc.parent_id", "doc.parents_marriage", "doc.payment_if_due"},
+	"turning_14":           {"doc.birth_cert", "doc.parent_id", "doc.parents_marriage", "doc.custody_consent_if", "doc.payment_if_due"},
 	"residence_mention":    {"doc.application", "doc.current_id", "doc.host_id", "doc.residence_proof"},
-	"domicile_from_abroad": {"doc.application", "doc.birth_cert", "doc.civil_status_certs", "doc.children_birth_certs", "doc.address_proof", "doc.ro_passport_or_citizenship", "doc.foreign_id", "doc.payment"},
-	"cip_abroad":           {"doc.passport_abroad", "doc.ro_civil_status", "doc.divorce_if", "doc.residence_proof", "doc.photos", "doc.payment"},
-	"cip_no_domicile":      {"doc.birth_cert", "doc.civil_status_certs", "doc.children_birth_certs", "doc.photos", "doc.payment"},
-	"citizenship_acquired": {"doc.citizenship_cert", "doc.birth_cert", "doc.residence_permit", "doc.photo_id", "doc.domicile_proof_30d"},
+	"domicile_from_abroad": {"doc.application", "doc.birth_cert", "doc.civil_status_certs", "doc.children_birth_certs", "doc.address_proof", "doc.ro_passport_or_citizenship", "doc.foreign_id", "doc.other_parent_consent_if", "doc.payment"},
+	"cip_abroad":           {"doc.application", "doc.passport_abroad", "doc.ro_civil_status", "doc.divorce_if", "doc.residence_proof", "doc.photos", "doc.payment"},
+	"cip_no_domicile":      {"doc.application", "doc.birth_cert", "doc.civil_status_certs", "doc.children_birth_certs", "doc.photos", "doc.payment"},
+	"citizenship_acquired": {"doc.citizenship_cert", "doc.birth_cert", "doc.residence_permit", "doc.photo_id", "doc.domicile_proof_30d", "doc.host_consent_if", "doc.ro_civil_status"},
 }
 
 // Reasons lists the known reasons for issuance.

@@ -91,3 +91,13 @@ func RefusalReasons() []string { return []string{CancelMissingDocuments, CancelD
 
 // IsRefusalReason reports whether r is one of RefusalReasons.
 func IsRefusalReason(r string) bool { return slices.Contains(RefusalReasons(), r) }
+
+// PickupHandIn is a translation key of what the holder hands in when
+// collecting the card, or "": the residence permit (or a declaration that
+// it is lost) on acquiring citizenship.
+func PickupHandIn(reason string) string {
+	if reason == "citizenship_acquired" {
+		return "help.pickup_permit"
+	}
+	return ""
+}

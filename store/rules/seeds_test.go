@@ -108,3 +108,36 @@ func TestCancelReasons(t *testing.T) {
 		}
 	}
 }
+
+// TestDocumentsOfTheSeeds: each reason's checklist holds the documents
+// the seeds list for it (docs/rules.md names the sentence of each).
+func TestDocumentsOfTheSeeds(t *testing.T) {
+	tests := []struct {
+		reason string
+		want   []string
+	}{
+		{"expiry", []string{"doc.current_id", "doc.birth_cert", "doc.marriage_cert_if", "doc.divorce_if", "doc.address_proof_if", "doc.payment_if_due"}},
+		{"civil_status_change", []string{"doc.current_id", "doc.birth_cert", "doc.marriage_cert_if", "doc.divorce_if", "doc.address_proof_if"}},
+		{"domicile_change", []string{"doc.current_id", "doc.address_proof", "doc.host_consent_if"}},
+		{"child_under_14", []string{"doc.birth_cert", "doc.parents_ids", "doc.parents_marriage", "doc.payment", "doc.both_parents_sign"}},
+		{"turning_14", []string{"doc.birth_cert", "doc.parent_id", "doc.parents_marriage", "doc.custody_consent_if", "doc.payment_if_due"}},
+		{"residence_mention", []string{"doc.application", "doc.current_id", "doc.host_id", "doc.residence_proof"}},
+		{"domicile_from_abroad", []string{"doc.application", "doc.birth_cert", "doc.civil_status_certs", "doc.children_birth_certs",
+			"doc.address_proof", "doc.ro_passport_or_citizenship", "doc.foreign_id", "doc.other_parent_consent_if", "doc.payment"}},
+		{"cip_abroad", []string{"doc.application", "doc.passport_abroad", "doc.ro_civil_status", "doc.divorce_if", "doc.residence_proof", "doc.photos", "doc.payment"}},
+		{"cip_no_domicile", []string{"doc.application", "doc.birth_cert", "doc.civil_status_certs", "doc.children_birth_certs", "doc.photos", "doc.payment"}},
+		{"citizenship_acquired", []string{"doc.citizenship_cert", "doc.birth_cert", "doc.residence_permit", "doc.photo_id",
+			"doc.domicile_proof_30d", "doc.host_consent_if", "doc.ro_civil_status"}},
+	}
+	for _, tt := range tests {
+		got := documents[tt.reason]
+		for _, d := range tt.want {
+			if !slices.Contains(got, d) {
+				t.Errorf("%s: no %s in %v", tt.reason, d, got)
+			}
+		}
+	}
+	if PickupHandIn("citizenship_acquired") != "help.pickup_permit" || PickupHandIn("expiry") != "" {
+		t.Error("only a new citizen hands in the residence permit at pickup")
+	}
+}

@@ -80,6 +80,9 @@ func helpLines(l i18n.Lang, v Verdict) []string {
 		if h.Handover != "" {
 			out = append(out, i18n.T(l, h.Handover, nil))
 		}
+		if k := rules.PickupHandIn(v.Booking.Reason); k != "" {
+			out = append(out, i18n.T(l, k, nil))
+		}
 		return out
 	}
 	for _, w := range h.Warnings {
@@ -120,6 +123,9 @@ func helpLines(l i18n.Lang, v Verdict) []string {
 			key = "help.ready_elsewhere"
 		}
 		out = append(out, i18n.T(l, key, args))
+	}
+	if len(h.Documents) > 0 {
+		out = append(out, i18n.T(l, "help.originals", nil))
 	}
 	for _, d := range h.Documents {
 		out = append(out, "☐ "+i18n.T(l, d, nil))

@@ -36,6 +36,9 @@ func TestChecklistOfTheSeeds(t *testing.T) {
 			[]string{"Pickup at CJ-CLUJ: 10 working days later, from about 21 Dec 2026 to 23 Dec 2026"}, []string{"The card can be collected"}},
 		{"a child's card at pickup", booked(23, 10, 10, pickup("2026-11-18")),
 			[]string{"Child under 14: the card is handed to one parent or the legal representative; one is enough"}, []string{"both parents (or"}},
+		{"originals", booked(23, 10, 10), []string{"Documents in the original (certified copies are not accepted):\n☐ Current identity document"}, nil},
+		{"a new citizen's card at pickup", booked(23, 10, 10, pickup("2026-11-18"), with(func(b *store.Booking) { b.BirthDate, b.Reason = "1980-01-01", "citizenship_acquired" })),
+			[]string{"Hands in the residence permit"}, nil},
 		{"an adult's card at pickup", booked(23, 10, 10, pickup("2026-11-18"), with(func(b *store.Booking) { b.BirthDate = "1980-01-01" })),
 			nil, []string{"Child under 14"}},
 	}
