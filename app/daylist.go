@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"maps"
 	"strconv"
 	"strings"
 	"time"
@@ -50,6 +51,10 @@ type dayList struct {
 	count  *widget.Label
 	list   *scanList
 	root   fyne.CanvasObject
+	// picked is the booking selected in the list (its ID; "" for none),
+	// offered to be checked in by offer or Enter in the code field.
+	picked string
+	offer  *scanButton
 }
 
 func newDayList(c *Counter) *dayList {
@@ -57,7 +62,23 @@ func newDayList(c *Counter) *dayList {
 	d.search = newScanEntry(c.keys, c.shortcuts)
 	d.search.SetPlaceHolder(c.t("ui.day.search", nil))
 	d.search.OnChanged = func(string) { d.apply() }
-	d.search.OnSubmitted = func(string) { c.win.Canvas().Focus(c.manual) }
+	d.search.OnSubmitted = func(string) {
+		if !d.checkInPicked() {
+			c.win.Canvas().Focus(c.manual)
+		}
+	}
+	// The arrows in the code field and the search box move the selection
+	// in the list: the keyboard stays where a scan is caught.
+	arrows := maps.Clone(c.shortcuts)
+	arrows[string(fyne.KeyDown)] = func() { d.move(1) }
+	arrows[string(fyne.KeyUp)] = func() { d.move(-1) }
+	d.search.shortcuts = arrows
+	if c.manual != nil {
+		c.manual.shortcuts = arrows
+		c.manual.onEscape = func() { c.escape() } // withdraws the offer
+	}
+	d.offer = c.button("", func() { d.checkInPicked() })
+	d.offer.Importance = widget.HighImportance
 
 	options := []string{c.t("ui.day.filter.all", nil)}
 	for _, s := range filterStates {
@@ -79,8 +100,87 @@ func newDayList(c *Counter) *dayList {
 		fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	top := container.NewVBox(container.NewBorder(nil, nil, nil, d.count, title),
 		container.NewBorder(nil, nil, nil, d.filter, d.search))
-	d.root = container.NewBorder(top, nil, nil, nil, d.list)
+	d.list.OnSelected = d.pick
+	d.list.OnUnselected = func(widget.ListItemID) { d.unpick() }
+	d.showOffer()
+	d.root = container.NewBorder(top, d.offer, nil, nil, d.list)
 	return d
+}
+
+// pick offers to check in the person of row i, selected by a click or the
+// arrows. The keyboard stays in the code field (keepFocus takes it off
+// the list): Enter there, or the offer's button, checks them in.
+func (d *dayList) pick(i widget.ListItemID) {
+	if i < 0 || i >= len(d.shown) {
+		return
+	}
+	d.picked = d.shown[i].ID
+	d.showOffer()
+}
+
+// unpick withdraws the offer.
+func (d *dayList) unpick() {
+	d.picked = ""
+	d.showOffer()
+}
+
+// pickedRow is the selected booking, if it is still listed.
+func (d *dayList) pickedRow() (desk.Row, int, bool) {
+	for i, r := range d.shown {
+		if d.picked != "" && r.ID == d.picked {
+			return r, i, true
+		}
+	}
+	return desk.Row{}, -1, false
+}
+
+// showOffer words the offer's button: whom Enter checks in, or how to
+// pick someone; a walk-in, who has no reference, is not checked in so.
+func (d *dayList) showOffer() {
+	r, _, ok := d.pickedRow()
+	switch {
+	case !ok:
+		d.offer.SetText(d.c.t("ui.day.pick", nil))
+		d.offer.Disable()
+	case r.Ref == "":
+		d.offer.SetText(d.c.t("ui.day.pick.walk_in", map[string]string{"name": r.Name}))
+		d.offer.Disable()
+	default:
+		d.offer.SetText(d.c.t("ui.day.checkin", map[string]string{"name": r.Name, "ref": r.Ref}))
+		d.offer.Enable()
+	}
+}
+
+// checkInPicked checks in the selected person as if their short reference
+// had been typed in the code field: the same verdicts, recorded as a
+// manual check-in, shown on the card. It reports false when nobody is
+// selected (or a walk-in, who has no reference).
+func (d *dayList) checkInPicked() bool {
+	r, _, ok := d.pickedRow()
+	if !ok || r.Ref == "" {
+		return false
+	}
+	d.list.UnselectAll()
+	d.unpick()
+	d.c.checkIn(r.Ref, d.c.desk.CheckInTyped)
+	return true
+}
+
+// move selects the row step rows away from the selected one (the first
+// when none is), and shows it.
+func (d *dayList) move(step int) {
+	if len(d.shown) == 0 {
+		return
+	}
+	_, i, ok := d.pickedRow()
+	switch {
+	case !ok:
+		i = 0
+	default:
+		i = min(max(i+step, 0), len(d.shown)-1)
+	}
+	d.list.Select(i)
+	d.list.ScrollTo(i)
 }
 
 func (d *dayList) newRow() fyne.CanvasObject {
@@ -101,27 +201,37 @@ func (d *dayList) updateRow(i widget.ListItemID, o fyne.CanvasObject) {
 	r := d.shown[i]
 	box := o.(*fyne.Container)
 	name, left, state := box.Objects[0].(*widget.Label), box.Objects[1].(*fyne.Container), box.Objects[2].(*widget.Label)
-	left.Objects[0].(*widget.Label).SetText(r.SlotStart.Format("15:04"))
+	setText(left.Objects[0].(*widget.Label), r.SlotStart.Format("15:04"))
 	kind := d.c.t("kind."+string(r.Kind), nil)
 	if r.Status == store.WalkIn {
 		kind = d.c.t("status.walk_in", nil)
 	}
-	left.Objects[1].(*fyne.Container).Objects[0].(*widget.Label).SetText(kind)
-	name.SetText(r.Name)
+	setText(left.Objects[1].(*fyne.Container).Objects[0].(*widget.Label), kind)
+	who := r.Name
 	if r.Ref != "" {
-		name.SetText(r.Name + " · " + r.Ref) // what the clerk types when the code cannot be scanned
+		who += " · " + r.Ref // what the clerk types when the code cannot be scanned
 	}
-	state.SetText(d.c.t("state."+string(r.State), nil))
-	state.Importance = stateImportance[r.State]
+	setText(name, who)
+	text, importance := d.c.t("state."+string(r.State), nil), stateImportance[r.State]
 	if r.Status == store.Cancelled || r.Status == store.Replaced {
-		state.SetText(d.c.t("status."+string(r.Status), nil))
-		state.Importance = widget.DangerImportance
+		text, importance = d.c.t("status."+string(r.Status), nil), widget.DangerImportance
 	}
 	if r.Duplicate() {
-		state.SetText(d.c.t("ui.day.duplicate", map[string]string{"state": state.Text, "n": strconv.Itoa(r.Arrivals)}))
-		state.Importance = widget.DangerImportance
+		text, importance = d.c.t("ui.day.duplicate", map[string]string{"state": text, "n": strconv.Itoa(r.Arrivals)}), widget.DangerImportance
 	}
-	state.Refresh()
+	if state.Text != text || state.Importance != importance {
+		state.Text, state.Importance = text, importance
+		state.Refresh()
+	}
+}
+
+// setText sets a label's text, and leaves it alone when it has it already:
+// the list is read again at every scan, and laying out a truncated text
+// anew costs milliseconds a row.
+func setText(l *widget.Label, text string) {
+	if l.Text != text {
+		l.SetText(text)
+	}
 }
 
 var stateImportance = map[store.State]widget.Importance{
@@ -159,6 +269,14 @@ func (d *dayList) apply() {
 	}
 	d.count.SetText(d.c.t("ui.day.count", map[string]string{"shown": strconv.Itoa(len(d.shown)), "total": strconv.Itoa(len(d.all))}))
 	d.list.Refresh()
+	// The selection follows its person through a new filter or reading;
+	// it goes when they are no longer listed.
+	if _, i, ok := d.pickedRow(); ok {
+		d.list.Select(i)
+	} else if d.picked != "" {
+		d.list.UnselectAll()
+		d.unpick()
+	}
 }
 
 // refStarts reports whether q, as typed in the search box, is the start

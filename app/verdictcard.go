@@ -75,16 +75,13 @@ func (c *verdictCard) Show(content cardContent) {
 	cols := cardColours[content.Colour]
 	c.bg.FillColor = cols[0]
 	c.theme.fg = cols[1]
-	c.title.SetText(content.Title)
-	c.who.SetText(content.Who)
-	c.who.Hidden = content.Who == ""
-	c.lines.SetText(content.Lines)
-	c.lines.Hidden = content.Lines == ""
-	c.detail.SetText(content.Detail)
-	c.help.SetText(content.Help)
-	c.help.Hidden = content.Help == ""
+	c.title.Text = content.Title
+	c.who.Text, c.who.Hidden = content.Who, content.Who == ""
+	c.lines.Text, c.lines.Hidden = content.Lines, content.Lines == ""
+	c.detail.Text = content.Detail
+	c.help.Text, c.help.Hidden = content.Help, content.Help == ""
 	c.bg.Refresh()
-	c.themed.Refresh()
+	c.themed.Refresh() // the labels, once, in the card's new colour
 	if s := c.root.Size(); !s.IsZero() {
 		c.fit(s) // another text may need a smaller scale
 	}
