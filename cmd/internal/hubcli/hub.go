@@ -186,7 +186,8 @@ func book(ctx context.Context, h *hub.Hub, fs *flag.FlagSet, pos []string, out i
 	if h == nil {
 		for name, help := range map[string]string{"name": "the person's full name", "birth": "birth date YYYY-MM-DD",
 			"reason": "reason for issuance (expiry, lost, child_under_14, ...)", "slot": "slot start, RFC 3339",
-			"kind": "intake or pickup", "ready": "pickups: date of the card-ready notice"} {
+			"kind": "intake or pickup", "ready": "pickups: date of the card-ready notice",
+			"document": "cei (default), cis or cip", "pickup-office": "the other office chosen to collect the card at"} {
 			fs.String(name, "", help)
 		}
 		return nil
@@ -200,7 +201,8 @@ func book(ctx context.Context, h *hub.Hub, fs *flag.FlagSet, pos []string, out i
 		kind = store.Intake
 	}
 	token, expires, err := h.Request(ctx, hub.BookingRequest{Name: str(fs, "name"), BirthDate: str(fs, "birth"),
-		Reason: str(fs, "reason"), Kind: kind, Slot: slot, ReadyOn: str(fs, "ready")})
+		Reason: str(fs, "reason"), Kind: kind, Slot: slot, ReadyOn: str(fs, "ready"),
+		Document: str(fs, "document"), PickupOffice: str(fs, "pickup-office")})
 	if err != nil {
 		return err
 	}
