@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"path/filepath"
+	"slices"
 	"testing"
 	"time"
 
@@ -85,5 +86,32 @@ func TestWalkInServices(t *testing.T) {
 				t.Fatalf("walk-in: %s", v.Name)
 			}
 		})
+	}
+}
+
+// TestWalkInReasons: the walk-in offers exactly the reasons of the
+// services open at the desk's clock.
+func TestWalkInReasons(t *testing.T) {
+	d, _ := newDesk(t, filepath.Join(t.TempDir(), "g.db"))
+	tests := []struct {
+		at   time.Time
+		want []string
+	}{
+		{time.Date(2026, 11, 26, 8, 40, 0, 0, bucharest), calendar.CEIReasons},
+		{time.Date(2026, 11, 26, 9, 30, 0, 0, bucharest), append(append([]string{}, calendar.CEIReasons...), calendar.WalkInOnlyReasons...)},
+		{time.Date(2026, 11, 26, 10, 0, 0, 0, bucharest), nil},
+		{time.Date(2026, 11, 23, 9, 30, 0, 0, bucharest), nil},
+	}
+	for _, tt := range tests {
+		d.Now = func() time.Time { return tt.at }
+		got := d.WalkInReasons()
+		if len(got) != len(tt.want) {
+			t.Fatalf("at %s: %v, want %v", tt.at, got, tt.want)
+		}
+		for _, r := range tt.want {
+			if !slices.Contains(got, r) {
+				t.Fatalf("at %s: no %s in %v", tt.at, r, got)
+			}
+		}
 	}
 }
