@@ -71,8 +71,9 @@ func (c *Counter) track(close func(), field fyne.Focusable) (untrack func()) {
 	}
 }
 
-// escape answers the open question no, or else closes the top dialog; the
-// keyboard goes back to the code field. It reports whether there was one.
+// escape answers the open question no, or else closes the top dialog, or
+// else withdraws the day list's offer; the keyboard goes back to the code
+// field. It reports whether there was one.
 func (c *Counter) escape() bool {
 	c.settle()
 	if c.asking != nil {
@@ -80,6 +81,11 @@ func (c *Counter) escape() bool {
 	}
 	n := len(c.over.dialogs)
 	if n == 0 {
+		if c.day != nil && c.day.picked != "" { // the offer to check in the person picked in the day list
+			c.day.list.UnselectAll()
+			c.day.unpick()
+			return true
+		}
 		return false
 	}
 	top := c.over.dialogs[n-1]
