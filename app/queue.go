@@ -56,19 +56,44 @@ func (c *Counter) callNext() {
 }
 
 // Serve marks as served the person called to this counter that the card
-// shows (or, when the card shows nobody called, the one this counter
-// serves).
+// shows. When the card shows someone else, or nobody, it asks first, naming
+// the person this counter serves: an action never falls on a person the
+// card does not show.
 func (c *Counter) Serve() {
 	defer c.win.Canvas().Focus(c.manual)
 	if !c.signedIn() {
 		return
 	}
-	serve := c.desk.Serve
 	if v := c.current; v != nil && v.Name == verdict.CalledIn && v.Booking != nil {
-		id := v.Booking.ID
-		serve = func(ctx context.Context) (desk.Row, error) { return c.desk.ServeBooking(ctx, id) }
+		c.serve(v.Booking.ID)
+		return
 	}
-	r, err := serve(context.Background())
+	r, serving, err := c.desk.Serving(context.Background())
+	if err != nil {
+		c.fail(err)
+		return
+	}
+	if !serving {
+		c.show(cardContent{Colour: verdict.Amber, Title: c.t("ui.queue.nobody_called", nil)})
+		return
+	}
+	id := r.ID
+	d := dialog.NewConfirm(c.t("ui.queue.serve.title", nil),
+		c.t("ui.queue.serve.confirm", map[string]string{"name": r.Name}),
+		func(yes bool) {
+			if yes {
+				c.serve(id)
+			}
+			c.win.Canvas().Focus(c.manual)
+		}, c.win)
+	d.SetConfirmText(c.t("ui.queue.serve.yes", nil))
+	d.SetDismissText(c.t("ui.accept.cancel", nil))
+	c.ask(d, func() { c.serve(id) })
+}
+
+// serve marks this booking served, if this counter serves it.
+func (c *Counter) serve(id string) {
+	r, err := c.desk.ServeBooking(context.Background(), id)
 	if errors.Is(err, desk.ErrNobodyCalled) {
 		c.show(cardContent{Colour: verdict.Amber, Title: c.t("ui.queue.nobody_called", nil)})
 		return

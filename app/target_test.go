@@ -74,3 +74,29 @@ func TestCallNextAsksFirst(t *testing.T) {
 		t.Fatalf("Ctrl+E on Bălan's card: Bălan %s, Dumitrescu %s", f.state("Bălan Ana"), f.state("Dumitrescu Ilinca"))
 	}
 }
+
+// Ctrl+E with another person on the card asks first, naming whom this
+// counter serves: Escape leaves them served by nobody's hand, Enter marks
+// them served.
+func TestServeAsksWhenTheCardShowsSomeoneElse(t *testing.T) {
+	f := newFixture(t)
+	f.keys(f.c.manual, f.code("Bălan Ana"), 4*time.Millisecond, true)
+	f.shortcut(fyne.KeyN) // Bălan Ana is called
+	f.keys(f.c.manual, f.code("Stănescu Gheorghe"), 4*time.Millisecond, true)
+	f.shortcut(fyne.KeyE)
+	if !strings.Contains(f.told(), "Bălan Ana") || f.state("Bălan Ana") != store.InService {
+		t.Fatalf("Ctrl+E on Stănescu's card: told %q, Bălan %s", f.told(), f.state("Bălan Ana"))
+	}
+	f.c.manual.TypedKey(&fyne.KeyEvent{Name: fyne.KeyEscape})
+	if f.state("Bălan Ana") != store.InService || f.c.win.Canvas().Overlays().Top() != nil {
+		t.Fatalf("after Escape: Bălan %s, a dialog still open: %v", f.state("Bălan Ana"), f.c.win.Canvas().Overlays().Top() != nil)
+	}
+	f.shortcut(fyne.KeyE)
+	f.keys(f.c.manual, "", 0, true) // yes
+	if f.state("Bălan Ana") != store.Done || f.state("Stănescu Gheorghe") == store.Done {
+		t.Fatalf("after Enter: Bălan %s, Stănescu %s", f.state("Bălan Ana"), f.state("Stănescu Gheorghe"))
+	}
+	if !strings.HasPrefix(f.c.card.who.Text, "Bălan Ana") {
+		t.Fatalf("the card names %q, not whom it marked served", f.c.card.who.Text)
+	}
+}
