@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -28,8 +29,9 @@ type settingsForm struct {
 	camera, lang                                           *widget.Select
 }
 
-// showSettings opens the settings in parent (the supervisor's window).
-func (c *Counter) showSettings(parent fyne.Window) {
+// showSettings opens the settings in parent (the supervisor's window) and
+// returns the dialog and its form.
+func (c *Counter) showSettings(parent fyne.Window) (*dialog.FormDialog, *settingsForm) {
 	ctx := context.Background()
 	link, linked, _ := sync.Linked(ctx, c.desk.DB)
 	keep, _ := c.desk.DB.Retention(ctx)
@@ -67,12 +69,20 @@ func (c *Counter) showSettings(parent fyne.Window) {
 		widget.NewFormItem(c.t("settings.language", nil), f.lang),
 		widget.NewFormItem(c.t("settings.volume", nil), f.volume),
 	}
-	d := dialog.NewForm(c.t("settings.title", nil), c.t("settings.save", nil), c.t("ui.accept.cancel", nil), items,
+	// Each field is checked as it is typed: its error shows under it, and
+	// Save waits until every field is right.
+	for _, ch := range c.settingsChecks(f) {
+		ch.entry.Validator = ch.check
+	}
+	var d *dialog.FormDialog
+	d = dialog.NewForm(c.t("settings.title", nil), c.t("settings.save", nil), c.t("ui.accept.cancel", nil), items,
 		func(ok bool) {
 			if !ok {
 				return
 			}
 			if err := c.saveSettings(f); err != nil {
+				// The dialog stays, with every edit, under the error.
+				d.Show()
 				dialog.ShowError(err, parent)
 				return
 			}
@@ -80,6 +90,52 @@ func (c *Counter) showSettings(parent fyne.Window) {
 		}, parent)
 	d.Resize(fyne.NewSize(640, 560))
 	d.Show()
+	return d, f
+}
+
+// settingsCheck is a settings field's check, with its label.
+type settingsCheck struct {
+	label string
+	entry *scanEntry
+	check fyne.StringValidator
+}
+
+// settingsChecks are the checks of the form's text fields.
+func (c *Counter) settingsChecks(f *settingsForm) []settingsCheck {
+	between := func(lo, hi int, key string) fyne.StringValidator {
+		return func(s string) error {
+			if n, err := strconv.Atoi(strings.TrimSpace(s)); err != nil || n < lo || n > hi {
+				return errors.New(c.t(key, map[string]string{"min": strconv.Itoa(lo), "max": strconv.Itoa(hi)}))
+			}
+			return nil
+		}
+	}
+	minutes := between(0, 120, "settings.minutes")
+	return []settingsCheck{
+		{c.t("settings.counter", nil), f.counter, func(s string) error {
+			if f.counter.Disabled() { // the enrolled number
+				return nil
+			}
+			if store.CheckCounter(s) != nil {
+				return errors.New(c.t("settings.counter.bad", nil))
+			}
+			return nil
+		}},
+		{c.t("settings.enrol", nil), f.enrol, func(s string) error {
+			if strings.TrimSpace(s) == "" {
+				return nil
+			}
+			if _, err := sync.ParseEnrolment(s); err != nil {
+				return errors.New(c.t("settings.enrol.bad", nil))
+			}
+			return nil
+		}},
+		{c.t("settings.early", nil), f.early, minutes},
+		{c.t("settings.late", nil), f.late, minutes},
+		{c.t("settings.no_show", nil), f.noShow, minutes},
+		{c.t("settings.retention", nil), f.retention, between(1, 3650, "settings.days")},
+		{c.t("settings.volume", nil), f.volume, between(0, 100, "settings.volume.bad")},
+	}
 }
 
 // entry is a settings field holding s; showSettings routes its keys.
@@ -95,25 +151,14 @@ func minutes(d calendar.Duration) string { return strconv.Itoa(int(time.Duration
 // take effect at the next start.
 func (c *Counter) saveSettings(f *settingsForm) error {
 	ctx := context.Background()
-	var grace [3]int
-	for i, e := range []*scanEntry{f.early, f.late, f.noShow} {
-		n, err := strconv.Atoi(e.Text)
-		if err != nil || n < 0 || n > 120 {
-			return fmt.Errorf("%s: %s", c.t("settings.minutes", nil), e.Text)
+	for _, ch := range c.settingsChecks(f) { // the error names the field
+		if err := ch.check(ch.entry.Text); err != nil {
+			return fmt.Errorf("%s: %w", ch.label, err)
 		}
-		grace[i] = n
 	}
-	volume, err := strconv.Atoi(f.volume.Text)
-	if err != nil || volume < 0 || volume > 100 {
-		return fmt.Errorf("%s: %s", c.t("settings.volume", nil), f.volume.Text)
-	}
-	keep, err := strconv.Atoi(f.retention.Text)
-	if err != nil || keep < 1 {
-		return fmt.Errorf("%s: %s", c.t("settings.retention", nil), f.retention.Text)
-	}
-	if store.CheckCounter(f.counter.Text) != nil {
-		return fmt.Errorf("%s: %q", c.t("settings.counter", nil), f.counter.Text)
-	}
+	number := func(e *scanEntry) int { n, _ := strconv.Atoi(strings.TrimSpace(e.Text)); return n }
+	grace := [3]int{number(f.early), number(f.late), number(f.noShow)}
+	volume, keep := number(f.volume), number(f.retention)
 	cal := c.desk.Cal
 	cal.EarlyGrace = calendar.Duration(time.Duration(grace[0]) * time.Minute)
 	cal.LateGrace = calendar.Duration(time.Duration(grace[1]) * time.Minute)
