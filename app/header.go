@@ -11,12 +11,14 @@ import (
 )
 
 // The window never asks for more room than the smallest screen a counter
-// has (1024×768, 1280×720): the header's texts (the office, the counter
-// and its clerk, the hub's state) end in "…" when they do not fit, and a
-// click on one shows it whole; the buttons drop their shortcut's hint
-// ("Supervisor (Ctrl+U)" becomes "Supervisor") and the action buttons go
-// two to a row where three do not fit.
+// has (1024×768, 1280×720): the texts of the header (the office, the
+// counter and its clerk) and of the footer (the hub's state) end in "…"
+// when they do not fit, and a click on one shows it whole; the buttons
+// drop their shortcut's hint ("Supervisor (Ctrl+U)" becomes "Supervisor")
+// and the action buttons go two to a row where three do not fit.
 
+// header holds the office, the counter and its clerk, the buttons of the
+// office's work and the clock.
 func (c *Counter) header() fyne.CanvasObject {
 	office := widget.NewLabelWithStyle(c.desk.Cal.OfficeName, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	who := widget.NewLabel(c.t("ui.counter", map[string]string{"counter": c.desk.Counter, "clerk": c.desk.Clerk}))
@@ -24,30 +26,31 @@ func (c *Counter) header() fyne.CanvasObject {
 		c.clock = widget.NewLabelWithStyle("", fyne.TextAlignTrailing, fyne.TextStyle{Bold: true, Monospace: true})
 	}
 	c.tickClock()
-	if c.syncLabel == nil {
-		c.syncLabel = widget.NewLabel("")
-	}
-	c.showSync()
-	texts := []*widget.Label{office, who, c.syncLabel}
-	objects := make([]fyne.CanvasObject, len(texts))
-	for i, l := range texts {
-		l.Truncation = fyne.TextTruncateEllipsis
-		objects[i] = container.NewStack(l, newTapArea(func() { c.showWhole(l.Text) }))
-	}
-	row := &shrinkRow{labels: texts}
 	buttons := []*scanButton{c.button(c.t("ui.supervisor", nil), c.askSupervisor),
 		c.button(c.t("ui.import", nil), c.askImport)}
 	if c.desk.Demo {
 		buttons = append(buttons, c.button(c.t("ui.demo.codes", nil), c.showDemoCodes))
 	}
 	buttons = append(buttons, c.button(c.t("ui.language", nil)+" (Ctrl+L)", c.toggleLanguage))
+	row, texts := c.wholeOnClick(office, who)
 	bar := newButtonBar(buttons)
-	h := &headerLayout{texts: row, bar: bar, clock: c.clock}
-	return container.New(h, container.New(row, objects...), container.New(bar, bar.objects()...), c.clock)
+	return container.New(&barLayout{texts: row, bar: bar, clock: c.clock}, texts, container.New(bar, bar.objects()...), c.clock)
+}
+
+// wholeOnClick lays out labels side by side, cut with "…" where the room
+// lacks; a click on one shows it whole.
+func (c *Counter) wholeOnClick(labels ...*widget.Label) (*shrinkRow, fyne.CanvasObject) {
+	objects := make([]fyne.CanvasObject, len(labels))
+	for i, l := range labels {
+		l.Truncation = fyne.TextTruncateEllipsis
+		objects[i] = container.NewStack(l, newTapArea(func() { c.showWhole(l.Text) }))
+	}
+	row := &shrinkRow{labels: labels}
+	return row, container.New(row, objects...)
 }
 
 // footer holds the actions of the start of a shift, of the screen and of
-// the sound.
+// the sound, and the state of the link to the hub.
 func (c *Counter) footer() fyne.CanvasObject {
 	mute := c.t("ui.mute", nil)
 	if c.app.Preferences().Bool(PrefMute) {
@@ -58,7 +61,12 @@ func (c *Counter) footer() fyne.CanvasObject {
 		c.button(c.t("ui.fullscreen", nil), c.toggleFullScreen),
 		c.button(c.t("ui.contrast", nil), c.toggleContrast),
 		c.button(mute, c.toggleMute)})
-	return container.New(bar, bar.objects()...)
+	if c.syncLabel == nil {
+		c.syncLabel = widget.NewLabel("")
+	}
+	c.showSync()
+	row, texts := c.wholeOnClick(c.syncLabel)
+	return container.New(&barLayout{texts: row, bar: bar, barFirst: true}, texts, container.New(bar, bar.objects()...))
 }
 
 // actions lays out the counter's action buttons, three to a row where
@@ -324,34 +332,45 @@ func (g *actionGrid) MinSize([]fyne.CanvasObject) fyne.Size {
 	return fyne.NewSize(2*g.bar.widest(false)+p, float32(rows)*g.bar.height()+float32(rows-1)*p)
 }
 
-// headerLayout lays out the header: its texts on the left, the buttons
-// and the clock on the right; the buttons keep their whole texts while
-// the texts fit whole beside them.
-type headerLayout struct {
-	texts *shrinkRow
-	bar   *buttonBar
-	clock *widget.Label
+// barLayout lays out a row of the header or the footer: texts, buttons
+// and, in the header, the clock at the right end; the buttons keep their
+// whole texts while the texts fit whole beside them. Its objects are the
+// texts, the buttons, then the clock if any.
+type barLayout struct {
+	texts    *shrinkRow
+	bar      *buttonBar
+	clock    *widget.Label // nil: none
+	barFirst bool          // the buttons on the left, the texts after them
 }
 
-func (h *headerLayout) Layout(objects []fyne.CanvasObject, size fyne.Size) {
+func (h *barLayout) Layout(objects []fyne.CanvasObject, size fyne.Size) {
 	p := theme.Padding()
-	clock := h.clock.MinSize().Width
-	room := size.Width - clock - 2*p
+	var clock float32
+	if h.clock != nil {
+		clock = h.clock.MinSize().Width + p
+	}
+	room := size.Width - clock - p
 	_, natural := h.texts.natural()
 	bar := h.bar.total(true)
 	if bar+natural > room {
 		bar = h.bar.total(false)
 	}
 	texts := max(0, room-bar)
-	objects[0].Move(fyne.NewPos(0, 0))
+	textsAt, barAt := float32(0), texts+p
+	if h.barFirst {
+		textsAt, barAt = bar+p, 0
+	}
+	objects[0].Move(fyne.NewPos(textsAt, 0))
 	objects[0].Resize(fyne.NewSize(texts, size.Height))
-	objects[1].Move(fyne.NewPos(texts+p, 0))
+	objects[1].Move(fyne.NewPos(barAt, 0))
 	objects[1].Resize(fyne.NewSize(bar, size.Height))
-	objects[2].Move(fyne.NewPos(size.Width-clock, 0))
-	objects[2].Resize(fyne.NewSize(clock, size.Height))
+	if h.clock != nil {
+		objects[2].Move(fyne.NewPos(size.Width-clock+p, 0))
+		objects[2].Resize(fyne.NewSize(clock-p, size.Height))
+	}
 }
 
-func (h *headerLayout) MinSize(objects []fyne.CanvasObject) fyne.Size {
+func (h *barLayout) MinSize(objects []fyne.CanvasObject) fyne.Size {
 	var s fyne.Size
 	for _, o := range objects {
 		m := o.MinSize()

@@ -115,6 +115,16 @@ func TestVerdictTextScales(t *testing.T) {
 				if need, got := card.text.MinSize().Height, card.root.Size().Height; need > got {
 					t.Errorf("at %v×%v the card's text needs %v px of %v", s.Width, h, need, got)
 				}
+				// As laid out: each label as tall as its wrapped text, the
+				// last one inside the card.
+				for _, l := range []*widget.Label{card.title, card.who, card.lines, card.detail, card.help} {
+					if l.Visible() && l.Size().Height < l.MinSize().Height-0.5 {
+						t.Errorf("at %v×%v the label %q is %v px high for %v px of text", s.Width, h, l.Text, l.Size().Height, l.MinSize().Height)
+					}
+				}
+				if end := card.box.Position().Y + card.help.Position().Y + card.help.Size().Height; end > card.root.Size().Height {
+					t.Errorf("at %v×%v the card's text ends at %v px, below the card's %v", s.Width, h, end, card.root.Size().Height)
+				}
 				if !full {
 					titles = append(titles, title)
 				}

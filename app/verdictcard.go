@@ -21,7 +21,8 @@ type verdictCard struct {
 	lines  *widget.Label
 	detail *widget.Label
 	help   *widget.Label
-	text   *fyne.Container // the labels, padded
+	box    *fyne.Container // the labels
+	text   *fyne.Container // the box, padded
 	theme  *cardTheme      // the text's colour and sizes, changed in place
 	themed *themed         // the text in the card's theme
 	root   fyne.CanvasObject
@@ -64,7 +65,8 @@ func newVerdictCard() *verdictCard {
 		theme:  &cardTheme{fg: cardColours[""][1], scale: cardScale{1, 1}},
 	}
 	c.bg.CornerRadius = 12
-	c.text = container.NewPadded(container.NewVBox(c.title, c.who, c.lines, c.detail, c.help))
+	c.box = container.NewVBox(c.title, c.who, c.lines, c.detail, c.help)
+	c.text = container.NewPadded(c.box)
 	c.themed = newThemed(c.text, c.theme)
 	c.root = container.New(&cardLayout{c}, c.bg, c.themed)
 	return c
@@ -107,7 +109,7 @@ func (c *verdictCard) fit(size fyne.Size) {
 	scale := cardScale{s, s}
 	for {
 		c.setScale(scale)
-		c.themed.Resize(size) // wrapped labels know their height at this width only once laid out
+		c.layoutText(size)
 		if c.text.MinSize().Height <= size.Height {
 			break
 		}
@@ -123,6 +125,19 @@ func (c *verdictCard) fit(size fyne.Size) {
 		}
 	}
 	c.bg.Resize(size)
+}
+
+// layoutText lays the text out at size, now: a Resize to an unchanged
+// size does nothing, and a wrapped label knows its height only once laid
+// out at its width, so the box is laid out twice, the second time with
+// the labels' heights at their width.
+func (c *verdictCard) layoutText(size fyne.Size) {
+	c.themed.Resize(size)
+	c.text.Resize(size)
+	c.text.Layout.Layout(c.text.Objects, size)
+	for range 2 {
+		c.box.Layout.Layout(c.box.Objects, c.box.Size())
+	}
 }
 
 // cardLayout lays out a verdict card: its background, and its text at the

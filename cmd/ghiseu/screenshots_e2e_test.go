@@ -142,16 +142,18 @@ func TestScreenshotsUnderXvfb(t *testing.T) {
 						t.Errorf("%s %s: the window is %dx%d on a %dx%d screen", theme, lang, ww, wh, w, h)
 					}
 					shot(fmt.Sprintf("windowed-%s-%s", theme, lang))
+					// A rebuilt window takes a while to show under Xvfb's
+					// software GL on a busy machine: the pauses are long.
 					s.key("F11")
-					time.Sleep(1500 * time.Millisecond)
+					time.Sleep(2500 * time.Millisecond)
 					shot(fmt.Sprintf("fullscreen-%s-%s", theme, lang))
 					s.key("F11")
-					time.Sleep(1500 * time.Millisecond)
+					time.Sleep(2500 * time.Millisecond)
 					s.key("ctrl+l")
-					time.Sleep(time.Second)
+					time.Sleep(2500 * time.Millisecond)
 				}
 				s.key("ctrl+h")
-				time.Sleep(time.Second)
+				time.Sleep(2500 * time.Millisecond)
 			}
 		})
 	}
