@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"regexp"
 	"strconv"
 	"time"
 
@@ -56,7 +57,7 @@ func (h *Hub) Request(ctx context.Context, r BookingRequest) (string, time.Time,
 		(r.Kind != store.Intake && r.Kind != store.Pickup) {
 		return "", time.Time{}, ErrBadRequest
 	}
-	if !rules.KnownDocument(r.Document) {
+	if !rules.KnownDocument(r.Document) || r.PickupOffice != "" && !officeForm.MatchString(r.PickupOffice) {
 		return "", time.Time{}, ErrBadRequest
 	}
 	now := h.now()
@@ -107,6 +108,9 @@ func seedRules(cal calendar.Calendar, r BookingRequest) error {
 	}
 	return nil
 }
+
+// officeForm is the form of an office's code (TM-DUMBRAVITA).
+var officeForm = regexp.MustCompile(`^[A-Z0-9][A-Z0-9-]{0,39}$`)
 
 func knownReason(r string) bool {
 	for _, k := range rules.Reasons() {

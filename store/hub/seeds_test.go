@@ -41,6 +41,7 @@ func TestSeedRulesOfBooking(t *testing.T) {
 		{"CIP: walk-in only", BookingRequest{Reason: "cip_abroad", BirthDate: "1983-01-01", Slot: monday(11, 10)}, calendar.ErrNotByAppointment, "", ""},
 		{"residence visa: walk-in only", BookingRequest{Reason: "residence_mention", BirthDate: "1984-01-01", Slot: monday(11, 10)}, calendar.ErrNotByAppointment, "", ""},
 		{"pickup at another office", BookingRequest{Reason: "expiry", BirthDate: "1985-01-01", Slot: monday(11, 30), PickupOffice: "CJ-CLUJ"}, nil, "", "CJ-CLUJ"},
+		{"an office that is no office code", BookingRequest{Reason: "expiry", BirthDate: "1985-02-01", Slot: monday(11, 30), PickupOffice: "Cluj, please"}, ErrBadRequest, "", ""},
 		{"pickup here is no other office", BookingRequest{Reason: "expiry", BirthDate: "1986-01-01", Slot: monday(11, 50), PickupOffice: "TM-DUMBRAVITA"}, nil, "", ""},
 		{"priority slot: expiring ID", BookingRequest{Reason: "expiry", BirthDate: "1987-01-01", Slot: monday(8, 30)}, nil, "", ""},
 		{"priority slot: turning 14", BookingRequest{Reason: "turning_14", BirthDate: "2012-12-20", Slot: monday(8, 50)}, nil, "", ""},
