@@ -19,7 +19,7 @@ var DefaultFees = Fees{CEI: 70, CIS: 40, CIP: 1}
 // Help is what the verdict card tells the clerk about a booking.
 type Help struct {
 	Age          int      // at the day of the visit; -1 when the birth date is unknown
-	Document     string   // "cei", "cis" or "cip"
+	Document     string   // "cei", "cis", "cip", or "residence" (a mention, no new card)
 	Documents    []string // translation keys, to check in the original
 	FeeLei       int      // 0: free
 	FeeNote      string   // translation key: why free, or where to pay
@@ -108,7 +108,7 @@ func ForCard(reason, document string, birth, day time.Time, fees Fees) Help {
 	default:
 		h.Escort = "escort.one_parent"
 	}
-	h.Fingerprints = h.Age >= 12
+	h.Fingerprints = h.Age >= 12 && h.Document != Residence
 	h.ValidYears, h.Unlimited = validity(h)
 	if h.ValidYears > 0 {
 		h.ValidUntil = day.AddDate(h.ValidYears, 0, 0)
@@ -122,6 +122,8 @@ func fee(h Help, reason string, birth, day time.Time, fees Fees) (int, string) {
 		return fees.CIP, "fee.town_hall"
 	case h.Document == CIS:
 		return fees.CIS, "fee.cec"
+	case h.Document == Residence:
+		return 0, "fee.residence"
 	case h.Age < 0:
 		return fees.CEI, "fee.age_unknown"
 	case h.Age < 14 && !birth.AddDate(14, 0, 0).After(day.AddDate(0, 0, 30)):
@@ -138,6 +140,8 @@ func validity(h Help) (years int, unlimited bool) {
 	switch {
 	case h.Document == CIP:
 		return 1, false
+	case h.Document == Residence: // no new card
+		return 0, false
 	case h.Age < 0:
 		return 0, false
 	case h.Age < 2:

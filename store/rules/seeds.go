@@ -10,6 +10,9 @@ const (
 	CEI = "cei" // electronic identity card: at any office in the country
 	CIS = "cis" // simple identity card: never under 14, only at the domicile's office
 	CIP = "cip" // provisional identity card: only at the domicile's office
+	// Residence is no card: a residence mention is written into the
+	// current identity document (only at the domicile's office, no fee).
+	Residence = "residence"
 )
 
 // cipReasons are the reasons for which the card is a provisional one.
@@ -19,6 +22,8 @@ var cipReasons = []string{"cip_abroad", "cip_no_domicile"}
 // one chosen (a CIS when chosen, a CEI by default).
 func DocumentFor(reason, chosen string) string {
 	switch {
+	case reason == "residence_mention":
+		return Residence
 	case slices.Contains(cipReasons, reason):
 		return CIP
 	case chosen == CIS:

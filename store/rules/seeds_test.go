@@ -28,7 +28,7 @@ func TestForCard(t *testing.T) {
 		{"CIS under 14: never", "child_under_14", CIS, "2015-01-01", CIS, 40, "fee.cec", "where.domicile_only", []string{"warn.cis_under_14"}, false, "help.pickup_minor"},
 		{"CIP: 1 leu at the town hall, domicile only", "cip_abroad", "", "1990-01-01", CIP, 1, "fee.town_hall", "where.domicile_only", nil, false, ""},
 		{"CIP whatever was chosen", "cip_no_domicile", CIS, "1990-01-01", CIP, 1, "fee.town_hall", "where.domicile_only", nil, false, ""},
-		{"residence visa: domicile only", "residence_mention", "", "1990-01-01", CEI, 0, "fee.free_first_cei", "where.domicile_only", nil, false, ""},
+		{"residence visa: domicile only, no fee, no card", "residence_mention", "", "1990-01-01", Residence, 0, "fee.residence", "where.domicile_only", nil, false, ""},
 		{"domicile change: the address rule", "domicile_change", "", "1990-01-01", CEI, 0, "fee.free_first_cei", "where.any_office", nil, true, ""},
 		{"from abroad: the address rule", "domicile_from_abroad", "", "1990-01-01", CEI, 0, "fee.free_first_cei", "where.any_office", nil, true, ""},
 		{"citizenship: the address rule", "citizenship_acquired", "", "1990-01-01", CEI, 0, "fee.free_first_cei", "where.any_office", nil, true, ""},

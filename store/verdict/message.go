@@ -98,7 +98,7 @@ func helpLines(l i18n.Lang, v Verdict) []string {
 		fee = i18n.T(l, "help.fee_free", map[string]string{"note": i18n.T(l, h.FeeNote, nil)})
 	}
 	out = append(out, fee)
-	if h.Age >= 0 {
+	if h.Age >= 0 && h.Document != rules.Residence {
 		prints := "help.no_fingerprints"
 		if h.Fingerprints {
 			prints = "help.fingerprints"

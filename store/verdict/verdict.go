@@ -234,7 +234,7 @@ func pickupDelay(c Context, b store.Booking) int {
 func help(c Context, b store.Booking) rules.Help {
 	day := c.Now.In(c.Cal.Location())
 	h := rules.ForCard(b.Reason, b.Document, birth(b), day, c.Fees)
-	if b.Kind == store.Intake {
+	if b.Kind == store.Intake && (h.Document == rules.CEI || h.Document == rules.CIS) {
 		from, by := c.Cal.At(day, 0).AddDate(0, 0, rules.IssueDaysMin), c.Cal.At(day, 0).AddDate(0, 0, rules.IssueDaysMax)
 		h.ReadyFrom, h.ReadyBy = c.Cal.AddWorkingDays(from, pickupDelay(c, b)), c.Cal.AddWorkingDays(by, pickupDelay(c, b))
 		if b.PickupOffice != c.Cal.Office {
