@@ -148,21 +148,28 @@ func TestScanWhateverHasTheFocusUnderXvfb(t *testing.T) {
 		if !s.hasWindow("office now|Biroul acum", 5*time.Second) {
 			t.Fatalf("the password half typed before the scan did not open the supervisor's window, see %s", s.shot(shotName(t)))
 		}
+		// One Tab more each time: Tab goes on from the widget the focus
+		// keeper took the focus off. The fourth is the settings button.
 		for n := 0; n <= 4; n++ {
 			s.activate("office now|Biroul acum")
-			s.keys(repeat("Tab", n)...)
+			if n > 0 {
+				s.keys("Tab")
+			}
 			scanned(t)
 			undone(t)
 		}
 		s.activate("office now|Biroul acum")
-		s.keys("Tab", "Tab", "space") // the settings
+		s.keys("space")
 		s.shot(shotName(t) + "-settings")
-		for n := 0; n <= 10; n++ {
+		for n := 0; n <= 12; n++ {
 			s.activate("office now|Biroul acum")
-			s.keys(repeat("Tab", n)...)
+			if n > 0 {
+				s.keys("Tab")
+			}
 			scanned(t)
 			undone(t)
 		}
+		s.shot(shotName(t) + "-settings-after")
 	})
 	t.Run("demo codes", func(t *testing.T) {
 		fresh(t)

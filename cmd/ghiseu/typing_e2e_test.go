@@ -1,0 +1,130 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestPeopleTypingUnderXvfb types into every text field of the real
+// window, under openbox, at 30, 45, 70 and 110 ms a key (xdotool type
+// --delay), as people type: the text must arrive whole and in order, and
+// its action happen. The counter is started again for each speed and the
+// clerk's name typed within the first second after its window appears.
+// The fields: the sign-in name, the manual code field (a name, then a
+// booking's 8-character reference), the day list's search, the walk-in
+// form's name, the override's reason and password, the supervisor's
+// password.
+func TestPeopleTypingUnderXvfb(t *testing.T) {
+	if testing.Short() {
+		t.Skip("end-to-end")
+	}
+	s := newShift(t, 1366, 768)
+	s.withOpenbox()
+	rows, refs := s.rows(), s.refs()
+	report := func() string { return s.cli("report", "--format", "csv", "--day", s.day) }
+	// arrived checks that name became arrived, then undoes it, having
+	// checked the report names clerk (if not ""): the report names the
+	// clerks of the day's events.
+	arrived := func(t *testing.T, name, what, clerk string) {
+		t.Helper()
+		if got := s.state(name, "arrived", 4*time.Second); got != "arrived" {
+			t.Fatalf("%s: %s is %s, see %s", what, name, got, s.shot(shotName(t)))
+		}
+		if r := report(); clerk != "" && !strings.Contains(r, "clerk,"+clerk) {
+			t.Fatalf("%s: %q did not sign in whole, see %s; the report:\n%s", what, clerk, s.shot(shotName(t)), r)
+		}
+		s.keys("ctrl+z")
+		if got := s.state(name, "expected", 3*time.Second); got != "expected" {
+			t.Fatalf("%s, then Ctrl+Z: %s is %s", what, name, got)
+		}
+	}
+	for _, ms := range []int{30, 45, 70, 110} {
+		t.Run(fmt.Sprintf("%dms", ms), func(t *testing.T) {
+			clerk := fmt.Sprintf("Ana Pop %d", ms)
+			if !s.launch("08:36") {
+				t.Fatalf("the counter window did not appear")
+			}
+			// Right after start-up, as soon as the window shows (the
+			// window exists, with its title, some time before): the
+			// sign-in dialog has the keyboard.
+			if !waitFor(10*time.Second, func() bool {
+				return s.x.run("xdotool", "search", "--onlyvisible", "--name", counterTitle) == nil
+			}) {
+				t.Fatalf("the counter window did not show, see %s", s.shot(shotName(t)))
+			}
+			shown := time.Now()
+			s.typeAt(ms, clerk)
+			t.Logf("the clerk's name typed from %v to %v after the window showed", 0, time.Since(shown))
+			s.keys("Return")
+			s.typeAt(ms, "Popescu Andrei")
+			s.keys("Return")
+			arrived(t, "Popescu Andrei", "the clerk's name, then a name in the code field, right after start-up", clerk)
+
+			ref := refs["Lupu Sorin"]
+			s.typeAt(ms, ref)
+			s.keys("Return")
+			arrived(t, "Lupu Sorin", "the reference "+ref+" typed in the code field", "")
+
+			// The day list's search: what it got is copied into the
+			// code field, which checks the person in.
+			s.keys("ctrl+f")
+			s.typeAt(ms, "Popescu Andrei")
+			s.keys("ctrl+a", "ctrl+c", "Return", "ctrl+v", "Return")
+			arrived(t, "Popescu Andrei", "a name typed in the day list's search", "")
+
+			// The walk-in form's name: copied into the sign-in dialog,
+			// whose name the report shows once a scan is recorded.
+			walkIn := fmt.Sprintf("Vlad Munteanu %d", ms)
+			s.keys("ctrl+w")
+			s.typeAt(ms, walkIn)
+			s.keys("ctrl+a", "ctrl+c", "Escape", "F2", "ctrl+v", "Return")
+			s.burst(rows["Popescu Andrei"].Code)
+			arrived(t, "Popescu Andrei", "the walk-in form's name, copied into the sign-in", walkIn)
+
+			// The override: its reason, Enter, the password, Enter.
+			s.burst(rows["Kovács Eszter"].Code) // early: the card offers an override
+			time.Sleep(500 * time.Millisecond)
+			s.keys("ctrl+r")
+			s.typeAt(ms, "a venit devreme")
+			s.keys("Return")
+			s.typeAt(ms, "sefa-birou-2026")
+			s.keys("Return")
+			arrived(t, "Kovács Eszter", "the override typed", "")
+
+			// The supervisor's password opens the supervisor's window.
+			s.keys("ctrl+u")
+			s.typeAt(ms, "sefa-birou-2026")
+			s.keys("Return")
+			if !s.hasWindow("office now|Biroul acum", 5*time.Second) {
+				t.Fatalf("the supervisor's password typed did not open the window, see %s", s.shot(shotName(t)))
+			}
+
+			// The settings: the minutes a person may come early, typed,
+			// then saved. Dumitrescu Ilinca's slot is 34 minutes after
+			// 08:36: early with 20, welcome with 120 (a digit lost makes
+			// either wrong).
+			for _, early := range []struct{ minutes, verdict string }{{"20", "early"}, {"120", "valid"}} {
+				s.activate("office now|Biroul acum")
+				s.keys("Tab", "Tab", "Tab", "Tab", "space")  // the fourth button: the settings
+				s.keys("Tab", "Tab", "Tab", "Tab", "ctrl+a") // the fourth field
+				s.typeAt(ms, early.minutes)
+				s.keys("Tab", "Tab", "Tab", "Tab", "Tab", "Tab", "Tab", "space") // the seventh after it: Save
+				var got string
+				waitFor(3*time.Second, func() bool {
+					var v struct{ Verdict string }
+					json.Unmarshal([]byte(s.cli("check", rows["Dumitrescu Ilinca"].Code, "--at", "08:36", "--json")), &v)
+					got = v.Verdict
+					return got == early.verdict
+				})
+				if got != early.verdict {
+					t.Fatalf("early minutes typed %q in the settings: Dumitrescu Ilinca is %q at 08:36, want %q, see %s",
+						early.minutes, got, early.verdict, s.shot(shotName(t)))
+				}
+				s.keys("Tab", "space") // OK on the message that the settings are saved
+			}
+		})
+	}
+}
