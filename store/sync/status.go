@@ -77,7 +77,10 @@ func ParkedText(l i18n.Lang, p store.Parked, loc *time.Location) string {
 		return fmt.Sprintf("%s · %s · %s (%s)", p.WalkIn.SlotStart.In(loc).Format("2006-01-02 15:04"), p.WalkIn.Name, why, p.Detail)
 	}
 	e := p.Event
-	return fmt.Sprintf("%s · %s %s · %s %s · %s (%s)", e.At.In(loc).Format("2006-01-02 15:04"),
-		i18n.T(l, "event."+string(e.Type), nil), e.BookingID,
-		e.Counter, e.Clerk, why, p.Detail)
+	who := e.Counter + " " + e.Clerk
+	if e.Counter == store.SystemCounter || e.Clerk == store.SystemCounter { // an old version's own record
+		who = i18n.T(l, "sync.by_old_version", nil)
+	}
+	return fmt.Sprintf("%s · %s %s · %s · %s (%s)", e.At.In(loc).Format("2006-01-02 15:04"),
+		i18n.T(l, "event."+string(e.Type), nil), e.BookingID, who, why, p.Detail)
 }
