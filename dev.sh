@@ -50,7 +50,7 @@ test)
 screenshots)
   install_packages
   export LANG=en_US.UTF-8
-  GHISEU_SHOTS="$PWD/docs/screenshots" go test -count=1 -run 'EndToEnd|Shift' ./cmd/ghiseu/
+  GHISEU_SHOTS="$PWD/docs/screenshots" GHISEU_SCREENSHOTS="$PWD/docs/screenshots" go test -count=1 -timeout 30m -run 'EndToEnd|Shift|Screenshots' ./cmd/ghiseu/
   ;;
 *)
   echo "usage: ./dev.sh run [flags] | ./dev.sh test | ./dev.sh screenshots" >&2
