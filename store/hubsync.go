@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"time"
+
+	"github.com/ghiseu/ghiseu/store/rules"
 )
 
 // Exchange is what one counter sends the hub in one request.
@@ -178,6 +180,10 @@ func acceptWalkIn(ctx context.Context, t *sql.Tx, x Exchange, b Booking) (Result
 	b.Day = x.Day(b.SlotStart)
 	if err := CheckWalkIn(b); err != nil {
 		r, err := refused(b.ID, err)
+		return r, false, err
+	}
+	if !rules.KnownDocument(b.Document) {
+		r, err := refused(b.ID, refusal("walk_in", "walk-in %s: card %q", b.ID, b.Document))
 		return r, false, err
 	}
 	var owner string

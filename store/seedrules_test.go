@@ -68,3 +68,38 @@ func TestDeriveRefused(t *testing.T) {
 		t.Fatalf("a refusal is not a valid event: %v", err)
 	}
 }
+
+// TestAcceptWalkInCard: the hub keeps a walk-in's card (a CIP for the CIP
+// reasons) and refuses one it does not know; a refusal travels like any
+// event (issue 14).
+func TestAcceptWalkInCard(t *testing.T) {
+	ctx := context.Background()
+	db := openTemp(t)
+	now := time.Date(2026, 11, 26, 9, 30, 0, 0, time.UTC)
+	day := func(t time.Time) string { return t.Format(time.DateOnly) }
+	tests := []struct {
+		id, doc, status, reason string
+	}{
+		{"w-00000000000000a1", "", ResultAccepted, ""},
+		{"w-00000000000000a2", "cip", ResultAccepted, ""},
+		{"w-00000000000000a3", "passport", ResultRefused, "walk_in"},
+	}
+	for _, tt := range tests {
+		b := Booking{ID: tt.id, SlotStart: now, SlotMinutes: 20, Kind: Intake, Name: "Pop Ion", Reason: "cip_abroad", Status: WalkIn, Document: tt.doc}
+		refusal := Event{ID: "r" + tt.id[2:], BookingID: tt.id, Type: Refused, At: now, Counter: "1", Clerk: "ana", Note: "missing_documents"}
+		a, err := db.Accept(ctx, Exchange{Counter: "1", Now: now, MaxAhead: time.Minute, Office: "O", Day: day,
+			WalkIns: []Booking{b}, Events: []Event{refusal}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r := a.WalkIns[0]; r.Status != tt.status || r.Reason != tt.reason {
+			t.Errorf("walk-in %s: %s %s, want %s %s", tt.id, r.Status, r.Reason, tt.status, tt.reason)
+		}
+		if a.Events[0].Status != ResultAccepted {
+			t.Errorf("refusal of %s: %+v", tt.id, a.Events[0])
+		}
+		if got, err := db.BookingByID(ctx, tt.id); tt.status == ResultAccepted && (err != nil || got.Document != tt.doc) {
+			t.Errorf("walk-in %s kept as %q, %v", tt.id, got.Document, err)
+		}
+	}
+}
