@@ -313,10 +313,11 @@ func TestSpaceOnADialogButton(t *testing.T) {
 	}
 }
 
-// TestScanRightAfterAClick: a click on a row of the day list or on its
-// filter gives them the focus, and a scan right after it, before the focus
-// keeper's next round, is caught all the same; so is a name typed there,
-// which lands in the code field.
+// TestScanRightAfterAClick: a click on a row of the day list, on its
+// filter or on the walk-in form's reason gives them the focus, and a scan
+// right after it, before the focus keeper's next round, is caught all the
+// same; a name typed right after a click in the day list lands in the
+// code field.
 func TestScanRightAfterAClick(t *testing.T) {
 	f := newFixture(t)
 	clicks := []struct {
@@ -325,6 +326,16 @@ func TestScanRightAfterAClick(t *testing.T) {
 	}{
 		{"a row of the day list", func() { f.c.win.Canvas().Focus(f.c.day.list) }}, // what a click on a row does
 		{"the day list's filter", func() { test.Tap(f.c.day.filter) }},             // its options open
+		{"the walk-in form's reason", func() { // its options open over the form
+			f.c.askWalkIn()
+			for _, w := range focusables(f.c.win.Canvas().Overlays().Top()) {
+				if s, ok := w.(*scanSelect); ok {
+					test.Tap(s)
+					return
+				}
+			}
+			t.Fatal("no reason drop-down in the walk-in form")
+		}},
 	}
 	for _, cl := range clicks {
 		t.Run(cl.name, func(t *testing.T) {
@@ -340,8 +351,11 @@ func TestScanRightAfterAClick(t *testing.T) {
 			if f.c.manual.Text != "" || f.c.day.search.Text != "" {
 				t.Fatalf("the scan leaked: code field %q, search %q", f.c.manual.Text, f.c.day.search.Text)
 			}
-			if top := f.c.win.Canvas().Overlays().Top(); top != nil {
-				f.c.win.Canvas().Overlays().Remove(top)
+			for f.c.win.Canvas().Overlays().Top() != nil {
+				f.c.win.Canvas().Overlays().Remove(f.c.win.Canvas().Overlays().Top())
+			}
+			if cl.name == "the walk-in form's reason" {
+				return // a name typed there: see TestPeopleTypingFast
 			}
 			f.c.idle()
 			cl.click()
@@ -350,8 +364,8 @@ func TestScanRightAfterAClick(t *testing.T) {
 				t.Fatalf("a name typed right after the click: code field %q", got)
 			}
 			f.c.manual.SetText("")
-			if top := f.c.win.Canvas().Overlays().Top(); top != nil {
-				f.c.win.Canvas().Overlays().Remove(top)
+			for f.c.win.Canvas().Overlays().Top() != nil {
+				f.c.win.Canvas().Overlays().Remove(f.c.win.Canvas().Overlays().Top())
 			}
 		})
 	}

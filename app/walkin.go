@@ -36,7 +36,7 @@ func (c *Counter) askWalkIn() {
 		labels[l] = r
 		options = append(options, l)
 	}
-	reason := widget.NewSelect(options, nil)
+	reason := newScanSelect(c.keys, options, nil) // a scan right after a click on it is caught (scaninput.go)
 	reason.SetSelectedIndex(0)
 	var d *dialog.FormDialog
 	d = dialog.NewForm(c.t("ui.walkin.title", nil), c.t("ui.accept.ok", nil), c.t("ui.accept.cancel", nil),

@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"os"
 	"os/exec"
 	"regexp"
 	"strconv"
@@ -109,4 +110,26 @@ func (s *shift) refs() map[string]string {
 		m[r.Name] = r.Ref
 	}
 	return m
+}
+
+// launchShown starts the counter with args (stopping one that runs) and
+// waits until its window shows on the screen: the window exists, with
+// its title, some time before it is mapped and can take keys.
+func (s *shift) launchShown(args ...string) bool {
+	s.t.Helper()
+	if s.gui != nil {
+		s.gui.Process.Kill()
+		s.gui.Wait()
+	}
+	s.gui = exec.Command(s.bin, args...)
+	s.gui.Env = s.env
+	s.gui.Stderr = os.Stderr
+	if err := s.gui.Start(); err != nil {
+		s.t.Fatal(err)
+	}
+	gui := s.gui
+	s.t.Cleanup(func() { gui.Process.Kill(); gui.Wait() })
+	return waitFor(30*time.Second, func() bool {
+		return s.x.run("xdotool", "search", "--onlyvisible", "--name", counterTitle) == nil
+	})
 }
