@@ -440,7 +440,7 @@ func TestTabGoesOnFromAWidgetTheFocusWasTakenOff(t *testing.T) {
 		t.Run(m.name, func(t *testing.T) {
 			c.Focus(name)
 			c.(interface{ FocusNext() }).FocusNext() // Tab: the reason
-			if _, ok := c.Focused().(*widget.Select); !ok {
+			if _, ok := c.Focused().(*scanSelect); !ok {
 				t.Fatalf("Tab from the name: %T has the focus", c.Focused())
 			}
 			f.c.keepFocus()
