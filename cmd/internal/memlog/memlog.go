@@ -44,10 +44,11 @@ func WatchFromEnv() {
 	signal.Notify(sig, syscall.SIGUSR1)
 	go func() {
 		for range sig {
-			if err := appendSample(path, Take()); err != nil {
-				slog.Error("memory sample", "path", path, "err", err)
+			sample := Take()
+			if err := writeProfile(path + ".heap"); err != nil { // first: whole once the sample is read
+				slog.Error("heap profile", "path", path, "err", err)
 			}
-			if err := writeProfile(path + ".heap"); err != nil {
+			if err := appendSample(path, sample); err != nil {
 				slog.Error("memory sample", "path", path, "err", err)
 			}
 		}
