@@ -416,32 +416,42 @@ func TestScanWhileAMessageIsOver(t *testing.T) {
 	}
 }
 
-// TestTabGoesOnFromAWidgetTheFocusWasTakenOff: the focus keeper takes the
-// focus off the walk-in form's reason (a drop-down, which would swallow a
-// scan); Shift+Tab then goes back to the name, Tab on to the buttons, as
-// they would have from the reason, not from the form's first or last widget.
+// TestTabGoesOnFromAWidgetTheFocusWasTakenOff: Tab goes from the walk-in
+// form's name to its reason (a drop-down of the app's, which keeps the
+// focus), then to the form's first button (Fyne's, whose focus the focus
+// keeper takes off); Shift+Tab then goes back to the reason, Tab on to the
+// other button, as they would have from that button, not from the form's
+// first or last widget.
 func TestTabGoesOnFromAWidgetTheFocusWasTakenOff(t *testing.T) {
 	f := newFixture(t)
 	f.c.askWalkIn()
 	c := f.c.win.Canvas()
+	tab, shiftTab := c.(interface{ FocusNext() }).FocusNext, c.(interface{ FocusPrevious() }).FocusPrevious
 	name, ok := c.Focused().(*scanEntry)
 	if !ok {
 		t.Fatalf("the walk-in name has no focus: %T", c.Focused())
 	}
+	name.SetText("Vlad Munteanu") // OK is enabled
+	var first fyne.Focusable
 	moves := []struct {
 		name string
 		move func()
 		want func(fyne.Focusable) bool
 	}{
-		{"Shift+Tab", c.(interface{ FocusPrevious() }).FocusPrevious, func(w fyne.Focusable) bool { return w == name }},
-		{"Tab", c.(interface{ FocusNext() }).FocusNext, func(w fyne.Focusable) bool { _, ok := w.(*widget.Button); return ok }},
+		{"Shift+Tab", shiftTab, func(w fyne.Focusable) bool { _, ok := w.(*scanSelect); return ok }},
+		{"Tab", tab, func(w fyne.Focusable) bool { _, ok := w.(*widget.Button); return ok && w != first }},
 	}
 	for _, m := range moves {
 		t.Run(m.name, func(t *testing.T) {
 			c.Focus(name)
-			c.(interface{ FocusNext() }).FocusNext() // Tab: the reason
+			tab()
+			f.c.keepFocus()
 			if _, ok := c.Focused().(*scanSelect); !ok {
 				t.Fatalf("Tab from the name: %T has the focus", c.Focused())
+			}
+			tab()
+			if first = c.Focused(); first == nil {
+				t.Fatal("Tab from the reason: nothing has the focus")
 			}
 			f.c.keepFocus()
 			if c.Focused() != nil {
@@ -451,6 +461,66 @@ func TestTabGoesOnFromAWidgetTheFocusWasTakenOff(t *testing.T) {
 			m.move()
 			if !m.want(c.Focused()) {
 				t.Fatalf("%s went to %T", m.name, c.Focused())
+			}
+		})
+	}
+}
+
+// TestTabGoesRoundTheCounter: Tab from the code field reaches every
+// widget of the counter's window and comes back: the day list and its
+// filter keep the focus (they catch a scan themselves), so the focus
+// keeper does not send it back to the code field before the header's and
+// the footer's buttons.
+func TestTabGoesRoundTheCounter(t *testing.T) {
+	f := newFixture(t)
+	c := f.c.win.Canvas()
+	c.Focus(f.c.manual)
+	seen := map[fyne.Focusable]bool{}
+	var order []string
+	for i := 0; i < 60 && (i == 0 || c.Focused() != f.c.manual); i++ {
+		c.(interface{ FocusNext() }).FocusNext()
+		f.c.keepFocus()
+		w := c.Focused()
+		if w == nil {
+			t.Fatalf("Tab %d: nothing has the focus (after %v)", i+1, order)
+		}
+		seen[w] = true
+		order = append(order, fmt.Sprintf("%T", w))
+	}
+	if c.Focused() != f.c.manual {
+		t.Fatalf("Tab did not come back to the code field: %v", order)
+	}
+	for _, w := range focusables(f.c.win.Content()) {
+		if d, ok := w.(fyne.Disableable); ok && d.Disabled() {
+			continue
+		}
+		if !seen[w] {
+			t.Errorf("Tab never reached a %T (the order: %v)", w, order)
+		}
+	}
+	t.Logf("%d Tab stops: %v", len(order), order)
+}
+
+// TestKeysOnTheDayList: the day list and its filter keep the focus, yet
+// the window's keys work there (F2 signs in), and the arrows act on them.
+func TestKeysOnTheDayList(t *testing.T) {
+	f := newFixture(t)
+	c := f.c.win.Canvas()
+	for _, w := range []fyne.Focusable{f.c.day.list, f.c.day.filter} {
+		t.Run(fmt.Sprintf("%T", w), func(t *testing.T) {
+			c.Focus(w)
+			f.press(c, fyne.KeyF2)
+			if c.Overlays().Top() == nil {
+				t.Fatal("F2 opened no sign-in")
+			}
+			c.Overlays().Remove(c.Overlays().Top())
+			c.Focus(w)
+			f.press(c, fyne.KeyDown)
+			if c.Focused() != w && c.Overlays().Top() == nil {
+				t.Fatalf("the arrow down left %T for %T", w, c.Focused())
+			}
+			for c.Overlays().Top() != nil {
+				c.Overlays().Remove(c.Overlays().Top())
 			}
 		})
 	}

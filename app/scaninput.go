@@ -148,9 +148,10 @@ func (k *keyRouter) resume(w fyne.Window) {
 }
 
 // keepFocus takes the focus of every watched window off a widget that
-// would swallow a scan: Fyne's own lists, selects and dialog buttons, and
-// buttons made without the router. The focus goes home, or nowhere, where
-// the window routes keys itself. Text fields are left alone. The counter
+// would swallow a scan: Fyne's own lists, selects, menus and dialog
+// buttons, and buttons made without the router. The focus goes home, or
+// nowhere, where the window routes keys itself. Text fields and the app's
+// own buttons, lists and drop-downs, which catch a scan, are left alone. The counter
 // calls it every 50 ms; open is the app's windows, and closed ones are
 // forgotten.
 func (k *keyRouter) keepFocus(open []fyne.Window) {
@@ -171,35 +172,40 @@ func (k *keyRouter) keepFocus(open []fyne.Window) {
 // home, else nowhere, the widget parked so that the keys that act on it
 // (Space, the arrows) still reach it.
 func (k *keyRouter) steer(g guardedWindow) {
-	c := g.win.Canvas()
-	switch f := c.Focused().(type) {
+	switch f := g.win.Canvas().Focused().(type) {
 	case nil:
-	case *scanEntry, *scanButton, *widget.Entry:
+	case *scanEntry, *scanButton, *widget.Entry, *scanList, *scanSelect: // they catch a scan themselves
 		delete(k.parked, g.win)
 	default:
-		delete(k.parked, g.win)
-		if g.home != nil {
-			c.Focus(g.home())
-		}
-		if c.Focused() == f {
-			c.Unfocus()
-			if k.parked == nil {
-				k.parked = map[fyne.Window]fyne.Focusable{}
-			}
-			k.parked[g.win] = f
-		}
+		k.takeOff(g, f)
 	}
 }
 
-// stray takes the focus off w, a widget that swallows scans, at once: a
-// key reached it before keepFocus's next round (a scan right after a click
-// on a row of the day list). It returns the canvas whose focus moved, to
-// deliver the key again as the driver would have, or nil when w has the
-// focus of no watched window.
+// takeOff moves the window's focus off f: home, else nowhere, f parked.
+func (k *keyRouter) takeOff(g guardedWindow, f fyne.Focusable) {
+	c := g.win.Canvas()
+	delete(k.parked, g.win)
+	if g.home != nil {
+		c.Focus(g.home())
+	}
+	if c.Focused() == f {
+		c.Unfocus()
+		if k.parked == nil {
+			k.parked = map[fyne.Window]fyne.Focusable{}
+		}
+		k.parked[g.win] = f
+	}
+}
+
+// stray takes the focus off w, a list or drop-down that takes no typing,
+// when a character or Enter reaches it (a scan right after a click on a
+// row of the day list, or with the focus there by Tab). It returns the
+// canvas whose focus moved, to deliver the key again as the driver would
+// have, or nil when w has the focus of no watched window.
 func (k *keyRouter) stray(w fyne.Focusable) fyne.Canvas {
 	for _, g := range k.guarded {
 		if c := g.win.Canvas(); c.Focused() == w {
-			k.steer(g)
+			k.takeOff(g, w)
 			if c.Focused() == w {
 				return nil
 			}
@@ -357,10 +363,10 @@ func (b *scanButton) TypedKey(ev *fyne.KeyEvent) {
 	b.Button.TypedKey(ev)
 }
 
-// scanList is a list whose keys are not lost: a character or Enter that
-// reaches it (the focus comes to a list with a click on a row, and
-// keepFocus takes it off within 50 ms) goes where it would have gone once
-// the focus was taken off. The arrows and Space still move in the list.
+// scanList is a list that keeps the focus (a click on a row, Tab) and
+// loses no key: a character or Enter that reaches it takes the focus off
+// it and goes where typing goes, so a scan right after a click is caught.
+// The arrows and Space move in the list.
 type scanList struct {
 	widget.List
 	keys *keyRouter
@@ -381,22 +387,24 @@ func (l *scanList) TypedRune(r rune) {
 	}
 }
 
-// TypedKey sends Enter where the window's typing goes (it may end a
-// scan); other keys act on the list.
+// TypedKey moves in the list with the arrows and selects with Space; any
+// other key (Enter, which may end a scan, F2, Escape) goes where typing
+// goes.
 func (l *scanList) TypedKey(ev *fyne.KeyEvent) {
-	if ev.Name == fyne.KeyReturn || ev.Name == fyne.KeyEnter {
+	switch ev.Name {
+	case fyne.KeySpace, fyne.KeyUp, fyne.KeyDown:
+		l.List.TypedKey(ev)
+	default:
 		if c := l.keys.stray(l); c != nil {
 			deliverKey(c, ev)
-			return
 		}
 	}
-	l.List.TypedKey(ev)
 }
 
-// scanSelect is a drop-down list whose keys are not lost: a click opens
-// its options with the keyboard left where a scan is caught (Space and the
-// arrows still choose), and a character or Enter that reaches it goes where
-// it would have gone once keepFocus took the focus off it.
+// scanSelect is a drop-down list that keeps the focus (Tab) and loses no
+// key: a character or Enter that reaches it takes the focus off it and
+// goes where typing goes; a click opens its options with the keyboard left
+// where a scan is caught (Space and the arrows still choose).
 type scanSelect struct {
 	widget.Select
 	keys *keyRouter
@@ -422,14 +430,16 @@ func (s *scanSelect) TypedRune(r rune) {
 	}
 }
 
-// TypedKey sends Enter where the window's typing goes; other keys act on
-// the drop-down.
+// TypedKey opens the options with Space and the arrows up and down, and
+// chooses with the arrows left and right; any other key (Enter, which may
+// end a scan, F2, Escape) goes where typing goes.
 func (s *scanSelect) TypedKey(ev *fyne.KeyEvent) {
-	if ev.Name == fyne.KeyReturn || ev.Name == fyne.KeyEnter {
+	switch ev.Name {
+	case fyne.KeySpace, fyne.KeyUp, fyne.KeyDown, fyne.KeyLeft, fyne.KeyRight:
+		s.Select.TypedKey(ev)
+	default:
 		if c := s.keys.stray(s); c != nil {
 			deliverKey(c, ev)
-			return
 		}
 	}
-	s.Select.TypedKey(ev)
 }
