@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"errors"
 	"image"
 	"image/color"
 	"image/draw"
@@ -13,6 +14,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/ghiseu/ghiseu/scanner/camera"
+	"github.com/ghiseu/ghiseu/scanner/webcam"
 )
 
 // cameraPanel shows the camera's preview, with the outline of the last
@@ -79,13 +81,33 @@ func (c *Counter) StartCamera(ctx context.Context, open func() (camera.Source, e
 	go p.Run(ctx)
 }
 
+// cameraErrors are the camera's errors the clerk is told in their words.
+var cameraErrors = map[error]string{
+	webcam.ErrUnavailable: "ui.camera.err.unavailable",
+	webcam.ErrNoCamera:    "ui.camera.err.none",
+	webcam.ErrBusy:        "ui.camera.err.busy",
+	webcam.ErrGone:        "ui.camera.err.gone",
+	webcam.ErrFormat:      "ui.camera.err.format",
+}
+
+// cameraError words a camera's error in the app's language; one the app
+// does not know (the system's own) is shown as it is.
+func (c *Counter) cameraError(err error) string {
+	for e, key := range cameraErrors {
+		if errors.Is(err, e) {
+			return c.t(key, nil)
+		}
+	}
+	return err.Error()
+}
+
 // showCamera words the camera's state.
 func (c *Counter) showCamera(s camera.State, err error) {
 	key := map[camera.State]string{camera.Off: "ui.camera.off", camera.Starting: "ui.camera.starting",
 		camera.Running: "ui.camera.running", camera.Lost: "ui.camera.lost"}[s]
 	args := map[string]string{}
 	if err != nil {
-		args["err"] = err.Error()
+		args["err"] = c.cameraError(err)
 	}
 	c.camera.state.SetText(c.t(key, args))
 	c.camera.state.Importance = widget.MediumImportance

@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"fmt"
 	"image/color"
 	"image/png"
 	"os"
@@ -378,8 +379,9 @@ func TestCameraLost(t *testing.T) {
 	f := newFixture(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	f.c.StartCamera(ctx, func() (camera.Source, error) { return nil, webcam.ErrBusy })
-	f.waitFor(func() bool { return strings.Contains(f.c.camera.state.Text, "camera busy in another program") })
+	f.c.StartCamera(ctx, func() (camera.Source, error) { return nil, fmt.Errorf("open /dev/video0: %w", webcam.ErrBusy) })
+	// In the app's language (Romanian here), whatever the error's own words.
+	f.waitFor(func() bool { return strings.Contains(f.c.camera.state.Text, "camera este folosită de alt program") })
 	f.mu.Lock()
 	f.keys(f.c.manual, f.code("Bălan Ana"), 4*time.Millisecond, true)
 	f.mu.Unlock()
