@@ -364,9 +364,8 @@ func (b *scanButton) TypedKey(ev *fyne.KeyEvent) {
 }
 
 // scanList is a list that keeps the focus (a click on a row, Tab) and
-// loses no key: a character or Enter that reaches it takes the focus off
-// it and goes where typing goes, so a scan right after a click is caught.
-// The arrows and Space move in the list.
+// loses no key: a key that reaches it takes the focus off it and goes
+// where typing goes, so a scan right after a click is caught.
 type scanList struct {
 	widget.List
 	keys *keyRouter
@@ -387,17 +386,11 @@ func (l *scanList) TypedRune(r rune) {
 	}
 }
 
-// TypedKey moves in the list with the arrows and selects with Space; any
-// other key (Enter, which may end a scan, F2, Escape) goes where typing
-// goes.
+// TypedKey sends the key where typing goes: Enter may end a scan, and
+// the code field's arrows move the day list's selection (daylist.go).
 func (l *scanList) TypedKey(ev *fyne.KeyEvent) {
-	switch ev.Name {
-	case fyne.KeySpace, fyne.KeyUp, fyne.KeyDown:
-		l.List.TypedKey(ev)
-	default:
-		if c := l.keys.stray(l); c != nil {
-			deliverKey(c, ev)
-		}
+	if c := l.keys.stray(l); c != nil {
+		deliverKey(c, ev)
 	}
 }
 

@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"image/png"
 	"os"
 	"os/exec"
 	"regexp"
@@ -37,11 +38,17 @@ func (s *shift) keys(keys ...string) {
 	time.Sleep(250 * time.Millisecond)
 }
 
-// typeAt types text at ms milliseconds a key, as a person (30 to 200) or
-// a scanner (15 and less) does.
-func (s *shift) typeAt(ms int, text string) {
+// typeAt types text at ms milliseconds a key, as a person does (30 to
+// 200). xdotool's --delay is spent half after the press, half after the
+// release of a key, and the two halves overlap the next key's: measured
+// under Xvfb, --delay 30 types 20 keys in 0.32 s, --delay 110 in 1.27 s;
+// so --delay 2×ms types a key every ms milliseconds.
+func (s *shift) typeAt(ms int, text string) { s.typeDelay(2*ms, text) }
+
+// typeDelay types text with xdotool type --delay delay.
+func (s *shift) typeDelay(delay int, text string) {
 	s.t.Helper()
-	if err := s.x.run("xdotool", "type", "--delay", strconv.Itoa(ms), text); err != nil {
+	if err := s.x.run("xdotool", "type", "--delay", strconv.Itoa(delay), text); err != nil {
 		s.t.Fatalf("xdotool type: %v", err)
 	}
 }
@@ -132,4 +139,22 @@ func (s *shift) launchShown(args ...string) bool {
 	return waitFor(30*time.Second, func() bool {
 		return s.x.run("xdotool", "search", "--onlyvisible", "--name", counterTitle) == nil
 	})
+}
+
+// redAt reports whether the screenshot at path is red (the verdict
+// card's colour for a scan that cannot be taken) at x, y, also under the
+// shade a dialog casts over the window.
+func redAt(t *testing.T, path string, x, y int) bool {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	img, err := png.Decode(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, g, b, _ := img.At(x, y).RGBA()
+	return r>>8 > 0x50 && r > 3*g && r > 3*b
 }

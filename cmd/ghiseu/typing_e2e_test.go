@@ -9,14 +9,17 @@ import (
 )
 
 // TestPeopleTypingUnderXvfb types into every text field of the real
-// window, under openbox, at 30, 45, 70 and 110 ms a key (xdotool type
-// --delay), as people type: the text must arrive whole and in order, and
+// window, under openbox, at 30, 45, 70 and 110 ms a key, as people type,
+// and with xdotool type --delay 30 (a key every 16 ms, faster than people
+// type: see typeAt): the text must arrive whole and in order, and
 // its action happen. The counter is started again for each speed and the
 // clerk's name typed within the first second after its window appears.
 // The fields: the sign-in name, the manual code field (a name, then a
 // booking's 8-character reference), the day list's search, the walk-in
 // form's name, the override's reason and password, the supervisor's
-// password.
+// password, a field of the supervisor's settings. A scan before anyone
+// signs in turns the card red; one in the first second after the window
+// shows is recorded.
 func TestPeopleTypingUnderXvfb(t *testing.T) {
 	if testing.Short() {
 		t.Skip("end-to-end")
@@ -41,8 +44,16 @@ func TestPeopleTypingUnderXvfb(t *testing.T) {
 			t.Fatalf("%s, then Ctrl+Z: %s is %s", what, name, got)
 		}
 	}
-	for _, ms := range []int{30, 45, 70, 110} {
-		t.Run(fmt.Sprintf("%dms", ms), func(t *testing.T) {
+	speeds := []struct {
+		name  string
+		delay int // xdotool type --delay
+	}{
+		{"xdotool --delay 30 (16 ms a key)", 30},
+		{"30 ms a key", 60}, {"45 ms a key", 90}, {"70 ms a key", 140}, {"110 ms a key", 220},
+	}
+	for _, sp := range speeds {
+		t.Run(sp.name, func(t *testing.T) {
+			ms := sp.delay
 			clerk := fmt.Sprintf("Ana Pop %d", ms)
 			// Right after start-up, as soon as the window shows: the
 			// sign-in dialog has the keyboard.
@@ -50,22 +61,22 @@ func TestPeopleTypingUnderXvfb(t *testing.T) {
 				t.Fatalf("the counter window did not show, see %s", s.shot(shotName(t)))
 			}
 			shown := time.Now()
-			s.typeAt(ms, clerk)
+			s.typeDelay(ms, clerk)
 			t.Logf("the clerk's name typed from %v to %v after the window showed", 0, time.Since(shown))
 			s.keys("Return")
-			s.typeAt(ms, "Popescu Andrei")
+			s.typeDelay(ms, "Popescu Andrei")
 			s.keys("Return")
 			arrived(t, "Popescu Andrei", "the clerk's name, then a name in the code field, right after start-up", clerk)
 
 			ref := refs["Lupu Sorin"]
-			s.typeAt(ms, ref)
+			s.typeDelay(ms, ref)
 			s.keys("Return")
 			arrived(t, "Lupu Sorin", "the reference "+ref+" typed in the code field", "")
 
 			// The day list's search: what it got is copied into the
 			// code field, which checks the person in.
 			s.keys("ctrl+f")
-			s.typeAt(ms, "Popescu Andrei")
+			s.typeDelay(ms, "Popescu Andrei")
 			s.keys("ctrl+a", "ctrl+c", "Return", "ctrl+v", "Return")
 			arrived(t, "Popescu Andrei", "a name typed in the day list's search", "")
 
@@ -73,7 +84,7 @@ func TestPeopleTypingUnderXvfb(t *testing.T) {
 			// whose name the report shows once a scan is recorded.
 			walkIn := fmt.Sprintf("Vlad Munteanu %d", ms)
 			s.keys("ctrl+w")
-			s.typeAt(ms, walkIn)
+			s.typeDelay(ms, walkIn)
 			s.keys("ctrl+a", "ctrl+c", "Escape", "F2", "ctrl+v", "Return")
 			s.burst(rows["Popescu Andrei"].Code)
 			arrived(t, "Popescu Andrei", "the walk-in form's name, copied into the sign-in", walkIn)
@@ -82,15 +93,15 @@ func TestPeopleTypingUnderXvfb(t *testing.T) {
 			s.burst(rows["Kovács Eszter"].Code) // early: the card offers an override
 			time.Sleep(500 * time.Millisecond)
 			s.keys("ctrl+r")
-			s.typeAt(ms, "a venit devreme")
+			s.typeDelay(ms, "a venit devreme")
 			s.keys("Return")
-			s.typeAt(ms, "sefa-birou-2026")
+			s.typeDelay(ms, "sefa-birou-2026")
 			s.keys("Return")
 			arrived(t, "Kovács Eszter", "the override typed", "")
 
 			// The supervisor's password opens the supervisor's window.
 			s.keys("ctrl+u")
-			s.typeAt(ms, "sefa-birou-2026")
+			s.typeDelay(ms, "sefa-birou-2026")
 			s.keys("Return")
 			if !s.hasWindow("office now|Biroul acum", 5*time.Second) {
 				t.Fatalf("the supervisor's password typed did not open the window, see %s", s.shot(shotName(t)))
@@ -104,7 +115,7 @@ func TestPeopleTypingUnderXvfb(t *testing.T) {
 				s.activate("office now|Biroul acum")
 				s.keys("Tab", "Tab", "Tab", "Tab", "space")  // the fourth button: the settings
 				s.keys("Tab", "Tab", "Tab", "Tab", "ctrl+a") // the fourth field
-				s.typeAt(ms, early.minutes)
+				s.typeDelay(ms, early.minutes)
 				s.keys("Tab", "Tab", "Tab", "Tab", "Tab", "Tab", "Tab", "space") // the seventh after it: Save
 				var got string
 				waitFor(3*time.Second, func() bool {
@@ -122,6 +133,23 @@ func TestPeopleTypingUnderXvfb(t *testing.T) {
 		})
 	}
 
+	// A scan before anyone signs in cannot be recorded: the card turns
+	// red (with the error sound) and says why, beside the sign-in.
+	t.Run("a scan before the sign-in", func(t *testing.T) {
+		if !s.launchShown("--clock", "08:36") {
+			t.Fatalf("the counter window did not show, see %s", s.shot(shotName(t)))
+		}
+		time.Sleep(time.Second)
+		s.burst(rows["Popescu Andrei"].Code)
+		time.Sleep(time.Second)
+		if got := s.rows()["Popescu Andrei"].State; got != "expected" {
+			t.Fatalf("a scan before the sign-in: Popescu Andrei is %s", got)
+		}
+		// The card's left margin, left of the sign-in dialog.
+		if shot := s.shot(shotName(t)); !redAt(t, shot, 13, 400) {
+			t.Fatalf("a scan before the sign-in: the card is not red, see %s", shot)
+		}
+	})
 	// A scan in the first second after the window shows, the clerk
 	// named on the command line: recorded.
 	t.Run("a scan at start-up", func(t *testing.T) {
