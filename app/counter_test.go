@@ -7,6 +7,7 @@ import (
 	"image/png"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -66,7 +67,7 @@ func newFixture(t *testing.T) *fixture {
 	// beside it (the app runs both on Fyne's one UI goroutine).
 	f.c.supervisorEvery = time.Hour
 	t.Cleanup(func() { // before the database closes: no refresh may outlive the test
-		for _, v := range f.c.supervisors {
+		for _, v := range slices.Clone(f.c.supervisors) {
 			v.close()
 		}
 	})
@@ -480,6 +481,16 @@ func TestSupervisorWindow(t *testing.T) {
 	}
 	if len(v.hours.Objects) == 0 {
 		t.Fatal("no hours in the chart")
+	}
+	// Closed windows are forgotten: 50 openings a day hold no memory.
+	for _, w := range slices.Clone(f.c.supervisors) {
+		w.close()
+	}
+	for range 3 {
+		f.c.OpenSupervisor().close()
+	}
+	if len(f.c.supervisors) != 0 {
+		t.Fatalf("%d supervisor windows kept after they were closed", len(f.c.supervisors))
 	}
 }
 

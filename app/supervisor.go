@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"image/color"
 	"os/exec"
+	"slices"
 	"strconv"
 	"strings"
 	gosync "sync"
@@ -120,7 +121,10 @@ func (c *Counter) OpenSupervisor() *supervisorView {
 	v.refresh()
 	v.win.Show()
 	ctx, stop := context.WithCancel(context.Background())
-	v.win.SetOnClosed(stop)
+	v.win.SetOnClosed(func() { // stops the refresh, and forgets the window: 50 openings a day are not kept
+		stop()
+		c.supervisors = slices.DeleteFunc(c.supervisors, func(x *supervisorView) bool { return x == v })
+	})
 	go func() {
 		t := time.NewTicker(cmp.Or(c.supervisorEvery, 2*time.Second))
 		defer t.Stop()
