@@ -397,8 +397,8 @@ func (c *Counter) Undo() {
 		Detail: c.t("ui.undo.done.detail", map[string]string{"what": c.t("event."+string(e.Type), nil), "name": b.Name})})
 }
 
-// HandOver records that the finished card of the last scanned pickup was
-// handed over.
+// HandOver records that the finished card of the pickup person the card
+// shows was handed over.
 func (c *Counter) HandOver() {
 	defer c.win.Canvas().Focus(c.manual)
 	if !c.canHandOver() {
@@ -418,8 +418,20 @@ func (c *Counter) HandOver() {
 	c.show(content)
 }
 
+// canHandOver reports whether the card shows a pickup person who has
+// arrived and whose card is not yet handed over: the arrival this scan
+// recorded (or the clerk's override), an arrival recorded before, or the
+// person called to this counter.
 func (c *Counter) canHandOver() bool {
-	return c.current != nil && c.current.Booking != nil && c.current.Booking.Kind == store.Pickup && c.current.Recorded != nil
+	v := c.current
+	if v == nil || v.Booking == nil || v.Booking.Kind != store.Pickup {
+		return false
+	}
+	switch v.Name {
+	case verdict.AlreadyArrived, verdict.CalledIn:
+		return true
+	}
+	return v.Recorded != nil && v.Recorded.Type == store.Arrived
 }
 
 func (c *Counter) canOverride() bool { return c.current != nil && c.current.Overridable() }
