@@ -212,3 +212,29 @@ func walkObjects(o fyne.CanvasObject, fn func(fyne.CanvasObject)) {
 		}
 	}
 }
+
+// A checklist too long for the card even at its smallest text scrolls
+// inside the card: all of it laid out, none of it drawn beyond the card
+// (it ran under the buttons at 1280×720 in high contrast).
+func TestLongChecklistScrollsInTheCard(t *testing.T) {
+	f := longFixture(t, true, i18n.Romanian)
+	var help []string
+	for i := range 16 {
+		help = append(help, fmt.Sprintf("☐ Document de verificat numărul %d, în original, cu o copie", i+1))
+	}
+	f.c.show(cardContent{Colour: verdict.Green, Title: "Sosire înregistrată", Who: longCitizen,
+		Lines: "Depunere · 10:10, 20 min", Help: strings.Join(help, "\n")})
+	for _, s := range screens {
+		f.c.win.Resize(fyne.NewSize(s.Width, s.Height-titleBar))
+		card := f.c.card
+		if card.scroll.Size() != card.root.Size() {
+			t.Errorf("at %v: the text's view is %v, the card %v", s, card.scroll.Size(), card.root.Size())
+		}
+		if need, got := card.text.MinSize().Height, card.themed.Size().Height; got < need {
+			t.Errorf("at %v: the text is laid out %v px high, it needs %v", s, got, need)
+		}
+		if card.help.Size().Width > card.root.Size().Width {
+			t.Errorf("at %v: the checklist is %v px wide on a %v px card", s, card.help.Size().Width, card.root.Size().Width)
+		}
+	}
+}

@@ -21,10 +21,11 @@ type verdictCard struct {
 	lines  *widget.Label
 	detail *widget.Label
 	help   *widget.Label
-	box    *fyne.Container // the labels
-	text   *fyne.Container // the box, padded
-	theme  *cardTheme      // the text's colour and sizes, changed in place
-	themed *themed         // the text in the card's theme
+	box    *fyne.Container   // the labels
+	text   *fyne.Container   // the box, padded
+	theme  *cardTheme        // the text's colour and sizes, changed in place
+	themed *themed           // the text in the card's theme
+	scroll *container.Scroll // the text, when it does not fit even at the smallest scale
 	root   fyne.CanvasObject
 }
 
@@ -68,7 +69,8 @@ func newVerdictCard() *verdictCard {
 	c.box = container.NewVBox(c.title, c.who, c.lines, c.detail, c.help)
 	c.text = container.NewPadded(c.box)
 	c.themed = newThemed(c.text, c.theme)
-	c.root = container.New(&cardLayout{c}, c.bg, c.themed)
+	c.scroll = container.NewVScroll(c.themed)
+	c.root = container.New(&cardLayout{c}, c.bg, c.scroll)
 	return c
 }
 
@@ -84,6 +86,7 @@ func (c *verdictCard) Show(content cardContent) {
 	c.help.Text, c.help.Hidden = content.Help, content.Help == ""
 	c.bg.Refresh()
 	c.themed.Refresh() // the labels, once, in the card's new colour
+	c.scroll.ScrollToTop()
 	if s := c.root.Size(); !s.IsZero() {
 		c.fit(s) // another text may need a smaller scale
 	}
@@ -119,11 +122,14 @@ func (c *verdictCard) fit(size fyne.Size) {
 		case scale.main-step >= minCardScale:
 			scale.main -= step
 			scale.minor = min(scale.minor, scale.main)
-		default:
+		default: // the smallest scale: the rest of the text scrolls
+			c.layoutText(fyne.NewSize(size.Width, c.text.MinSize().Height))
+			c.scroll.Resize(size)
 			c.bg.Resize(size)
 			return
 		}
 	}
+	c.scroll.Resize(size)
 	c.bg.Resize(size)
 }
 
