@@ -518,14 +518,41 @@ func (r *linesRenderer) lineHeight() float32 {
 	return fyne.MeasureText("Ág", theme.TextSize(), fyne.TextStyle{}).Height + theme.InnerPadding()/2
 }
 
+// Layout places the lines; one wider than the window ends in "…" (the
+// whole of it is in the day report).
 func (r *linesRenderer) Layout(size fyne.Size) {
 	h := r.lineHeight()
+	room := size.Width - 2*theme.InnerPadding()
 	for i, t := range r.texts {
 		r.bands[i].Move(fyne.NewPos(0, float32(i)*h))
 		r.bands[i].Resize(fyne.NewSize(size.Width, h-2))
 		t.Move(fyne.NewPos(theme.InnerPadding(), float32(i)*h+theme.InnerPadding()/4))
 		t.Resize(fyne.NewSize(size.Width-theme.InnerPadding(), h-theme.InnerPadding()/2))
+		if i < len(r.l.items) {
+			if fit := ellipsize(r.l.items[i].text, t.TextSize, t.TextStyle, room); fit != t.Text {
+				t.Text = fit
+				t.Refresh()
+			}
+		}
 	}
+}
+
+// ellipsize is text, cut to end in "…" where it is wider than room.
+func ellipsize(text string, size float32, style fyne.TextStyle, room float32) string {
+	if room <= 0 || fyne.MeasureText(text, size, style).Width <= room {
+		return text
+	}
+	runes := []rune(text)
+	lo, hi := 0, len(runes) // the longest start that fits, by halves
+	for lo < hi {
+		mid := (lo + hi + 1) / 2
+		if fyne.MeasureText(string(runes[:mid])+"…", size, style).Width <= room {
+			lo = mid
+		} else {
+			hi = mid - 1
+		}
+	}
+	return strings.TrimRight(string(runes[:lo]), " ·,") + "…"
 }
 
 func (r *linesRenderer) MinSize() fyne.Size {

@@ -220,3 +220,19 @@ func TestSupervisorHighContrast(t *testing.T) {
 		t.Fatalf("in high contrast the window needs %v pixels, wider than a 1366-pixel screen", w)
 	}
 }
+
+// A supervisor's line wider than the window ends in "…" and fits.
+func TestEllipsize(t *testing.T) {
+	const size = 14
+	long := "Ghișeul 3 · Maria-Magdalena Constantinescu-Vlădescu: liber (ultima activitate 10:02)"
+	for _, room := range []float32{2000, 400, 150, 20} {
+		got := ellipsize(long, size, fyne.TextStyle{}, room)
+		w := fyne.MeasureText(got, size, fyne.TextStyle{}).Width
+		switch {
+		case room == 2000 && got != long:
+			t.Errorf("room %v: %q cut though it fits", room, got)
+		case room < 2000 && (!strings.HasSuffix(got, "…") || w > room):
+			t.Errorf("room %v: %q is %v px wide", room, got, w)
+		}
+	}
+}
