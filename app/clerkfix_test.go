@@ -44,3 +44,35 @@ func TestHandOverAfterACallOrASecondScan(t *testing.T) {
 		t.Fatalf("hand-over enabled on %q", f.c.card.title.Text)
 	}
 }
+
+// Whatever the card shows next withdraws the day list's offer: an Enter
+// in the empty code field then checks in nobody the card does not show.
+func TestNewCardWithdrawsTheDayListOffer(t *testing.T) {
+	for _, tc := range []struct {
+		what string
+		do   func(f *fixture)
+	}{
+		{"a scan", func(f *fixture) { f.keys(f.c.manual, f.code("Popescu Andrei"), 4*time.Millisecond, true) }},
+		{"a refusal", func(f *fixture) { f.keys(f.c.manual, f.code("Stănescu Gheorghe"), 4*time.Millisecond, true) }},
+		{"not a code", func(f *fixture) { f.c.Scan("https://example.com/poster") }},
+		{"undo with nothing to undo", func(f *fixture) { f.shortcut(fyne.KeyZ) }},
+		{"an empty queue", func(f *fixture) { f.shortcut(fyne.KeyN) }},
+	} {
+		t.Run(tc.what, func(t *testing.T) {
+			f := newFixture(t)
+			day := f.c.day
+			day.list.Select(f.rowOf("Bălan Ana"))
+			if day.picked == "" {
+				t.Fatal("the click picked nobody")
+			}
+			tc.do(f)
+			if day.picked != "" || !day.offer.Disabled() {
+				t.Fatalf("the offer stayed after %s: %q", tc.what, day.offer.Text)
+			}
+			f.keys(f.c.manual, "", 0, true) // Enter, nothing typed
+			if s := f.state("Bălan Ana"); s != store.Expected {
+				t.Fatalf("Enter after %s checked in the picked person: %s, card %q", tc.what, s, f.c.card.who.Text)
+			}
+		})
+	}
+}

@@ -267,6 +267,7 @@ func (c *Counter) toggleLanguage() {
 
 func (c *Counter) idle() {
 	c.shown = c.idleContent()
+	c.withdrawOffer()
 	if c.card != nil {
 		c.card.Show(c.shown)
 	}
@@ -354,6 +355,7 @@ func (c *Counter) showVerdict(v verdict.Verdict, code string) {
 // card no longer shows.
 func (c *Counter) show(content cardContent) {
 	c.current = nil
+	c.withdrawOffer()
 	c.shown = content
 	c.card.Show(content)
 	c.sound(content.Colour)
@@ -361,9 +363,19 @@ func (c *Counter) show(content cardContent) {
 	c.day.reload()
 }
 
+// withdrawOffer withdraws the day list's offer to check in the person
+// picked there: the card shows something new, and an Enter meant for it
+// must not check in someone the card does not show.
+func (c *Counter) withdrawOffer() {
+	if c.day != nil {
+		c.day.withdraw()
+	}
+}
+
 func (c *Counter) fail(err error) {
 	slog.Error("counter action failed", "err", err)
 	c.current = nil
+	c.withdrawOffer()
 	// Only the card: reloading the list could fail again, and again.
 	c.shown = cardContent{Colour: verdict.Red, Title: c.t("ui.error.title", nil),
 		Detail: c.t("ui.error.storage", map[string]string{"err": err.Error()})}

@@ -124,6 +124,16 @@ func (d *dayList) unpick() {
 	d.showOffer()
 }
 
+// withdraw withdraws the offer and the selection it was made from, if
+// there is one.
+func (d *dayList) withdraw() {
+	if d.picked == "" {
+		return
+	}
+	d.list.UnselectAll()
+	d.unpick()
+}
+
 // pickedRow is the selected booking, if it is still listed.
 func (d *dayList) pickedRow() (desk.Row, int, bool) {
 	for i, r := range d.shown {
@@ -160,8 +170,7 @@ func (d *dayList) checkInPicked() bool {
 	if !ok || r.Ref == "" {
 		return false
 	}
-	d.list.UnselectAll()
-	d.unpick()
+	d.withdraw()
 	d.c.checkIn(r.Ref, d.c.desk.CheckInTyped)
 	return true
 }

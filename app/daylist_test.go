@@ -91,6 +91,8 @@ func TestCheckInFromTheDayList(t *testing.T) {
 	if f.state("Popescu Andrei") != store.Absent && f.state("Popescu Andrei") != store.Present || f.state("Bălan Ana") != store.Expected {
 		t.Fatalf("a scan with a person picked: Popescu %s, Bălan %s", f.state("Popescu Andrei"), f.state("Bălan Ana"))
 	}
+	// It withdrew the offer: the card shows Popescu now.
+	day.list.Select(f.rowOf("Bălan Ana"))
 	f.keys(f.c.manual, "", 0, true) // Enter, nothing typed
 	if f.state("Bălan Ana") != store.Present || f.c.card.title.Text != "Programare validă" || !strings.HasPrefix(f.c.card.who.Text, "Bălan Ana") {
 		t.Fatalf("Enter: %s, card %q %q", f.state("Bălan Ana"), f.c.card.title.Text, f.c.card.who.Text)
