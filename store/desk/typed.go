@@ -82,26 +82,37 @@ func (d *Desk) byReference(ctx context.Context, ref string) (store.Booking, bool
 	return b, b.Office == d.Cal.Office && b.Status != store.WalkIn, nil
 }
 
-// byName judges the one booking of today whose person has the typed name,
-// or says that several or none have it (none: the verdict none).
+// byName judges the one booking of today whose person the typed text
+// names fully (see nameMatch), or says that several have that full name,
+// that the text is only part of the names of some (a surname or a first
+// name alone: verdict.NameIncomplete, listing them), or that none has it
+// (the verdict none). Only a full name of exactly one person checks in.
 func (d *Desk) byName(ctx context.Context, text, action string, none verdict.Verdict) (verdict.Verdict, error) {
 	bs, err := d.DB.DayBookings(ctx, d.Cal.Office, d.Today())
 	if err != nil {
 		return verdict.Verdict{}, fmt.Errorf("bookings named %q: %w", text, err)
 	}
-	var found []store.Booking
+	var full, part []store.Booking
 	for _, b := range bs {
-		if b.Status != store.WalkIn && nameMatches(text, b.Name) {
-			found = append(found, b)
+		if b.Status == store.WalkIn {
+			continue
+		}
+		switch nameMatch(text, b.Name) {
+		case nameFull:
+			full = append(full, b)
+		case namePart:
+			part = append(part, b)
 		}
 	}
-	switch len(found) {
-	case 0:
-		return none, nil
-	case 1:
-		return d.judgeBooking(ctx, found[0], action)
+	switch {
+	case len(full) == 1:
+		return d.judgeBooking(ctx, full[0], action)
+	case len(full) > 1:
+		return verdict.SeveralNames(d.Judging(), text, full), nil
+	case len(part) > 0:
+		return verdict.PartName(d.Judging(), text, part), nil
 	}
-	return verdict.SeveralNames(d.Judging(), text, found), nil
+	return none, nil
 }
 
 // looksLikeName reports whether text may be a person's name: letters,
@@ -120,19 +131,41 @@ func looksLikeName(text string) bool {
 	return letters >= 2
 }
 
-// nameMatches reports whether every word typed is a word of name,
-// diacritics and case aside, in any order: "popescu" and "Ana Popescu"
-// match "Popescu Ana", "Pop" does not.
-func nameMatches(typed, name string) bool {
+// How a typed name matches a booking's name.
+type match int
+
+const (
+	nameNone match = iota // a typed word is not a word of the name
+	namePart              // every typed word is a word of the name, but some of its words are missing
+	nameFull              // the typed words are exactly the name's words
+)
+
+// nameMatch compares a typed name with a booking's name, word by word:
+// words are separated by spaces and hyphens, compared without diacritics
+// or case (i18n.Fold), in any order. The text names the person fully when
+// its words are the name's words, each as many times ("tirlea mihai" and
+// "Mihai Țîrlea" for "Țîrlea Mihai", "ionescu maria stefania" for
+// "Ionescu Maria-Ștefania"); partly when every typed word is one of the
+// name's but some are missing ("balan" or "ana" for "Bălan Ana"); not at
+// all otherwise, and part of a word is no word ("Pop" for "Popescu Ana").
+func nameMatch(typed, name string) match {
 	words := func(s string) []string {
-		return strings.FieldsFunc(i18n.Fold(s), func(r rune) bool { return r == ' ' || r == '-' })
+		return strings.FieldsFunc(i18n.Fold(s), func(r rune) bool { return unicode.IsSpace(r) || r == '-' })
 	}
 	have := words(name)
 	want := words(typed)
-	for _, w := range want {
-		if !slices.Contains(have, w) {
-			return false
-		}
+	if len(want) == 0 {
+		return nameNone
 	}
-	return len(want) > 0
+	for _, w := range want {
+		i := slices.Index(have, w)
+		if i < 0 {
+			return nameNone
+		}
+		have = slices.Delete(have, i, i+1) // each word of the name counts once
+	}
+	if len(have) > 0 {
+		return namePart
+	}
+	return nameFull
 }

@@ -21,6 +21,7 @@ func TestTyped(t *testing.T) {
 	if err := d.DB.PutBookings(ctx, []store.Booking{
 		{ID: "4", Office: cal.Office, Day: "2026-11-23", SlotStart: later, SlotMinutes: 20, Kind: store.Intake, Name: "Popescu Ion", Reason: "expiry"},
 		{ID: "5", Office: cal.Office, Day: "2026-11-23", SlotStart: later, SlotMinutes: 20, Kind: store.Intake, Name: "Ștefănescu Ana-Maria", Reason: "expiry"},
+		{ID: "6", Office: cal.Office, Day: "2026-11-23", SlotStart: later.Add(time.Hour), SlotMinutes: 20, Kind: store.Intake, Name: "Popescu Ion", Reason: "lost"},
 	}); err != nil {
 		t.Fatal(err)
 	}
@@ -44,8 +45,14 @@ func TestTyped(t *testing.T) {
 		{"again by name", d.CheckInTyped, "ana popescu", verdict.AlreadyArrived, "", [2]string{"counter", "1"}},
 		{"another day", d.CheckIn, ref("3"), verdict.WrongDay, "", [2]string{}},
 		{"another office's reference", d.CheckInTyped, rescode.Reference("CJ-DJEP", 2), verdict.UnknownReference, "", [2]string{}},
-		{"one name, no diacritics", d.CheckInTyped, "IONESCU", verdict.Ready, ManualNote, [2]string{}},
-		{"several names", d.CheckInTyped, "popescu", verdict.NameAmbiguous, "", [2]string{"count", "2"}},
+		{"a surname alone is no check-in", d.CheckInTyped, "IONESCU", verdict.NameIncomplete, "", [2]string{"bookings", "Ionescu Dan 10:15 " + ref("2")}},
+		{"a first name alone is no check-in", d.CheckInTyped, "dan", verdict.NameIncomplete, "", [2]string{"count", "1"}},
+		{"a surname several have", d.CheckInTyped, "popescu", verdict.NameIncomplete, "", [2]string{"count", "3"}},
+		{"a first name several have", d.CheckInTyped, "Ana", verdict.NameIncomplete, "", [2]string{"count", "2"}},
+		{"a word too many", d.CheckInTyped, "Popescu Ana Maria", verdict.NameNotFound, "", [2]string{}},
+		{"a word twice", d.CheckInTyped, "Dan Dan", verdict.NameNotFound, "", [2]string{}},
+		{"the same full name twice", d.CheckInTyped, "ion popescu", verdict.NameAmbiguous, "", [2]string{"count", "2"}},
+		{"a full name, no diacritics", d.CheckInTyped, "DAN IONESCU", verdict.Ready, ManualNote, [2]string{}},
 		{"no name", d.CheckInTyped, "Nimeni Nicăieri", verdict.NameNotFound, "", [2]string{"text", "Nimeni Nicăieri"}},
 		{"part of a word is no name", d.CheckInTyped, "Pop", verdict.NameNotFound, "", [2]string{}},
 		{"a name of a reference's form", d.CheckInTyped, "Ilie Vasi", verdict.NameNotFound, "", [2]string{}},
@@ -82,22 +89,31 @@ func note(v verdict.Verdict) string {
 	return v.Recorded.Note
 }
 
-func TestNameMatches(t *testing.T) {
+// TestNameMatch: a typed name names a person fully only with every word
+// of their name, each once, in any order, diacritics and case aside.
+func TestNameMatch(t *testing.T) {
 	for _, tt := range []struct {
 		typed, name string
-		want        bool
+		want        match
 	}{
-		{"popescu", "Popescu Ana", true},
-		{"Ana POPESCU", "Popescu Ana", true},
-		{"tirlea mihai", "Țîrlea Mihai", true},
-		{"maria", "Ionescu Maria-Ștefania", true},
-		{"Ionescu Maria-Stefania", "Ionescu Maria-Ștefania", true},
-		{"Pop", "Popescu Ana", false},
-		{"Popescu Ion", "Popescu Ana", false},
-		{"", "Popescu Ana", false},
+		{"Ana POPESCU", "Popescu Ana", nameFull},
+		{"tirlea mihai", "Țîrlea Mihai", nameFull},
+		{"Ionescu Maria-Stefania", "Ionescu Maria-Ștefania", nameFull},
+		{"maria stefania ionescu", "Ionescu Maria-Ștefania", nameFull},
+		{"  bălan   ana ", "Bălan Ana", nameFull},
+		{"popescu", "Popescu Ana", namePart},
+		{"balan", "Bălan Ana", namePart},
+		{"mihai", "Țîrlea Mihai", namePart},
+		{"maria", "Ionescu Maria-Ștefania", namePart},
+		{"ionescu maria", "Ionescu Maria-Ștefania", namePart},
+		{"Pop", "Popescu Ana", nameNone},
+		{"Popescu Ion", "Popescu Ana", nameNone},
+		{"Popescu Ana Maria", "Popescu Ana", nameNone},
+		{"ana ana", "Popescu Ana", nameNone},
+		{"", "Popescu Ana", nameNone},
 	} {
-		if got := nameMatches(tt.typed, tt.name); got != tt.want {
-			t.Errorf("nameMatches(%q, %q) = %v", tt.typed, tt.name, got)
+		if got := nameMatch(tt.typed, tt.name); got != tt.want {
+			t.Errorf("nameMatch(%q, %q) = %d, want %d", tt.typed, tt.name, got, tt.want)
 		}
 	}
 }

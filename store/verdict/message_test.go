@@ -67,7 +67,9 @@ func everyVerdict(t *testing.T) []produced {
 		Kind: store.Pickup, Name: "Fără Anunț", Reason: "expiry", BirthDate: "1970-01-01", Status: store.Confirmed}
 	namesake := store.Booking{ID: "4243", Office: office, Day: "2026-11-23", SlotStart: at(12, 50), SlotMinutes: 20,
 		Kind: store.Intake, Name: "Balan Ion", Reason: "expiry", BirthDate: "1970-01-01", Status: store.Confirmed}
-	if err := c.DB.PutBookings(ctx, []store.Booking{noNotice, namesake}); err != nil {
+	namesake2 := namesake // the same name, diacritics aside
+	namesake2.ID, namesake2.Name, namesake2.SlotStart = "4244", "Bălan Ion", at(13, 10)
+	if err := c.DB.PutBookings(ctx, []store.Booking{noNotice, namesake, namesake2}); err != nil {
 		t.Fatal(err)
 	}
 	unlisted := rescode.Claims{BookingID: 999, Office: office, SlotStart: at(8, 30), Kind: rescode.Intake}
@@ -118,7 +120,8 @@ func everyVerdict(t *testing.T) []produced {
 	typed("reference with a typo", verdict.ReferenceTypo, ref[1:2]+ref[:1]+ref[2:])
 	typed("unknown reference", verdict.UnknownReference, rescode.Reference(office, 123456))
 	typed("nobody's name", verdict.NameNotFound, "Nimeni Nicăieri")
-	typed("two people's name", verdict.NameAmbiguous, "BALAN")
+	typed("two people's surname", verdict.NameIncomplete, "BALAN")
+	typed("two people's full name", verdict.NameAmbiguous, "Ion Bălan")
 
 	v, err := c.CheckIn(ctx, c.Codes["Popescu Andrei"])
 	add("checkin on time", verdict.Valid, v, err)

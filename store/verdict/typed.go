@@ -14,6 +14,10 @@ const (
 	UnknownReference Name = "unknown_reference" // a valid reference that no booking of the office has
 	NameNotFound     Name = "name_not_found"    // no booking of today has that name
 	NameAmbiguous    Name = "name_ambiguous"    // several bookings of today have that name
+	// NameIncomplete: the typed words are part of the names of one or more
+	// bookings of today but name none of them fully (a surname alone, a
+	// first name alone): nothing is recorded, the candidates are listed.
+	NameIncomplete Name = "name_incomplete"
 )
 
 // FromBooking is what the counter's own copy of a booking says, in a
@@ -60,6 +64,21 @@ func NoName(text string) Verdict {
 // it lists them, with their slots and references, so the clerk types the
 // reference or the whole name.
 func SeveralNames(c Context, text string, bs []store.Booking) Verdict {
+	return candidates(c, text, bs).is(NameAmbiguous)
+}
+
+// PartName is the verdict for typed words that are only part of the names
+// of the bookings bs (a surname or a first name alone): it lists them, with
+// their slots and references, so the clerk types the whole name or the
+// reference. Nothing is recorded for a partial name: a relative with the
+// same surname must not check a booked person in.
+func PartName(c Context, text string, bs []store.Booking) Verdict {
+	return candidates(c, text, bs).is(NameIncomplete)
+}
+
+// candidates is the unnamed verdict listing the bookings bs a typed name
+// could designate: "bookings" and "count" in its details.
+func candidates(c Context, text string, bs []store.Booking) Verdict {
 	list := make([]string, len(bs))
 	for i, b := range bs {
 		list[i] = b.Name + " " + b.SlotStart.In(c.Cal.Location()).Format("15:04")
@@ -68,5 +87,5 @@ func SeveralNames(c Context, text string, bs []store.Booking) Verdict {
 		}
 	}
 	return Verdict{Details: map[string]string{"text": strings.TrimSpace(text), "bookings": strings.Join(list, "; "),
-		"count": strconv.Itoa(len(bs))}, Manual: true}.is(NameAmbiguous)
+		"count": strconv.Itoa(len(bs))}, Manual: true}
 }

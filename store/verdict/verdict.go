@@ -61,7 +61,7 @@ var colours = map[Name]Colour{
 	NotInList: Amber, Early: Amber, Late: Amber, AlreadyArrived: Amber, NoShowRecorded: Amber,
 	WrongDay: Red, WrongOffice: Red, AlreadyPickedUp: Red, NotReady: Red, Cancelled: Red,
 	Replaced: Red, NotACode: Red, Forged: Red, Turned: Red,
-	ReferenceTypo: Amber, NameAmbiguous: Amber, UnknownReference: Red, NameNotFound: Red,
+	ReferenceTypo: Amber, NameAmbiguous: Amber, NameIncomplete: Amber, UnknownReference: Red, NameNotFound: Red,
 }
 
 // Names lists every verdict.

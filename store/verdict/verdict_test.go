@@ -226,7 +226,8 @@ func TestQueueCards(t *testing.T) {
 func typedMisses() []Verdict {
 	two := []store.Booking{*booked(23, 10, 10).local, *booked(23, 11, 30).local}
 	two[1].ID, two[1].Name = "43", "Popescu Ion"
-	return []Verdict{Typo(" RP5SGL45 "), Unknown("RP5SGL44"), NoName("Nimeni"), SeveralNames(testCtx, "popescu", two)}
+	return []Verdict{Typo(" RP5SGL45 "), Unknown("RP5SGL44"), NoName("Nimeni"), SeveralNames(testCtx, "popescu", two),
+		PartName(testCtx, "popescu", two)}
 }
 
 // TestTyped: a booking typed by reference or name is judged by its local
@@ -258,6 +259,7 @@ func TestTyped(t *testing.T) {
 		UnknownReference: {"ref", "RP5SGL44"},
 		NameNotFound:     {"text", "Nimeni"},
 		NameAmbiguous:    {"bookings", "Popescu Ana 10:10 " + rescode.Reference(cal.Office, 42) + "; Popescu Ion 11:30 " + rescode.Reference(cal.Office, 43)},
+		NameIncomplete:   {"bookings", "Popescu Ana 10:10 " + rescode.Reference(cal.Office, 42) + "; Popescu Ion 11:30 " + rescode.Reference(cal.Office, 43)},
 	}
 	for _, v := range typedMisses() {
 		w := want[v.Name]

@@ -35,7 +35,8 @@ func TestReferenceAndName(t *testing.T) {
 		{[]string{"checkin", typo, "--at", "10:12", "--json", "--lang", "en"}, ExitRefused, "reference_typo", "“" + typo + "” is not a valid reference: a character is wrong, swapped, missing or extra. Correct it and try again."},
 		{[]string{"checkin", ref, "--at", "10:12", "--json", "--lang", "en"}, ExitOK, "valid", "Arrival recorded 10:12"},
 		{[]string{"checkin", "balan ana", "--at", "10:14", "--json"}, ExitRefused, "already_arrived", "A sosit deja la 10:12, la ghișeul 1."},
-		{[]string{"checkin", "Lupu", "--at", "08:35", "--json"}, ExitOK, "ready", ""},
+		{[]string{"checkin", "Lupu", "--at", "08:35", "--json"}, ExitRefused, "name_incomplete", "„Lupu” nu este un nume complet; se potrivește parțial cu 1 programare de azi: Lupu Sorin 08:30 " + refs["Lupu Sorin"] + ". Tastați numele complet (nume și prenume) sau referința."},
+		{[]string{"checkin", "sorin lupu", "--at", "08:35", "--json"}, ExitOK, "ready", ""},
 		{[]string{"check", "Nimeni", "--json"}, ExitRefused, "name_not_found", ""},
 	}
 	for _, s := range steps {
@@ -50,7 +51,7 @@ func TestReferenceAndName(t *testing.T) {
 		if v.Verdict != s.verdict || s.message != "" && v.Message != s.message {
 			t.Fatalf("%v: got %s %q, want %s %q", s.args, v.Verdict, v.Message, s.verdict, s.message)
 		}
-		if v.Verdict != "name_not_found" && v.Verdict != "reference_typo" && refs[v.Ref] == "" {
+		if v.Verdict != "name_not_found" && v.Verdict != "reference_typo" && v.Verdict != "name_incomplete" && refs[v.Ref] == "" {
 			t.Fatalf("%v: the verdict's reference is %q", s.args, v.Ref)
 		}
 		if v.Recorded != nil && v.Recorded.Note != "manual" {
