@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
 
 	"github.com/ghiseu/ghiseu/store"
 )
@@ -74,5 +75,34 @@ func TestNewCardWithdrawsTheDayListOffer(t *testing.T) {
 				t.Fatalf("Enter after %s checked in the picked person: %s, card %q", tc.what, s, f.c.card.who.Text)
 			}
 		})
+	}
+}
+
+// Ctrl+D after a walk-in shows the codes of the bookings that have one and
+// leaves the card alone.
+func TestDemoCodesAfterAWalkIn(t *testing.T) {
+	f := newFixture(t)
+	f.c.WalkIn("Grigore Vieru", "lost")
+	title, who := f.c.card.title.Text, f.c.card.who.Text
+	windows := len(f.c.app.Driver().AllWindows())
+	f.shortcut(fyne.KeyD)
+	all := f.c.app.Driver().AllWindows()
+	if len(all) != windows+1 {
+		t.Fatalf("Ctrl+D after a walk-in opened no window; card %q %q, told %q", f.c.card.title.Text, f.c.card.detail.Text, f.told())
+	}
+	defer all[len(all)-1].Close()
+	if f.c.card.title.Text != title || f.c.card.who.Text != who || f.told() != "" {
+		t.Fatalf("the card went from %q %q to %q %q; told %q", title, who, f.c.card.title.Text, f.c.card.who.Text, f.told())
+	}
+	grid := all[len(all)-1].Content().(*container.Scroll).Content.(*fyne.Container)
+	rows, _ := f.d.Day(t.Context(), f.d.Today())
+	coded := 0
+	for _, r := range rows {
+		if r.Code != "" {
+			coded++
+		}
+	}
+	if coded == len(rows) || len(grid.Objects) != coded {
+		t.Fatalf("%d codes shown for %d bookings, %d of them with a code", len(grid.Objects), len(rows), coded)
 	}
 }

@@ -2,6 +2,8 @@ package app
 
 import (
 	"context"
+	"fmt"
+	"log/slog"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
@@ -12,23 +14,32 @@ import (
 	"github.com/ghiseu/ghiseu/scanner/qr"
 )
 
-// showDemoCodes opens a window with the QR codes of today's bookings, so a
+// showDemoCodes opens a window with the QR codes of today's bookings (a
+// walk-in has none), so a
 // tester can scan them off the screen with a webcam or a phone.
 func (c *Counter) showDemoCodes() {
 	if c.over.demo != nil { // Ctrl+D twice: one window, in front
 		c.over.demo.RequestFocus()
 		return
 	}
+	// An error here is told over the window: the card is the citizen's.
+	failed := func(err error) {
+		slog.Error("demo codes", "err", err)
+		c.tell(c.t("ui.demo.failed", nil), err.Error())
+	}
 	rows, err := c.desk.Day(context.Background(), c.desk.Today())
 	if err != nil {
-		c.fail(err)
+		failed(fmt.Errorf("reading the day: %w", err))
 		return
 	}
 	grid := container.NewGridWrap(fyne.NewSize(230, 320)) // the code, the person, the slot, the reference
 	for _, r := range rows {
+		if r.Code == "" { // a walk-in has no code to scan
+			continue
+		}
 		img, err := qr.Encode(r.Code, 210)
 		if err != nil {
-			c.fail(err)
+			failed(fmt.Errorf("the code of %s: %w", r.Name, err))
 			return
 		}
 		pic := canvas.NewImageFromImage(img)
