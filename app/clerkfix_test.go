@@ -1,6 +1,7 @@
 package app
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -8,6 +9,7 @@ import (
 	"fyne.io/fyne/v2/container"
 
 	"github.com/ghiseu/ghiseu/store"
+	"github.com/ghiseu/ghiseu/store/demo"
 )
 
 // Ctrl+P is on whenever the card shows a pickup person who has arrived and
@@ -104,5 +106,41 @@ func TestDemoCodesAfterAWalkIn(t *testing.T) {
 	}
 	if coded == len(rows) || len(grid.Objects) != coded {
 		t.Fatalf("%d codes shown for %d bookings, %d of them with a code", len(grid.Objects), len(rows), coded)
+	}
+}
+
+// A wrong supervisor password keeps the override dialog open with its
+// reason and its person; only the password is typed again, and the
+// approval still goes to the person the dialog was opened for.
+func TestOverrideWrongPasswordKeepsTheDialog(t *testing.T) {
+	f := newFixture(t)
+	f.keys(f.c.manual, f.code("Stănescu Gheorghe"), 4*time.Millisecond, true) // 09:50, late at 10:12
+	f.shortcut(fyne.KeyR)
+	reason := f.c.win.Canvas().Focused().(*scanEntry)
+	f.typeSlowly("tren întârziat", true)
+	pw := f.c.win.Canvas().Focused().(*scanEntry)
+	if pw == reason || !pw.Password {
+		t.Fatal("Enter in the reason did not move to the password")
+	}
+	f.typeSlowly("greșită", true)
+	top := f.c.win.Canvas().Overlays().Top()
+	if top == nil || !strings.Contains(f.told(), "Stănescu Gheorghe · 23.11 09:50") || !strings.Contains(f.told(), "Parolă greșită") {
+		t.Fatalf("after a wrong password the dialog shows %q", f.told())
+	}
+	if reason.Text != "tren întârziat" || pw.Text != "" || f.c.win.Canvas().Focused() != pw {
+		t.Fatalf("reason %q, password %q, focus on the password %v", reason.Text, pw.Text, f.c.win.Canvas().Focused() == pw)
+	}
+	if f.state("Stănescu Gheorghe") != store.Expected && f.state("Stănescu Gheorghe") != store.Absent {
+		t.Fatalf("a wrong password took Stănescu: %s", f.state("Stănescu Gheorghe"))
+	}
+	f.keys(f.c.manual, f.code("Bălan Ana"), 4*time.Millisecond, true) // a scan while the dialog is open
+	f.c.win.Canvas().Focus(pw)
+	f.typeSlowly(demo.Password, true)
+	if f.c.win.Canvas().Overlays().Top() != nil {
+		t.Fatalf("the right password left the dialog open: %q", f.told())
+	}
+	es, _ := f.d.DB.Events(t.Context(), f.bookingID("Stănescu Gheorghe"))
+	if len(es) != 1 || es[0].Note != "tren întârziat" {
+		t.Fatalf("Stănescu's events %+v: the override with its reason", es)
 	}
 }

@@ -1,19 +1,24 @@
 package app
 
 import (
+	"context"
+	"errors"
 	"strings"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/ghiseu/ghiseu/store"
+	"github.com/ghiseu/ghiseu/store/verdict"
 )
 
 // askOverride asks why the person on the card is taken anyway (early,
 // late as a walk-in, or after a no-show), with the supervisor's password,
 // and records it. The dialog names that person and their slot, and acts on
-// them whatever is scanned while it is open.
+// them whatever is scanned while it is open. A wrong password keeps it
+// open, with its reason and its person: only the password is typed again.
 func (c *Counter) askOverride() {
 	if !c.canOverride() {
 		return
@@ -24,28 +29,51 @@ func (c *Counter) askOverride() {
 	reason.Validator = c.atMost(store.MaxNote)
 	pw := newScanEntry(c.keys, c.shortcuts) // a scan here is a scan, never a password
 	pw.Password = true
+	wrong := widget.NewLabel("") // what was wrong with the password, in the dialog
+	wrong.Importance = widget.DangerImportance
+	wrong.Wrapping = fyne.TextWrapWord
+	wrong.Hide()
 	var d dialog.Dialog
 	submit := func() {
 		if strings.TrimSpace(reason.Text) == "" || reason.Validate() != nil {
+			c.win.Canvas().Focus(reason)
+			return
+		}
+		ok, err := c.desk.DB.CheckSupervisor(context.Background(), pw.Text)
+		pw.SetText("")
+		if err == nil && !ok {
+			wrong.SetText(c.t("ui.supervisor.wrong", nil) + ". " + c.t("ui.supervisor.wrong.detail", nil))
+			wrong.Show()
+			c.sound(verdict.Red)
+			c.win.Canvas().Focus(pw)
 			return
 		}
 		d.Hide()
-		if c.supervisorOK(pw.Text) {
+		c.win.Canvas().Focus(c.manual)
+		switch {
+		case errors.Is(err, store.ErrNoPassword):
+			c.tell(c.t("ui.supervisor.no_password", nil), c.t("ui.supervisor.no_password.how", nil))
+		case err != nil:
+			c.fail(err)
+		default:
 			c.overrideCode(code, reason.Text)
 		}
 	}
 	reason.OnSubmitted = func(string) { c.win.Canvas().Focus(pw) }
 	pw.OnSubmitted = func(string) { submit() }
-	d = dialog.NewForm(c.t("ui.accept.title", nil), c.t("ui.accept.ok", nil), c.t("ui.accept.cancel", nil),
-		[]*widget.FormItem{widget.NewFormItem(c.t("ui.accept.who", nil), widget.NewLabelWithStyle(who, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})),
+	form := &widget.Form{
+		Items: []*widget.FormItem{widget.NewFormItem(c.t("ui.accept.who", nil), widget.NewLabelWithStyle(who, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})),
 			widget.NewFormItem(c.t("ui.accept.reason", nil), reason),
 			widget.NewFormItem(c.t("ui.supervisor.password", nil), pw)},
-		func(ok bool) {
-			if ok {
-				submit()
-			}
+		SubmitText: c.t("ui.accept.ok", nil),
+		CancelText: c.t("ui.accept.cancel", nil),
+		OnSubmit:   submit,
+		OnCancel: func() {
+			d.Hide()
 			c.win.Canvas().Focus(c.manual)
-		}, c.win)
+		},
+	}
+	d = dialog.NewCustomWithoutButtons(c.t("ui.accept.title", nil), container.NewVBox(form, wrong), c.win)
 	d.Resize(d.MinSize().AddWidthHeight(300, 0))
 	if c.modal(d, reason, pw) {
 		c.win.Canvas().Focus(reason)
