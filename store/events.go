@@ -84,6 +84,22 @@ func (db *DB) LastEvent(ctx context.Context, counter string) (Event, error) {
 	return es[0], nil
 }
 
+// LastEventBy is LastEvent for one clerk at a counter, among the events
+// logged at or after since (the start of the clerk's shift; zero for any
+// time): what that clerk may still undo.
+func (db *DB) LastEventBy(ctx context.Context, counter, clerk string, since time.Time) (Event, error) {
+	es, err := db.events(ctx, db.ro, `WHERE counter = ? AND clerk = ? AND at >= ? AND type != 'undone'
+		AND id NOT IN (SELECT undoes FROM events WHERE undoes IS NOT NULL)
+		ORDER BY seq DESC LIMIT 1`, counter, clerk, since.UnixMilli())
+	if err != nil {
+		return Event{}, err
+	}
+	if len(es) == 0 {
+		return Event{}, fmt.Errorf("last event of %s at counter %s: %w", clerk, counter, ErrNotFound)
+	}
+	return es[0], nil
+}
+
 // DayEvents lists the events of every booking of an office's day, by
 // booking, in the order they were logged: one query for a whole day.
 func (db *DB) DayEvents(ctx context.Context, office, day string) (map[string][]Event, error) {

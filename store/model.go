@@ -207,6 +207,12 @@ func DeriveAt(b Booking, events []Event, now time.Time, grace time.Duration) Der
 	return d
 }
 
+// Withdrawn reports whether a booking with the derived state d has left
+// the day: a walk-in whose arrival was undone. A walk-in exists only
+// through its arrival (the clerk registered someone who was there), so
+// without it nobody is expected: it is neither listed nor counted.
+func Withdrawn(b Booking, d Derived) bool { return b.Status == WalkIn && d.State == Expected }
+
 func stateAfter(t EventType) State {
 	switch t {
 	case Arrived:

@@ -40,6 +40,16 @@ type Desk struct {
 	Demo bool // the demo office
 
 	offset *atomic.Int64 // nanoseconds the hub's clock is ahead of this computer's
+	shift  time.Time     // when Clerk signed in (SignIn); zero: not known
+}
+
+// SignIn starts a clerk's shift at the counter: what they record is theirs,
+// and Undo reaches back no further than this moment (nor to another
+// clerk's actions).
+func (d *Desk) SignIn(clerk string) {
+	d.Clerk = clerk
+	d.shift = d.now()
+	slog.Info("shift started", "clerk", clerk, "counter", d.Counter)
 }
 
 func (d *Desk) now() time.Time {
@@ -200,11 +210,17 @@ var (
 // UndoWindow is how long after an action it can be undone.
 const UndoWindow = 5 * time.Minute
 
-// Undo cancels this counter's latest action that is not yet undone, if it
-// is at most UndoWindow old, by logging an undo event; nothing is deleted.
-// It returns the undone event.
+// Undo cancels the clerk's latest action at this counter that is not yet
+// undone, if it is at most UndoWindow old, by logging an undo event;
+// nothing is deleted. Only the clerk's own actions of their shift count:
+// after another clerk signs in (or the same one anew, SignIn), what was
+// done before is not theirs to undo (ErrNothingToUndo). It returns the
+// undone event.
 func (d *Desk) Undo(ctx context.Context) (store.Event, error) {
-	last, err := d.DB.LastEvent(ctx, d.Counter)
+	if d.Clerk == "" {
+		return store.Event{}, ErrNothingToUndo
+	}
+	last, err := d.DB.LastEventBy(ctx, d.Counter, d.Clerk, d.shift)
 	if errors.Is(err, store.ErrNotFound) {
 		return store.Event{}, ErrNothingToUndo
 	}
@@ -245,7 +261,8 @@ type Row struct {
 
 // Day lists an office day's bookings with their states at the desk's
 // clock, by slot: a booking nobody came to shows as a no-show once its slot
-// and the grace are over, without anything being written.
+// and the grace are over, without anything being written. A walk-in whose
+// arrival was undone is not listed (store.Withdrawn).
 func (d *Desk) Day(ctx context.Context, day string) ([]Row, error) {
 	bs, err := d.DB.DayBookings(ctx, d.Cal.Office, day)
 	if err != nil {
@@ -256,11 +273,15 @@ func (d *Desk) Day(ctx context.Context, day string) ([]Row, error) {
 		return nil, err
 	}
 	c := d.Judging() // one reading of the clock for the whole list
-	rows := make([]Row, len(bs))
-	for i, b := range bs {
+	rows := make([]Row, 0, len(bs))
+	for _, b := range bs {
 		b.SlotStart = b.SlotStart.In(d.Cal.Location())
 		es := events[b.ID]
-		rows[i] = Row{Booking: b, Derived: c.Derive(b, es), Events: es, Ref: rescode.ReferenceOf(b.Office, b.ID)}
+		r := Row{Booking: b, Derived: c.Derive(b, es), Events: es, Ref: rescode.ReferenceOf(b.Office, b.ID)}
+		if store.Withdrawn(r.Booking, r.Derived) { // an undone walk-in: never expected
+			continue
+		}
+		rows = append(rows, r)
 	}
 	return rows, nil
 }
