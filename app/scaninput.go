@@ -151,9 +151,9 @@ func (k *keyRouter) resume(w fyne.Window) {
 // would swallow a scan: Fyne's own lists, selects, menus and dialog
 // buttons, and buttons made without the router. The focus goes home, or
 // nowhere, where the window routes keys itself. Text fields and the app's
-// own buttons, lists and drop-downs, which catch a scan, are left alone. The counter
-// calls it every 50 ms; open is the app's windows, and closed ones are
-// forgotten.
+// own buttons, lists and drop-downs, which catch a scan, are left alone.
+// The counter calls it every 50 ms; open is the app's windows, and closed
+// ones are forgotten.
 func (k *keyRouter) keepFocus(open []fyne.Window) {
 	kept := k.guarded[:0]
 	for _, g := range k.guarded {
@@ -249,7 +249,7 @@ func deliverKey(c fyne.Canvas, ev *fyne.KeyEvent) {
 // widget w's focus was taken off, focused again; it reports whether it did.
 func (k *keyRouter) unpark(w fyne.Window, ev *fyne.KeyEvent) bool {
 	p := k.parked[w]
-	if p == nil {
+	if _, list := p.(*scanList); p == nil || list { // a list sends its keys where typing goes
 		return false
 	}
 	delete(k.parked, w)
