@@ -144,3 +144,39 @@ func TestOverrideWrongPasswordKeepsTheDialog(t *testing.T) {
 		t.Fatalf("Stănescu's events %+v: the override with its reason", es)
 	}
 }
+
+// "Servit" with nobody called says so over the window and leaves the card
+// (its checklist and Ctrl+R for the person there); the button is off while
+// this counter serves nobody and the card shows nobody called.
+func TestServeWithNobodyCalledLeavesTheCard(t *testing.T) {
+	f := newFixture(t)
+	if !f.c.served.Disabled() {
+		t.Fatal("Servit is on with nobody called")
+	}
+	f.keys(f.c.manual, f.code("Stănescu Gheorghe"), 4*time.Millisecond, true) // 09:50, late at 10:12
+	title, who := f.c.card.title.Text, f.c.card.who.Text
+	if !f.c.served.Disabled() {
+		t.Fatal("Servit is on for a late person nobody called")
+	}
+	f.shortcut(fyne.KeyE)
+	if f.c.card.title.Text != title || f.c.card.who.Text != who || !f.c.canOverride() || f.c.accept.Disabled() {
+		t.Fatalf("Ctrl+E with nobody called: card %q %q (was %q %q), Ctrl+R on %v", f.c.card.title.Text, f.c.card.who.Text, title, who, f.c.canOverride())
+	}
+	if !strings.Contains(f.told(), "Nu ați chemat pe nimeni") {
+		t.Fatalf("Ctrl+E with nobody called told %q", f.told())
+	}
+	f.keys(f.c.manual, "", 0, true) // OK
+	f.keys(f.c.manual, f.code("Bălan Ana"), 4*time.Millisecond, true)
+	f.shortcut(fyne.KeyN)
+	if f.c.served.Disabled() {
+		t.Fatal("Servit is off for the person called")
+	}
+	f.keys(f.c.manual, f.code("Stănescu Gheorghe"), 4*time.Millisecond, true)
+	if f.c.served.Disabled() {
+		t.Fatal("Servit is off while this counter serves Bălan Ana")
+	}
+	f.c.serve(f.bookingID("Bălan Ana"))
+	if f.state("Bălan Ana") != store.Done || !f.c.served.Disabled() {
+		t.Fatalf("after serving: Bălan %s, Servit disabled %v", f.state("Bălan Ana"), f.c.served.Disabled())
+	}
+}

@@ -45,6 +45,7 @@ type Counter struct {
 	manual    *scanEntry
 	handover  *scanButton
 	accept    *scanButton
+	served    *scanButton // "Servit": on while there is someone to mark served
 	day       *dayList
 	clock     *widget.Label
 	syncLabel *widget.Label
@@ -184,10 +185,10 @@ func (c *Counter) build() {
 
 	call := c.button(c.t("ui.call_next", nil), c.CallNext)
 	call.Importance = widget.HighImportance
-	serve := c.button(c.t("ui.serve", nil), c.Serve)
+	c.served = c.button(c.t("ui.serve", nil), c.Serve)
 	walkIn := c.button(c.t("ui.walkin", nil), c.askWalkIn)
 	left := container.NewBorder(nil,
-		container.NewVBox(c.actions(call, serve, walkIn, undo, c.accept, c.handover),
+		container.NewVBox(c.actions(call, c.served, walkIn, undo, c.accept, c.handover),
 			container.NewBorder(nil, nil, nil, check, c.manual)),
 		nil, nil, c.card.root)
 	c.day = newDayList(c)
@@ -448,8 +449,23 @@ func (c *Counter) canHandOver() bool {
 
 func (c *Counter) canOverride() bool { return c.current != nil && c.current.Overridable() }
 
+// canServe reports whether "Servit" has someone to act on: the card shows
+// a person called to this counter, or this counter serves someone (as the
+// day list last read says).
+func (c *Counter) canServe() bool {
+	if v := c.current; v != nil && v.Name == verdict.CalledIn && v.Booking != nil {
+		return true
+	}
+	return c.day != nil && c.day.serving()
+}
+
+// updateButtons enables the action buttons whose action applies now; the
+// day list calls it too, each time it is read again.
 func (c *Counter) updateButtons() {
-	for b, ok := range map[*scanButton]bool{c.handover: c.canHandOver(), c.accept: c.canOverride()} {
+	for b, ok := range map[*scanButton]bool{c.handover: c.canHandOver(), c.accept: c.canOverride(), c.served: c.canServe()} {
+		if b == nil { // while the window is built
+			continue
+		}
 		if ok {
 			b.Enable()
 		} else {

@@ -261,6 +261,18 @@ func (d *dayList) reload() {
 	}
 	d.all = rows
 	d.apply()
+	d.c.updateButtons() // "Servit" follows whom this counter serves
+}
+
+// serving reports whether this counter serves someone: called and not yet
+// marked served, as the list last read says.
+func (d *dayList) serving() bool {
+	for _, r := range d.all {
+		if r.State == store.InService && r.Last != nil && r.Last.Counter == d.c.desk.Counter {
+			return true
+		}
+	}
+	return false
 }
 
 // apply filters the rows by state and name.

@@ -58,7 +58,8 @@ func (c *Counter) callNext() {
 // Serve marks as served the person called to this counter that the card
 // shows. When the card shows someone else, or nobody, it asks first, naming
 // the person this counter serves: an action never falls on a person the
-// card does not show.
+// card does not show. With nobody to serve it says so over the window and
+// leaves the card as it is.
 func (c *Counter) Serve() {
 	defer c.win.Canvas().Focus(c.manual)
 	if !c.signedIn() {
@@ -73,8 +74,8 @@ func (c *Counter) Serve() {
 		c.fail(err)
 		return
 	}
-	if !serving {
-		c.show(cardContent{Colour: verdict.Amber, Title: c.t("ui.queue.nobody_called", nil)})
+	if !serving { // told over the window: the card keeps the person standing there
+		c.tell(c.t("ui.queue.nobody_called", nil), c.t("ui.queue.nobody_called.detail", nil))
 		return
 	}
 	id := r.ID
@@ -95,7 +96,7 @@ func (c *Counter) Serve() {
 func (c *Counter) serve(id string) {
 	r, err := c.desk.ServeBooking(context.Background(), id)
 	if errors.Is(err, desk.ErrNobodyCalled) {
-		c.show(cardContent{Colour: verdict.Amber, Title: c.t("ui.queue.nobody_called", nil)})
+		c.tell(c.t("ui.queue.nobody_called", nil), c.t("ui.queue.nobody_called.detail", nil))
 		return
 	}
 	if err != nil {
