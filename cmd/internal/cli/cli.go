@@ -90,14 +90,28 @@ type refusal struct{ error }
 func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	e := &env{ctx: ctx, in: stdin, out: stdout, lang: i18n.Parse(os.Getenv("GHISEU_LANG"))}
 	slog.SetDefault(slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn})))
-	if len(args) == 0 || !IsCommand(args[0]) {
-		fmt.Fprintln(stderr, i18n.T(e.lang, "cli.error.usage", map[string]string{"err": usage}))
+	switch {
+	case len(args) > 0 && IsHelp(args[0]) && len(args) > 1 && IsCommand(args[1]): // help CMD
+		e.help(stdout, args[1])
+		return ExitOK
+	case len(args) > 0 && IsHelp(args[0]):
+		Usage(stdout, e.lang)
+		return ExitOK
+	case len(args) == 0:
+		Usage(stderr, e.lang)
+		return ExitError
+	case !IsCommand(args[0]):
+		fmt.Fprintln(stderr, i18n.T(e.lang, "cli.error.unknown", map[string]string{"command": args[0]}))
+		Usage(stderr, e.lang)
 		return ExitError
 	}
 	err := Commands[args[0]](e, args[1:])
 	var ue usageError
 	var re refusal
 	switch {
+	case errors.Is(err, errHelp):
+		e.help(stdout, args[0])
+		return ExitOK
 	case errors.As(err, &ue):
 		fmt.Fprintln(stderr, i18n.T(e.lang, "cli.error.usage", map[string]string{"err": ue.Error()}))
 		return ExitError
@@ -111,11 +125,9 @@ func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	return e.code
 }
 
-const usage = `ghiseu [check CODE|REF|NAME | checkin CODE|REF|NAME | accept CODE|REF --reason TEXT (supervisor password on stdin) | list | demo | import FILE | link (enrolment string on stdin) | sync [--loop 5s] [--retry-parked] | parked | conflicts | report [--format csv|html] [--out F] | purge [--keep-days N] | walkin --name N --reason R | refuse CODE|REF|NAME --reason missing_documents|data_mismatch] [--json] [--db PATH] [--at TIME] [--lang ro|en] [--counter N] [--clerk NAME] [--day YYYY-MM-DD]`
-
-// parse reads the flags, which may come before or after the positional
-// arguments, and returns the positional ones.
-func (e *env) parse(args []string) ([]string, error) {
+// flags is the flag set of every command, bound to e; lang receives
+// --lang.
+func (e *env) flags(lang *strings.Builder) *flag.FlagSet {
 	fs := flag.NewFlagSet("ghiseu", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	fs.BoolVar(&e.json, "json", false, "print JSON")
@@ -124,17 +136,33 @@ func (e *env) parse(args []string) ([]string, error) {
 	fs.StringVar(&e.counter, "counter", "", "counter number (the enrolled one when linked to a hub; 1 otherwise)")
 	fs.StringVar(&e.clerk, "clerk", currentUser(), "clerk's name")
 	fs.StringVar(&e.day, "day", "", "day to list (YYYY-MM-DD), today by default")
-	fs.StringVar(&e.reason, "reason", "", "accept: why the clerk takes the person anyway")
+	fs.StringVar(&e.reason, "reason", "", "accept: why the clerk takes the person anyway; walkin, refuse: the reason")
 	fs.BoolVar(&e.retry, "retry-parked", false, "sync: send again what the hub refused")
 	fs.DurationVar(&e.loop, "loop", 0, "sync: keep syncing at this interval")
 	fs.StringVar(&e.format, "format", "", "report: csv, html or text")
 	fs.StringVar(&e.outFile, "out", "", "report: write to this file")
 	fs.IntVar(&e.keepDays, "keep-days", 0, "purge: keep this many days (remembered)")
 	fs.StringVar(&e.name, "name", "", "walkin: the person's name")
-	lang := fs.String("lang", string(e.lang), "language: ro or en")
+	lang.WriteString(string(e.lang))
+	fs.Func("lang", "language: ro or en (default "+string(e.lang)+")", func(s string) error {
+		lang.Reset()
+		lang.WriteString(s)
+		return nil
+	})
+	return fs
+}
+
+// parse reads the flags, which may come before or after the positional
+// arguments, and returns the positional ones; -h or --help gives errHelp.
+func (e *env) parse(args []string) ([]string, error) {
+	lang := new(strings.Builder)
+	fs := e.flags(lang)
 	var pos []string
 	for {
-		if err := fs.Parse(args); err != nil {
+		if err := fs.Parse(args); errors.Is(err, flag.ErrHelp) {
+			e.lang = i18n.Parse(lang.String())
+			return nil, errHelp
+		} else if err != nil {
 			return nil, usageError{err}
 		}
 		if fs.NArg() == 0 {
@@ -143,7 +171,7 @@ func (e *env) parse(args []string) ([]string, error) {
 		pos = append(pos, fs.Arg(0))
 		args = fs.Args()[1:]
 	}
-	e.lang = i18n.Parse(*lang)
+	e.lang = i18n.Parse(lang.String())
 	if err := store.CheckText(e.clerk, e.reason); err != nil {
 		return nil, usageError{fmt.Errorf("--clerk or --reason: %w", err)}
 	}
@@ -413,18 +441,22 @@ func (e *env) list(args []string) error {
 			return err
 		}
 		if e.json {
-			if rows == nil {
-				rows = []desk.Row{}
+			out := make([]listRow, len(rows))
+			for i, r := range rows {
+				out[i] = listRow{Row: r, State: string(r.State)}
+				if shown := shownState(r); shown != string(r.State) {
+					out[i].State, out[i].Visit = shown, r.State
+				}
 			}
-			return e.printJSON(rows)
+			return e.printJSON(out)
 		}
 		if len(rows) == 0 {
 			fmt.Fprintln(e.out, i18n.T(e.lang, "cli.list.empty", map[string]string{"day": day}))
 		}
 		for _, r := range rows {
 			state := i18n.T(e.lang, "state."+string(r.State), nil)
-			if r.Status == store.Cancelled || r.Status == store.Replaced { // as the counter's day list says
-				state = i18n.T(e.lang, "status."+string(r.Status), nil)
+			if shown := shownState(r); shown != string(r.State) {
+				state = i18n.T(e.lang, "status."+shown, nil)
 			}
 			fmt.Fprintf(e.out, "%s  %s  %s  %s  %s  %s\n", r.SlotStart.Format("15:04"), pad(r.Ref, rescode.MinReference),
 				pad(i18n.T(e.lang, "kind."+string(r.Kind), nil), 11), pad(state, 9),
@@ -432,6 +464,25 @@ func (e *env) list(args []string) error {
 		}
 		return nil
 	})
+}
+
+// listRow is a row of list --json. Its state is the one the text list and
+// the counter's day list show: the booking system's "cancelled" or
+// "replaced" wins over what happened at the counter, which stays in visit
+// (e.g. "arrived" for a person checked in before the cancellation came).
+type listRow struct {
+	desk.Row
+	State string      `json:"state"`
+	Visit store.State `json:"visit,omitempty"`
+}
+
+// shownState is the state a row shows: its booking's status when the
+// booking system cancelled or replaced it, its derived state otherwise.
+func shownState(r desk.Row) string {
+	if r.Status == store.Cancelled || r.Status == store.Replaced { // as the counter's day list says
+		return string(r.Status)
+	}
+	return string(r.State)
 }
 
 func (e *env) demo(args []string) error {

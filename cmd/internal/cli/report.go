@@ -6,7 +6,9 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/ghiseu/ghiseu/assets/i18n"
 	"github.com/ghiseu/ghiseu/store"
@@ -72,9 +74,27 @@ func (e *env) reportWriter(r report.Report, d *desk.Desk) (func(io.Writer) error
 	case e.format == "html":
 		return func(w io.Writer) error { return r.HTML(w, e.lang, d.Cal.OfficeName) }, nil
 	case e.format == "" || e.format == "text":
-		return func(w io.Writer) error { r.Text(w); return nil }, nil
+		return func(w io.Writer) error { _, err := fmt.Fprintln(w, e.reportText(r)); return err }, nil
 	}
 	return nil, usageError{fmt.Errorf("--format %q: csv, html or text", e.format)}
+}
+
+// reportText is the day's totals in one line, in the command line's
+// language (as list and check speak it).
+func (e *env) reportText(r report.Report) string {
+	t := r.Totals
+	minutes := func(d time.Duration) string {
+		m := strconv.FormatFloat(d.Minutes(), 'f', 1, 64)
+		if e.lang == i18n.Romanian {
+			m = strings.Replace(m, ".", ",", 1) // the decimal comma
+		}
+		return m
+	}
+	n := strconv.Itoa
+	return i18n.T(e.lang, "cli.report.text", map[string]string{"office": r.Office, "day": r.Day,
+		"bookings": n(t.Bookings), "arrivals": n(t.Arrivals), "noshows": n(t.NoShows), "pickups": n(t.Pickups),
+		"served": n(t.Served), "wait": minutes(t.AvgWait), "service": minutes(t.AvgService),
+		"mismatch": n(t.DataMismatch), "missing": n(t.MissingDocuments)})
 }
 
 // purge deletes the days older than the retention (--keep-days sets it).
