@@ -1,6 +1,7 @@
 package app
 
 import (
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -178,5 +179,61 @@ func TestServeWithNobodyCalledLeavesTheCard(t *testing.T) {
 	f.c.serve(f.bookingID("Bălan Ana"))
 	if f.state("Bălan Ana") != store.Done || !f.c.served.Disabled() {
 		t.Fatalf("after serving: Bălan %s, Servit disabled %v", f.state("Bălan Ana"), f.c.served.Disabled())
+	}
+}
+
+// Escape closes the supervisor's settings, with the keyboard in a field
+// or nowhere; the window's keys then go back to how they were.
+func TestEscapeClosesTheSettings(t *testing.T) {
+	for _, where := range []string{"field", "nowhere"} {
+		t.Run(where, func(t *testing.T) {
+			f := newFixture(t)
+			v := f.c.OpenSupervisor()
+			before := len(v.win.Canvas().Overlays().List())
+			_, form := f.c.showSettings(v.win)
+			if len(v.win.Canvas().Overlays().List()) != before+1 {
+				t.Fatal("the settings did not open")
+			}
+			if where == "field" {
+				v.win.Canvas().Focus(form.late)
+			} else {
+				v.win.Canvas().Unfocus()
+			}
+			escapeAt(v.win)
+			if n := len(v.win.Canvas().Overlays().List()); n != before {
+				t.Fatalf("Escape with the keyboard in %s: %d dialogs open", where, n)
+			}
+			f.drive(v.win, f.code("Bălan Ana"), 5*time.Millisecond, true) // the window's keys still reach the counter
+			if f.state("Bălan Ana") != store.Present {
+				t.Fatal("a scan after the settings closed was lost")
+			}
+		})
+	}
+}
+
+// The settings name the languages, not their codes.
+func TestSettingsNameTheLanguage(t *testing.T) {
+	f := newFixture(t)
+	_, form := f.c.showSettings(f.c.win)
+	if form.lang.Selected != "Română" || !slices.Equal(form.lang.Options, []string{"Română", "English"}) {
+		t.Fatalf("the language shows as %q of %q", form.lang.Selected, form.lang.Options)
+	}
+	form.lang.SetSelected("English")
+	if err := f.c.saveSettings(form); err != nil || f.c.lang != "en" {
+		t.Fatalf("English chosen: %v, the language is %q", err, f.c.lang)
+	}
+}
+
+// The supervisor password field of Ctrl+U is wide enough to show what is
+// typed.
+func TestSupervisorPasswordFieldWidth(t *testing.T) {
+	f := newFixture(t)
+	f.shortcut(fyne.KeyU)
+	pw, ok := f.c.win.Canvas().Focused().(*scanEntry)
+	if !ok || !pw.Password {
+		t.Fatalf("Ctrl+U: the focus is on %T", f.c.win.Canvas().Focused())
+	}
+	if w := pw.Size().Width; w < 200 {
+		t.Fatalf("the password field is %.0f px wide", w)
 	}
 }

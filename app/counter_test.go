@@ -24,6 +24,7 @@ import (
 	"github.com/makiuchi-d/gozxing"
 	"github.com/makiuchi-d/gozxing/qrcode"
 
+	"github.com/ghiseu/ghiseu/assets/i18n"
 	"github.com/ghiseu/ghiseu/scanner/camera"
 	"github.com/ghiseu/ghiseu/scanner/frames"
 	"github.com/ghiseu/ghiseu/scanner/qr"
@@ -515,9 +516,10 @@ func TestSettingsAndReport(t *testing.T) {
 	f := newFixture(t)
 	f.keys(f.c.manual, f.code("Bălan Ana"), 4*time.Millisecond, true)
 	form := &settingsForm{counter: entry("7"), enrol: entry(""), early: entry("5"), late: entry("25"),
-		noShow: entry("30"), retention: entry("60"), volume: entry("40"), camera: widget.NewSelect([]string{"—"}, nil), lang: widget.NewSelect([]string{"ro", "en"}, nil)}
+		noShow: entry("30"), retention: entry("60"), volume: entry("40"), camera: widget.NewSelect([]string{"—"}, nil), lang: widget.NewSelect([]string{"Română", "English"}, nil),
+		langs: map[string]i18n.Lang{"Română": i18n.Romanian, "English": i18n.English}}
 	form.camera.SetSelected("—")
-	form.lang.SetSelected("en")
+	form.lang.SetSelected("English")
 	if err := f.c.saveSettings(form); err != nil {
 		t.Fatal(err)
 	}

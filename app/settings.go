@@ -27,6 +27,7 @@ import (
 type settingsForm struct {
 	counter, enrol, early, late, noShow, retention, volume *scanEntry
 	camera, lang                                           *widget.Select
+	langs                                                  map[string]i18n.Lang // lang's choices
 }
 
 // showSettings opens the settings in parent (the supervisor's window) and
@@ -56,8 +57,15 @@ func (c *Counter) showSettings(parent fyne.Window) (*dialog.FormDialog, *setting
 	}
 	f.camera = widget.NewSelect(cams, nil)
 	f.camera.SetSelected(c.app.Preferences().StringWithFallback("camera", "—"))
-	f.lang = widget.NewSelect([]string{"ro", "en"}, nil)
-	f.lang.SetSelected(string(c.lang))
+	// The languages by their names, in their own language.
+	langs := map[string]i18n.Lang{c.t("settings.language.ro", nil): i18n.Romanian, c.t("settings.language.en", nil): i18n.English}
+	f.lang = widget.NewSelect([]string{c.t("settings.language.ro", nil), c.t("settings.language.en", nil)}, nil)
+	for name, l := range langs {
+		if l == c.lang {
+			f.lang.SetSelected(name)
+		}
+	}
+	f.langs = langs
 	items := []*widget.FormItem{
 		widget.NewFormItem(c.t("settings.counter", nil), f.counter),
 		widget.NewFormItem(c.t("settings.camera", nil), f.camera),
@@ -74,10 +82,20 @@ func (c *Counter) showSettings(parent fyne.Window) (*dialog.FormDialog, *setting
 	for _, ch := range c.settingsChecks(f) {
 		ch.entry.Validator = ch.check
 	}
+	// Escape closes the dialog, wherever the keyboard is in parent: in a
+	// field, or nowhere (keepFocus takes it off the selects and buttons).
+	route := parent.Canvas().OnTypedKey()
 	var d *dialog.FormDialog
+	closed := func() { // for good: parent's keys go back as they were
+		parent.Canvas().SetOnTypedKey(route)
+		for _, e := range []*scanEntry{f.counter, f.enrol, f.early, f.late, f.noShow, f.retention, f.volume} {
+			e.onEscape = nil
+		}
+	}
 	d = dialog.NewForm(c.t("settings.title", nil), c.t("settings.save", nil), c.t("ui.accept.cancel", nil), items,
 		func(ok bool) {
 			if !ok {
+				closed()
 				return
 			}
 			if err := c.saveSettings(f); err != nil {
@@ -86,8 +104,21 @@ func (c *Counter) showSettings(parent fyne.Window) (*dialog.FormDialog, *setting
 				dialog.ShowError(err, parent)
 				return
 			}
+			closed()
 			dialog.ShowInformation(c.t("settings.title", nil), c.t("settings.saved", nil), parent)
 		}, parent)
+	for _, e := range []*scanEntry{f.counter, f.enrol, f.early, f.late, f.noShow, f.retention, f.volume} {
+		e.onEscape = d.Hide
+	}
+	parent.Canvas().SetOnTypedKey(func(ev *fyne.KeyEvent) {
+		if ev.Name == fyne.KeyEscape {
+			d.Hide()
+			return
+		}
+		if route != nil {
+			route(ev)
+		}
+	})
 	d.Resize(fyne.NewSize(640, 560))
 	d.Show()
 	return d, f
@@ -186,7 +217,7 @@ func (c *Counter) saveSettings(f *settingsForm) error {
 	if err := c.desk.Reload(ctx); err != nil {
 		return err
 	}
-	if lang := i18n.Parse(f.lang.Selected); lang != c.lang {
+	if lang, ok := f.langs[f.lang.Selected]; ok && lang != c.lang {
 		c.lang = lang
 		prefs.SetString(PrefLanguage, string(lang))
 	}

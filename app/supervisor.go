@@ -77,8 +77,16 @@ func (c *Counter) askSupervisor() {
 				submit()
 			}
 		}, c.win)
+	d.Resize(passwordDialogSize(d))
 	c.modal(d, pw)
 	c.win.Canvas().Focus(pw)
+}
+
+// passwordDialogSize is a password dialog's size: wide enough for the
+// password field to show what is typed (at its least it shows three dots).
+func passwordDialogSize(d dialog.Dialog) fyne.Size {
+	min := d.MinSize()
+	return fyne.NewSize(max(min.Width, 460), min.Height)
 }
 
 // supervisorView is the supervisor's window: counts, the queue, the
