@@ -8,7 +8,9 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/widget"
 
+	"github.com/ghiseu/ghiseu/assets/i18n"
 	"github.com/ghiseu/ghiseu/store"
 	"github.com/ghiseu/ghiseu/store/demo"
 )
@@ -235,5 +237,41 @@ func TestSupervisorPasswordFieldWidth(t *testing.T) {
 	}
 	if w := pw.Size().Width; w < 200 {
 		t.Fatalf("the password field is %.0f px wide", w)
+	}
+}
+
+// headerWho is the header's text naming the counter (and its clerk).
+func (f *fixture) headerWho() string {
+	var who string
+	walkObjects(f.c.win.Content(), func(o fyne.CanvasObject) {
+		if l, ok := o.(*widget.Label); ok && who == "" && strings.HasPrefix(l.Text, "Ghișeul ") {
+			who = l.Text
+		}
+	})
+	return who
+}
+
+// The texts the tester found wrong: a gendered "îl" for any person, the
+// screen called "cardul" (a bank card), a dangling "·" in the header
+// before anyone signs in.
+func TestClerkTexts(t *testing.T) {
+	f := newFixture(t)
+	if got := f.headerWho(); got != "Ghișeul 3 · maria" {
+		t.Fatalf("signed in, the header says %q", got)
+	}
+	f.c.desk.Clerk = ""
+	f.c.build()
+	if got := f.headerWho(); got != "Ghișeul 3" {
+		t.Fatalf("before anyone signs in, the header says %q", got)
+	}
+	for _, tc := range []struct{ key, bad string }{
+		{"ui.queue.still_serving", " îl "},
+		{"ui.queue.still_serving", " o "},
+		{"ui.queue.serve.confirm", "Cardul"},
+	} {
+		got := i18n.T(i18n.Romanian, tc.key, map[string]string{"name": "Bălan Ana"})
+		if strings.Contains(got, tc.bad) || !strings.Contains(got, "Bălan Ana") {
+			t.Errorf("%s: %q", tc.key, got)
+		}
 	}
 }

@@ -22,6 +22,9 @@ import (
 func (c *Counter) header() fyne.CanvasObject {
 	office := widget.NewLabelWithStyle(c.desk.Cal.OfficeName, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	who := widget.NewLabel(c.t("ui.counter", map[string]string{"counter": c.desk.Counter, "clerk": c.desk.Clerk}))
+	if c.desk.Clerk == "" { // nobody signed in yet: no dangling "·"
+		who.SetText(c.t("ui.counter.nobody", map[string]string{"counter": c.desk.Counter}))
+	}
 	if c.clock == nil {
 		c.clock = widget.NewLabelWithStyle("", fyne.TextAlignTrailing, fyne.TextStyle{Bold: true, Monospace: true})
 	}
