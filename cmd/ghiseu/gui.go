@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"log/slog"
@@ -13,6 +14,7 @@ import (
 
 	"github.com/ghiseu/ghiseu/app"
 	"github.com/ghiseu/ghiseu/assets"
+	"github.com/ghiseu/ghiseu/assets/i18n"
 	"github.com/ghiseu/ghiseu/cmd/internal/cli"
 	"github.com/ghiseu/ghiseu/scanner/camera"
 	"github.com/ghiseu/ghiseu/scanner/frames"
@@ -30,8 +32,20 @@ func runGUI(args []string) int {
 	clock := fs.String("clock", "", "start the clock at this time (as --at on the command line), for tests and demos")
 	cam := fs.String("camera", "", `the webcam, e.g. /dev/video0 (remembered; "none" for none)`)
 	framesDir := fs.String("frames", "", "play the images of this folder as camera frames (for tests and demos)")
-	if err := fs.Parse(args); err != nil {
+	lang := i18n.Parse(os.Getenv("GHISEU_LANG"))
+	switch err := fs.Parse(args); {
+	case errors.Is(err, flag.ErrHelp): // the window's options (printed by fs), then the commands
+		cli.Usage(os.Stderr, lang)
+		return 0
+	case err != nil:
 		return 2
+	case fs.NArg() > 0: // the window takes no arguments: a mistyped command
+		fmt.Fprintln(os.Stderr, i18n.T(lang, "cli.error.unknown", map[string]string{"command": fs.Arg(0)}))
+		cli.Usage(os.Stderr, lang)
+		return 2
+	case os.Getenv("DISPLAY") == "" && os.Getenv("WAYLAND_DISPLAY") == "": // over SSH: say so before touching any data
+		fmt.Fprintln(os.Stderr, i18n.T(lang, "cli.error.no_display", nil))
+		return 1
 	}
 	// Every call into Fyne from another goroutine goes through fyne.Do, so
 	// Fyne's thread checks are off: they find the calling goroutine by

@@ -1,11 +1,15 @@
 // Command ghiseu is the counter app of a Romanian ID-card office. With no
-// subcommand it opens the counter window; "check", "checkin", "list" and
-// "demo" work on the command line with no display.
+// subcommand it opens the counter window; "check", "checkin", "list",
+// "report" and the other commands ("ghiseu help" lists them) work on the
+// command line with no display. A word that is no command is refused
+// ("unknown command", exit 2), and the window without a display says so
+// and exits 1 before it opens any database.
 package main
 
 import (
 	"context"
 	"os"
+	"strings"
 
 	"github.com/ghiseu/ghiseu/cmd/internal/cli"
 	"github.com/ghiseu/ghiseu/cmd/internal/memlog"
@@ -16,7 +20,10 @@ import (
 )
 
 func main() {
-	if len(os.Args) > 1 && cli.IsCommand(os.Args[1]) {
+	if len(os.Args) > 1 && (cli.IsCommand(os.Args[1]) || cli.IsHelp(os.Args[1])) {
+		os.Exit(cli.Run(context.Background(), os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+	}
+	if len(os.Args) > 1 && !strings.HasPrefix(os.Args[1], "-") { // a mistyped command: "unknown command" and the list, never the window
 		os.Exit(cli.Run(context.Background(), os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
 	}
 	memlog.WatchFromEnv() // for the soak test: memory on SIGUSR1
