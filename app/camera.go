@@ -6,6 +6,7 @@ import (
 	"image"
 	"image/color"
 	"image/draw"
+	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -15,6 +16,7 @@ import (
 
 	"github.com/ghiseu/ghiseu/scanner/camera"
 	"github.com/ghiseu/ghiseu/scanner/webcam"
+	"github.com/ghiseu/ghiseu/store/verdict"
 )
 
 // cameraPanel shows the camera's preview, with the outline of the last
@@ -27,7 +29,11 @@ type cameraPanel struct {
 	// judged are the codes the counter judged lately, whichever way they
 	// came: the camera does not judge them again within a minute.
 	judged *camera.Judged
-	notes  int // notes shown, so that only the latest is cleared
+	// shown are the verdicts shown today for each code (seenDay is the
+	// day): the camera shows none of them again on the card.
+	shown   map[string]map[verdict.Name]bool
+	seenDay string
+	notes   int // notes shown, so that only the latest is cleared
 }
 
 // noteFor is how long a note stays under the preview.
@@ -47,12 +53,35 @@ func newCameraPanel() *cameraPanel {
 }
 
 // markJudged remembers a code the counter judged (from the scanner, the
-// camera or typed), so that the camera does not judge it again when it
-// comes back into view within a minute.
-func (c *Counter) markJudged(code string) {
-	if c.camera != nil {
-		c.camera.judged.Mark(code, time.Now())
+// camera or typed) and the verdict shown for it, so that the camera does
+// not judge it again when it comes back into view within a minute, nor
+// ever show that verdict again on the card today.
+func (c *Counter) markJudged(code string, v verdict.Name) {
+	if c.camera == nil {
+		return
 	}
+	c.camera.judged.Mark(code, time.Now())
+	if day := c.desk.Today(); day != c.camera.seenDay || c.camera.shown == nil {
+		c.camera.shown, c.camera.seenDay = map[string]map[verdict.Name]bool{}, day
+	}
+	code = strings.TrimSpace(code)
+	if c.camera.shown[code] == nil {
+		c.camera.shown[code] = map[verdict.Name]bool{}
+	}
+	c.camera.shown[code][v] = true
+}
+
+// seenBefore reports whether the camera's verdict v on code tells the
+// clerk nothing new: an arrival already recorded, or a verdict already
+// shown for this code today. A recorded arrival is always new.
+func (c *Counter) seenBefore(code string, v verdict.Verdict) bool {
+	if v.Recorded != nil {
+		return false
+	}
+	if v.Name == verdict.AlreadyArrived {
+		return true
+	}
+	return c.camera.seenDay == c.desk.Today() && c.camera.shown[strings.TrimSpace(code)][v.Name]
 }
 
 // StartCamera runs the camera pipeline on frames from open until ctx ends:
@@ -117,12 +146,32 @@ func (c *Counter) showCamera(s camera.State, err error) {
 	c.camera.state.Refresh()
 }
 
-// cameraScan judges a code the camera read. A code that was not judged
+// cameraScan judges a code the camera read. A verdict that tells the
+// clerk nothing new (already arrived, or one shown for this code today:
+// a confirmation paper lying in view, the citizen's phone back in view)
+// goes in the note under the preview and leaves the card to what the clerk
+// is working on; any other shows on the card. A code that was not judged
 // after all (no clerk signed in, the database failed) is forgotten, so
 // that the camera judges it when it is shown again.
 func (c *Counter) cameraScan(text string) {
 	c.showNote("")
-	c.Scan(text)
+	if c.desk.Clerk == "" {
+		c.Scan(text) // says to sign in first, as a scan does
+		c.camera.judged.Forget(text)
+		return
+	}
+	v, err := c.desk.CheckIn(context.Background(), text)
+	if err == nil && c.seenBefore(text, v) {
+		c.camera.judged.Mark(text, time.Now())
+		m := v.Message(c.lang)
+		what := m.Title
+		if m.Who != "" {
+			what += " · " + m.Who
+		}
+		c.showNote(c.t("ui.camera.note.seen", map[string]string{"what": what}))
+		return
+	}
+	c.checkIn(text, func(context.Context, string) (verdict.Verdict, error) { return v, err })
 	if c.current == nil || c.lastCode != text {
 		c.camera.judged.Forget(text)
 	}

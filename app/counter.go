@@ -317,7 +317,7 @@ func (c *Counter) checkIn(text string, judge func(context.Context, string) (verd
 	if v.Manual && v.Booking != nil { // an override finds a typed booking by its reference
 		code = rescode.ReferenceOf(v.Booking.Office, v.Booking.ID)
 	}
-	c.markJudged(text)
+	c.markJudged(text, v.Name)
 	c.showVerdict(v, code)
 	return v, true
 }
