@@ -281,17 +281,23 @@ func (c *Counter) Scan(code string) { c.checkIn(code, c.desk.CheckIn) }
 
 // Typed is Scan for what the clerk typed in the manual field: a code, a
 // booking's short reference or a person's name. The field empties, except
-// after a reference with a typo, whose text stays there to be corrected.
+// after a reference with a typo or a name that is only part of someone's
+// (keepTyped): the text stays there to be corrected or completed.
 func (c *Counter) Typed(text string) {
 	if strings.TrimSpace(text) == "" && (c.answer(true) || c.day.checkInPicked()) { // a question's default, or the person picked in the day list
 		return
 	}
 	c.manual.SetText("")
-	if v, ok := c.checkIn(text, c.desk.CheckInTyped); ok && v.Name == verdict.ReferenceTypo {
+	if v, ok := c.checkIn(text, c.desk.CheckInTyped); ok && keepTyped[v.Name] {
 		c.manual.SetText(strings.TrimSpace(text))
 		c.manual.CursorColumn = len([]rune(c.manual.Text))
 	}
 }
+
+// keepTyped are the verdicts on typed text that leave it in the field to be
+// corrected or completed: a reference with a typo, a name that is part of
+// one or more bookings' names.
+var keepTyped = map[verdict.Name]bool{verdict.ReferenceTypo: true, verdict.NameIncomplete: true, verdict.NameAmbiguous: true}
 
 // checkIn judges text with the desk's judge and shows the verdict; false
 // when nothing was judged (nobody signed in, or the database failed). It

@@ -30,8 +30,8 @@ func (f *fixture) row(name string) desk.Row {
 }
 
 // TestManualReference: the manual field takes a short reference or a
-// name; after a reference with a typo it keeps the text to be corrected,
-// after anything else it empties.
+// name; after a reference with a typo or part of a name it keeps the text
+// to be corrected or completed, after anything else it empties.
 func TestManualReference(t *testing.T) {
 	f := newFixture(t)
 	ref := f.row("Bălan Ana").Ref
@@ -45,6 +45,7 @@ func TestManualReference(t *testing.T) {
 		field string // what the field holds afterwards
 	}{
 		{strings.ToLower(typo), verdict.ReferenceTypo, strings.ToLower(typo)},
+		{"balan", verdict.NameIncomplete, "balan"}, // part of a name: kept to be completed, nobody recorded
 		{ref, verdict.Valid, ""},
 		{"stanescu gheorghe", verdict.Late, ""}, // 09:50, now 10:12
 		{"Nimeni Nicaieri", verdict.NameNotFound, ""},

@@ -27,7 +27,7 @@ func (c *Counter) askSignIn() {
 			return
 		}
 		d.Hide()
-		c.desk.Clerk = n
+		c.desk.SignIn(n) // a shift of their own: Ctrl+Z undoes nothing from before it
 		c.app.Preferences().SetString("clerk", n)
 		// The new shift starts on the idle card: neither the prompt to sign
 		// in nor the previous clerk's last verdict (nor its person, for the
