@@ -43,9 +43,11 @@ test)
   unformatted=$(gofmt -l .)
   [ -z "$unformatted" ] || { echo "not gofmt-formatted: $unformatted" >&2; exit 1; }
   go vet ./...
-  go test -count=1 ./...
+  # cmd/ghiseu's real-window tests (the focus matrix, people typing, the
+  # shift, the screenshots) take over go test's default 10 minutes on 2 cores
+  go test -count=1 -timeout 30m ./...
   # the packages with goroutines, once more under the race detector
-  go test -count=1 -race ./app/ ./scanner/camera/ ./store/sync/ ./store/desk/ ./store/hub/ ./store/pack/
+  go test -count=1 -timeout 30m -race ./app/ ./scanner/camera/ ./store/sync/ ./store/desk/ ./store/hub/ ./store/pack/
   ;;
 screenshots)
   install_packages

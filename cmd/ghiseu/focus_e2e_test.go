@@ -72,7 +72,7 @@ func TestScanWhateverHasTheFocusUnderXvfb(t *testing.T) {
 			undone(t)
 		})
 	}
-	for n := 1; n <= 8; n++ {
+	for n := 1; n <= 4; n++ { // the other way round: the action buttons, the footer's
 		t.Run(fmt.Sprintf("counter/Shift+Tab×%d", n), func(t *testing.T) {
 			s.keys(repeat("shift+Tab", n)...)
 			scanned(t)
