@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"crypto/tls"
 	"encoding/json"
@@ -162,11 +163,11 @@ func (w *world) states(n string) map[string]string {
 	if err != nil {
 		w.t.Fatal(err)
 	}
-	var rows []struct{ Name, State string }
+	var rows []struct{ Name, State, Visit string }
 	json.Unmarshal([]byte(out), &rows)
 	m := map[string]string{}
 	for _, r := range rows {
-		m[r.Name] = r.State
+		m[r.Name] = cmp.Or(r.Visit, r.State) // the visit: a booking the hub cancelled may still have an arrival
 	}
 	return m
 }
