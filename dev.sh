@@ -44,8 +44,9 @@ test)
   [ -z "$unformatted" ] || { echo "not gofmt-formatted: $unformatted" >&2; exit 1; }
   go vet ./...
   # cmd/ghiseu's real-window tests (the focus matrix, people typing, the
-  # shift, the screenshots) take over go test's default 10 minutes on 2 cores
-  go test -count=1 -timeout 30m ./...
+  # shift, the soak of 2,000 scans) take over go test's default 10 minutes
+  # on 2 cores: about 25 together
+  go test -count=1 -timeout 60m ./...
   # the packages with goroutines, once more under the race detector
   go test -count=1 -timeout 30m -race ./app/ ./scanner/camera/ ./store/sync/ ./store/desk/ ./store/hub/ ./store/pack/
   ;;
