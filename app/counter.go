@@ -154,6 +154,7 @@ func (c *Counter) bindShortcuts() {
 		fyne.KeyM: c.toggleMute,
 		fyne.KeyP: c.HandOver,
 		fyne.KeyR: c.askOverride,
+		fyne.KeyK: c.askRefuse,
 		fyne.KeyF: func() { c.win.Canvas().Focus(c.day.search) },
 		fyne.KeyD: func() {
 			if c.desk.Demo {
