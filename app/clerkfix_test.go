@@ -31,7 +31,7 @@ func TestHandOverAfterACallOrASecondScan(t *testing.T) {
 		{"called", func() { f.shortcut(fyne.KeyN) }},
 	} {
 		step.do()
-		if f.c.handover.Disabled() || !f.c.canHandOver() {
+		if f.c.personal.Disabled() || !f.c.canHandOver() {
 			t.Fatalf("%s: Ctrl+P is off, card %q %q", step.what, f.c.card.title.Text, f.c.card.who.Text)
 		}
 	}
@@ -42,11 +42,11 @@ func TestHandOverAfterACallOrASecondScan(t *testing.T) {
 	if s := f.state("Rusu Daria"); s != store.Collected {
 		t.Fatalf("Ctrl+P on the called pickup: state %s", s)
 	}
-	if !f.c.handover.Disabled() {
+	if !f.c.personal.Disabled() {
 		t.Fatal("hand-over still enabled after the hand-over")
 	}
 	f.keys(f.c.manual, f.code("Rusu Daria"), 4*time.Millisecond, true) // already picked up
-	if !f.c.handover.Disabled() {
+	if !f.c.personal.Disabled() {
 		t.Fatalf("hand-over enabled on %q", f.c.card.title.Text)
 	}
 }

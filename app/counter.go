@@ -43,7 +43,7 @@ type Counter struct {
 	shortcuts map[string]func()
 	card      *verdictCard
 	manual    *scanEntry
-	handover  *scanButton
+	personal  *scanButton // hand over a pickup's card, or refuse an intake (personalAction)
 	accept    *scanButton
 	served    *scanButton // "Servit": on while there is someone to mark served
 	day       *dayList
@@ -179,8 +179,8 @@ func (c *Counter) build() {
 	c.manual.OnSubmitted = c.Typed
 	check := c.button(c.t("ui.manual.check", nil), func() { c.manual.OnSubmitted(c.manual.Text) })
 	undo := c.button(c.t("ui.undo", nil), c.Undo)
-	c.handover = c.button(c.t("ui.handover", nil), c.HandOver)
-	c.handover.Importance = widget.HighImportance
+	c.personal = c.button(c.t("ui.handover", nil), c.HandOver)
+	c.personal.Importance = widget.HighImportance
 	c.accept = c.button(c.t("ui.accept", nil), c.askOverride)
 	c.accept.Importance = widget.WarningImportance
 
@@ -189,7 +189,7 @@ func (c *Counter) build() {
 	c.served = c.button(c.t("ui.serve", nil), c.Serve)
 	walkIn := c.button(c.t("ui.walkin", nil), c.askWalkIn)
 	left := container.NewBorder(nil,
-		container.NewVBox(c.actions(call, c.served, walkIn, undo, c.accept, c.handover),
+		container.NewVBox(c.actions(call, c.served, walkIn, undo, c.accept, c.personal),
 			container.NewBorder(nil, nil, nil, check, c.manual)),
 		nil, nil, c.card.root)
 	c.day = newDayList(c)
@@ -468,8 +468,28 @@ func (c *Counter) canServe() bool {
 
 // updateButtons enables the action buttons whose action applies now; the
 // day list calls it too, each time it is read again.
+// personalAction is the sixth action button's, whichever applies to the
+// person on the card: a pickup's card handed over (Ctrl+P) or an intake
+// refused with a reason (Ctrl+K); never both, so one button serves, its
+// label following the card.
+func (c *Counter) personalAction() (label string, act func(), ok bool) {
+	switch {
+	case c.canHandOver():
+		return c.t("ui.handover", nil), c.HandOver, true
+	case c.canRefuse():
+		return c.t("ui.refuse", nil), c.askRefuse, true
+	}
+	return c.t("ui.handover", nil), c.HandOver, false
+}
+
 func (c *Counter) updateButtons() {
-	for b, ok := range map[*scanButton]bool{c.handover: c.canHandOver(), c.accept: c.canOverride(), c.served: c.canServe()} {
+	personal := false
+	if c.personal != nil {
+		var label string
+		label, c.personal.OnTapped, personal = c.personalAction()
+		relabel(c.personal, label)
+	}
+	for b, ok := range map[*scanButton]bool{c.personal: personal, c.accept: c.canOverride(), c.served: c.canServe()} {
 		if b == nil { // while the window is built
 			continue
 		}

@@ -76,7 +76,29 @@ func (c *Counter) footer() fyne.CanvasObject {
 // they fit, else two.
 func (c *Counter) actions(buttons ...*scanButton) fyne.CanvasObject {
 	g := &actionGrid{bar: newButtonBar(buttons)}
-	return container.New(g, g.bar.objects()...)
+	for _, b := range buttons {
+		b.bar = g.bar
+	}
+	g.bar.parent = container.New(g, g.bar.objects()...)
+	return g.bar.parent
+}
+
+// relabel gives a button a new label, in its bar too (whose layout takes
+// its shortcut's hint off when room is short).
+func relabel(b *scanButton, label string) {
+	if b.bar == nil {
+		b.SetText(label)
+		return
+	}
+	for i, x := range b.bar.buttons {
+		if x == b && b.bar.full[i] != label {
+			b.bar.full[i] = label
+			b.SetText(label)
+			if p := b.bar.parent; p != nil {
+				p.Refresh()
+			}
+		}
+	}
 }
 
 // showWhole shows a header's text whole, over the window.
@@ -206,6 +228,7 @@ func shareOut(wants []float32, room float32) []float32 {
 type buttonBar struct {
 	buttons []*scanButton
 	full    []string
+	parent  *fyne.Container // laid out again when a label changes
 }
 
 func newButtonBar(buttons []*scanButton) *buttonBar {

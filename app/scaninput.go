@@ -335,6 +335,7 @@ type scanButton struct {
 	widget.Button
 	keys      *keyRouter
 	shortcuts map[string]func() // F2, F11
+	bar       *buttonBar        // the row of actions it is in, if any (relabel)
 }
 
 func newScanButton(keys *keyRouter, shortcuts map[string]func(), label string, tapped func()) *scanButton {

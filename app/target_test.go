@@ -100,3 +100,34 @@ func TestServeAsksWhenTheCardShowsSomeoneElse(t *testing.T) {
 		t.Fatalf("the card names %q, not whom it marked served", f.c.card.who.Text)
 	}
 }
+
+// The sixth action button is the hand-over for a pickup's person and the
+// refusal with a reason for an intake's: its label and action follow the
+// card, and it is off on a card that names nobody it applies to.
+func TestPersonalButtonFollowsTheCard(t *testing.T) {
+	f := newFixture(t)
+	f.at(9, 16)
+	steps := []struct {
+		name  string
+		label string
+		on    bool
+	}{
+		{"Rusu Daria", f.c.t("ui.handover", nil), true},      // a pickup
+		{"Stănescu Gheorghe", f.c.t("ui.refuse", nil), true}, // an intake
+	}
+	for _, s := range steps {
+		f.keys(f.c.manual, f.code(s.name), 4*time.Millisecond, true)
+		if got := f.c.personal.bar.full[5]; got != s.label || f.c.personal.Disabled() == s.on {
+			t.Fatalf("%s: the button says %q, on %v; want %q, on %v", s.name, got, !f.c.personal.Disabled(), s.label, s.on)
+		}
+	}
+	f.c.personal.OnTapped() // the refusal, for the intake on the card
+	if !strings.Contains(f.told(), "Stănescu Gheorghe") {
+		t.Fatalf("the refusal's dialog: %q", f.told())
+	}
+	f.c.manual.TypedKey(&fyne.KeyEvent{Name: fyne.KeyEscape})
+	f.c.show(cardContent{Title: "idle"})
+	if !f.c.personal.Disabled() {
+		t.Fatal("the button is on with nobody on the card")
+	}
+}
