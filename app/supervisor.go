@@ -256,7 +256,8 @@ func (v *supervisorView) setTiles(o supervise.Overview) {
 	v.tiles["waiting"].set(n.Waiting, waits, o.Waits.Level)
 	v.tiles["serving"].set(n.Serving, nil, supervise.Normal)
 	v.tiles["served"].set(n.Served, service, supervise.Normal)
-	v.tiles["noshows"].set(n.NoShows, []string{c.t("ui.supervisor.late", map[string]string{"n": strconv.Itoa(o.Late)})}, supervise.Normal)
+	v.tiles["noshows"].set(n.NoShows, []string{c.t("ui.supervisor.late", map[string]string{"n": strconv.Itoa(o.Late)}),
+		c.t("ui.supervisor.refused", map[string]string{"n": strconv.Itoa(o.Refused)})}, supervise.Normal)
 	v.tiles["pickups"].set(n.Pickups, []string{c.t("ui.supervisor.pickups_due", map[string]string{"n": strconv.Itoa(o.PickupsDue)})}, supervise.Normal)
 }
 

@@ -236,3 +236,14 @@ func TestEllipsize(t *testing.T) {
 		}
 	}
 }
+
+// The supervisor sees how many people the clerks sent away with a reason.
+func TestSupervisorCountsTheRefused(t *testing.T) {
+	f := newFixture(t)
+	f.c.Refuse(f.bookingID("Bălan Ana"), "data_mismatch")
+	v := f.c.OpenSupervisor()
+	defer v.close()
+	if got := v.tiles["noshows"].sub[1].Text; got != "refuzați: 1" {
+		t.Fatalf("the no-shows tile says %q under it", got)
+	}
+}

@@ -94,6 +94,7 @@ type Overview struct {
 	Waits      Waits
 	Service    Service
 	Late       int // people who came after their slot's start and the late grace
+	Refused    int // people the clerks sent away with a reason (their bookings cancelled)
 	PickupsDue int // pickup bookings of the day (Counts.Pickups were handed over)
 	Queue      []Waiting
 	Counters   []Counter
@@ -121,6 +122,9 @@ func Build(ctx context.Context, d *desk.Desk) (Overview, error) {
 	var services []time.Duration
 	lateGrace := time.Duration(d.Cal.LateGrace)
 	for _, r := range rows {
+		if r.State == store.Turned {
+			o.Refused++
+		}
 		if r.Status == store.Cancelled || r.Status == store.Replaced {
 			continue
 		}

@@ -52,6 +52,22 @@ func TestOverview(t *testing.T) {
 	if o.Counts != want || len(o.NoShows) != 0 || o.Hours[0].Arrived != 3 {
 		t.Fatalf("after the override: counts %+v, no-shows %v, hours %+v; want %+v", o.Counts, o.NoShows, o.Hours[0], want)
 	}
+
+	// Sent away for missing documents: counted as refused.
+	rows, err := d.Day(ctx, d.Today())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range rows {
+		if r.Name == "Popescu Andrei" {
+			if _, err := d.Refuse(ctx, r.ID, "missing_documents"); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	if o, err = Build(ctx, d); err != nil || o.Refused != 1 {
+		t.Fatalf("after a refusal: %d refused, %v", o.Refused, err)
+	}
 }
 
 func TestThresholdLevels(t *testing.T) {
