@@ -17,17 +17,27 @@ import (
 // the booking; a scan afterwards says so (issue 14, rule 7).
 func TestRefuse(t *testing.T) {
 	ctx := context.Background()
+	at := func(h, m int) time.Time { return time.Date(2026, 11, 23, h, m, 0, 0, bucharest) }
 	tests := []struct {
 		name, booking, reason string
 		arrive                bool
+		status                store.Status // the booking's, when set
+		at                    time.Time    // the desk's clock, when set (newDesk's: 10:12, slot 10:10)
 		err                   error
+		why                   string // NotRefusable.Why
 	}{
-		{"missing documents, after arriving", "1", "missing_documents", true, nil},
-		{"data mismatch, at the scan", "1", "data_mismatch", false, nil},
-		{"no reason", "1", "", false, ErrRefusalReason},
-		{"not a refusal reason", "1", "no_show", false, ErrRefusalReason},
-		{"a pickup is not refused", "2", "missing_documents", false, ErrNotRefusable},
-		{"unknown booking", "99", "data_mismatch", false, store.ErrNotFound},
+		{"missing documents, after arriving", "1", "missing_documents", true, "", time.Time{}, nil, ""},
+		{"data mismatch, at the scan", "1", "data_mismatch", false, "", time.Time{}, nil, ""},
+		{"arrived, refused past the slot's grace", "1", "data_mismatch", true, "", at(11, 11), nil, ""},
+		{"no reason", "1", "", false, "", time.Time{}, ErrRefusalReason, ""},
+		{"not a refusal reason", "1", "no_show", false, "", time.Time{}, ErrRefusalReason, ""},
+		{"a pickup is not refused", "2", "missing_documents", false, "", time.Time{}, ErrNotRefusable, NotAnIntake},
+		{"a no-show is not refused", "1", "missing_documents", false, "", at(11, 11), ErrNotRefusable, NotAfterAbsent},
+		{"a cancelled booking is not refused", "1", "data_mismatch", false, store.Cancelled, time.Time{}, ErrNotRefusable, NotBooked},
+		{"a replaced booking is not refused", "1", "data_mismatch", false, store.Replaced, time.Time{}, ErrNotRefusable, NotBooked},
+		{"before the slot, nobody there", "1", "data_mismatch", false, "", at(8, 30), ErrNotRefusable, NotHere},
+		{"another day's booking", "3", "data_mismatch", false, "", time.Time{}, ErrNotRefusable, NotHere},
+		{"unknown booking", "99", "data_mismatch", false, "", time.Time{}, store.ErrNotFound, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -37,9 +47,26 @@ func TestRefuse(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
+			if tt.status != "" {
+				b, err := d.DB.BookingByID(ctx, tt.booking)
+				if err != nil {
+					t.Fatal(err)
+				}
+				b.Status = tt.status
+				if err := d.DB.PutBookings(ctx, []store.Booking{b}); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if !tt.at.IsZero() {
+				d.Now = func() time.Time { return tt.at }
+			}
 			v, err := d.Refuse(ctx, tt.booking, tt.reason)
 			if !errors.Is(err, tt.err) {
 				t.Fatalf("refuse: %v, want %v", err, tt.err)
+			}
+			var nr NotRefusable
+			if tt.why != "" && (!errors.As(err, &nr) || nr.Why != tt.why) {
+				t.Fatalf("refuse: %v, want why %q", err, tt.why)
 			}
 			if err != nil {
 				return
@@ -51,7 +78,7 @@ func TestRefuse(t *testing.T) {
 			if err != nil || again.Name != verdict.Turned || again.CancelReason() != tt.reason {
 				t.Fatalf("scan after the refusal: %s %q, %v", again.Name, again.CancelReason(), err)
 			}
-			if _, err := d.Refuse(ctx, tt.booking, tt.reason); !errors.Is(err, ErrNotRefusable) {
+			if _, err := d.Refuse(ctx, tt.booking, tt.reason); !errors.As(err, &nr) || nr.Why != NotAgain {
 				t.Fatalf("refused twice: %v", err)
 			}
 		})

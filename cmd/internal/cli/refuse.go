@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/ghiseu/ghiseu/assets/i18n"
 	"github.com/ghiseu/ghiseu/store/desk"
 	"github.com/ghiseu/ghiseu/store/rules"
 	"github.com/ghiseu/ghiseu/store/verdict"
@@ -34,9 +35,9 @@ func (e *env) refuse(args []string) error {
 	if v.Booking != nil {
 		v, err = d.Refuse(e.ctx, v.Booking.ID, e.reason)
 	}
-	if errors.Is(err, desk.ErrNotRefusable) {
+	if nr := (desk.NotRefusable{}); errors.As(err, &nr) { // said in the user's language, with why
 		e.code = ExitRefused
-		fmt.Fprintln(e.out, err)
+		fmt.Fprintln(e.out, i18n.T(e.lang, "refuse.not", map[string]string{"why": e.t("refuse.not." + nr.Why)}))
 		return nil
 	}
 	if err != nil {

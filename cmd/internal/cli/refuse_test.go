@@ -80,3 +80,36 @@ func TestRefuseAndChecklist(t *testing.T) {
 		t.Fatalf("report: %d %v %s", exit, err, out)
 	}
 }
+
+// TestRefuseNotRefusable: a refusal that makes no sense is not recorded
+// and says why in the user's language, not an internal error (issue 14).
+func TestRefuseNotRefusable(t *testing.T) {
+	db := newDemo(t)
+	tests := []struct {
+		name, who, at, lang, want string
+	}{
+		{"a pickup, in English", "Georgescu Paul", "10:46", "en", "This booking cannot be refused: a pickup is not refused"},
+		{"a pickup, in Romanian", "Georgescu Paul", "10:46", "ro", "Această programare nu poate fi refuzată: o ridicare nu se refuză"},
+		{"a cancelled booking", "Moldovan Radu", "10:31", "en", "the booking is cancelled or was replaced"},
+		{"an 08:30 no-show at 11:11", "Popescu Andrei", "11:11", "en", "the person did not come (a no-show)"},
+		{"before the slot, nobody there", "Neagu Cristina", "08:00", "en", "the person has not arrived"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			exit, out, errOut := run(t, db, "refuse", tt.who, "--reason", "data_mismatch", "--at", tt.at, "--lang", tt.lang)
+			if exit != ExitRefused || !strings.Contains(out, tt.want) || strings.Contains(out+errOut, "refuse booking") {
+				t.Fatalf("exit %d, out %q, stderr %q; want %q", exit, out, errOut, tt.want)
+			}
+		})
+	}
+	exit, out, _ := run(t, db, "report", "--at", "13:30", "--json")
+	var r struct {
+		Totals struct {
+			NoShows      int `json:"no_shows"`
+			DataMismatch int `json:"data_mismatch"`
+		}
+	}
+	if err := json.Unmarshal([]byte(out), &r); exit != ExitOK || err != nil || r.Totals.DataMismatch != 0 || r.Totals.NoShows != 16 {
+		t.Fatalf("report after refusals that were not recorded: %d %v %+v", exit, err, r.Totals)
+	}
+}
