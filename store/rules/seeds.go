@@ -97,6 +97,16 @@ func RefusalReasons() []string { return []string{CancelMissingDocuments, CancelD
 // IsRefusalReason reports whether r is one of RefusalReasons.
 func IsRefusalReason(r string) bool { return slices.Contains(RefusalReasons(), r) }
 
+// ForPickup is the checklist of a pickup, from the one of its card
+// (ForCard): the card, the holder's age and to whom it is handed
+// (Handover), and none of what the application needed (documents, fee,
+// escort, fingerprints, validity, warnings), which was checked when it was
+// filed; the pickup's text says the same (a child's card is handed to one
+// parent, not signed for by both).
+func ForPickup(h Help) Help {
+	return Help{Age: h.Age, Document: h.Document, Handover: h.Handover}
+}
+
 // PickupHandIn is a translation key of what the holder hands in when
 // collecting the card, or "": the residence permit (or a declaration that
 // it is lost) on acquiring citizenship.

@@ -62,3 +62,39 @@ func TestChecklistOfTheSeeds(t *testing.T) {
 		})
 	}
 }
+
+// TestPickupHelp: a pickup's checklist (its --json "help") holds only what
+// the hand-over needs, as its text does: not the application's documents,
+// fee, escort, fingerprints or validity (a child's card is handed to one
+// parent, not signed for by both; issue 14).
+func TestPickupHelp(t *testing.T) {
+	with := func(edit func(*store.Booking)) func(*store.Booking, *rescode.Claims) {
+		return func(b *store.Booking, _ *rescode.Claims) { edit(b) }
+	}
+	tests := []struct {
+		name     string
+		scan     scan
+		handover string
+	}{
+		{"a child's card", booked(23, 10, 10, pickup("2026-11-18"), with(func(b *store.Booking) { b.Reason = "child_under_14" })), "help.pickup_minor"},
+		{"an adult's card", booked(23, 10, 10, pickup("2026-11-18"), with(func(b *store.Booking) { b.BirthDate = "1980-01-01" })), ""},
+		{"a new citizen's card", booked(23, 10, 10, pickup("2026-11-18"), with(func(b *store.Booking) { b.BirthDate, b.Reason = "1980-01-01", "citizenship_acquired" })), ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			v := Judge(testCtx, tt.scan.claims, tt.scan.local, tt.scan.state)
+			if v.Name != Ready || v.Help == nil {
+				t.Fatalf("%s, help %v", v.Name, v.Help)
+			}
+			h := *v.Help
+			if len(h.Documents) != 0 || h.Escort != "" || h.FeeLei != 0 || h.FeeNote != "" || h.Fingerprints ||
+				h.ValidYears != 0 || !h.ValidUntil.IsZero() || len(h.Warnings) != 0 || h.Handover != tt.handover {
+				t.Fatalf("a pickup's help has the application's rules: %+v", h)
+			}
+		})
+	}
+	intake := Judge(testCtx, booked(23, 10, 10).claims, booked(23, 10, 10).local, store.Derived{State: store.Expected})
+	if intake.Help == nil || len(intake.Help.Documents) == 0 || intake.Help.FeeNote == "" {
+		t.Fatalf("an intake lost its checklist: %+v", intake.Help)
+	}
+}

@@ -228,12 +228,16 @@ func pickupDelay(c Context, b store.Booking) int {
 	return c.Cal.PickupWorkDays
 }
 
-// help is the clerk's checklist for a booking, with, for an intake, when
+// help is the clerk's checklist for a booking (for a pickup, only what the
+// hand-over needs: rules.ForPickup), with, for an intake, when
 // the card is expected to be collectable: 10 to 14 days of issuance, then
 // the pickup's working days (10 more at another office).
 func help(c Context, b store.Booking) rules.Help {
 	day := c.Now.In(c.Cal.Location())
 	h := rules.ForCard(b.Reason, b.Document, birth(b), day, c.Fees)
+	if b.Kind == store.Pickup {
+		return rules.ForPickup(h) // what the hand-over needs, as the checklist's text says
+	}
 	if b.Kind == store.Intake && (h.Document == rules.CEI || h.Document == rules.CIS) {
 		from, by := c.Cal.At(day, 0).AddDate(0, 0, rules.IssueDaysMin), c.Cal.At(day, 0).AddDate(0, 0, rules.IssueDaysMax)
 		h.ReadyFrom, h.ReadyBy = c.Cal.AddWorkingDays(from, pickupDelay(c, b)), c.Cal.AddWorkingDays(by, pickupDelay(c, b))
