@@ -88,10 +88,14 @@ func (db *DB) TakeRequest(ctx context.Context, token string) (Request, error) {
 
 // Holds counts what stands in the way of a new booking at now: the person's
 // bookings and live requests with a slot still ahead, and the bookings and
-// live requests of that kind in the same slot.
+// live requests of that kind in the same slot. A booking whose person a
+// counter refused (a Refused event the hub holds, not undone) is cancelled
+// by that refusal and holds nothing: the person books anew (seed 003).
 func (db *DB) Holds(ctx context.Context, person string, slot time.Time, kind Kind, now time.Time) (personal, inSlot int, err error) {
 	err = db.sql.QueryRowContext(ctx, `SELECT
-		(SELECT count(*) FROM bookings WHERE person = ? AND person != '' AND status = 'confirmed' AND slot_start > ?) +
+		(SELECT count(*) FROM bookings b WHERE person = ? AND person != '' AND status = 'confirmed' AND slot_start > ?
+			AND NOT EXISTS (SELECT 1 FROM events r WHERE r.booking_id = b.id AND r.type = 'refused'
+				AND NOT EXISTS (SELECT 1 FROM events u WHERE u.type = 'undone' AND u.undoes = r.id))) +
 		(SELECT count(*) FROM requests WHERE person = ? AND expires_at > ?),
 		(SELECT count(*) FROM bookings WHERE slot_start = ? AND kind = ? AND status = 'confirmed') +
 		(SELECT count(*) FROM requests WHERE slot_start = ? AND kind = ? AND expires_at > ?)`,
