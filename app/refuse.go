@@ -51,7 +51,10 @@ func (c *Counter) askRefuse() {
 // rules.RefusalReasons and shows the card: refused, the booking cancelled.
 func (c *Counter) Refuse(bookingID, reason string) {
 	v, err := c.desk.Refuse(context.Background(), bookingID, reason)
+	var nr desk.NotRefusable
 	switch {
+	case errors.As(err, &nr): // why, in the clerk's language
+		c.show(cardContent{Colour: verdict.Amber, Title: c.t("refuse.not", map[string]string{"why": c.t("refuse.not."+nr.Why, nil)})})
 	case errors.Is(err, desk.ErrNotRefusable):
 		c.show(cardContent{Colour: verdict.Amber, Title: c.t("ui.refuse.not", nil)})
 	case err != nil:
