@@ -237,14 +237,14 @@ func TestUndoAndLanguage(t *testing.T) {
 func TestPickupHandOver(t *testing.T) {
 	f := newFixture(t)
 	f.at(9, 16)
-	if !f.c.handover.Disabled() {
+	if !f.c.personal.Disabled() {
 		t.Fatal("hand-over enabled with nothing scanned")
 	}
 	f.keys(f.c.manual, f.code("Rusu Daria"), 4*time.Millisecond, true)
 	if !strings.Contains(f.c.card.help.Text, "PIN") {
 		t.Fatalf("no PIN reminder on a pickup: %q", f.c.card.help.Text)
 	}
-	if f.c.handover.Disabled() {
+	if f.c.personal.Disabled() {
 		t.Fatal("hand-over disabled after a pickup arrival")
 	}
 	f.shortcut(fyne.KeyP)
@@ -254,7 +254,7 @@ func TestPickupHandOver(t *testing.T) {
 	if !strings.Contains(f.c.card.detail.Text, "părintelui") {
 		t.Fatalf("no reminder that a child's card goes to a parent: %q", f.c.card.detail.Text)
 	}
-	if !f.c.handover.Disabled() {
+	if !f.c.personal.Disabled() {
 		t.Fatal("hand-over still enabled after the hand-over")
 	}
 }
