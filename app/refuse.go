@@ -65,10 +65,10 @@ func (c *Counter) Refuse(bookingID, reason string) {
 }
 
 // canRefuse reports whether the card shows an application the clerk may
-// refuse: a booking or walk-in of this office, for an intake, not refused
-// already.
+// refuse: a booking or walk-in of this office, for an intake, whose person
+// is here (just arrived, arrived before, or called), not refused already.
 func (c *Counter) canRefuse() bool {
 	v := c.current
-	return v != nil && v.Booking != nil && v.Booking.Kind == store.Intake && v.Booking.Status != store.Unlisted &&
-		v.Name != verdict.Turned && v.Colour != verdict.Red
+	here := v != nil && (v.Recorded != nil || v.Name == verdict.AlreadyArrived || v.Name == verdict.CalledIn)
+	return here && v.Booking != nil && v.Booking.Kind == store.Intake && v.Booking.Status != store.Unlisted && v.Name != verdict.Turned
 }

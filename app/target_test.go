@@ -106,23 +106,25 @@ func TestServeAsksWhenTheCardShowsSomeoneElse(t *testing.T) {
 // card, and it is off on a card that names nobody it applies to.
 func TestPersonalButtonFollowsTheCard(t *testing.T) {
 	f := newFixture(t)
-	f.at(9, 16)
 	steps := []struct {
-		name  string
-		label string
-		on    bool
+		name   string
+		hh, mm int
+		label  string
+		on     bool
 	}{
-		{"Rusu Daria", f.c.t("ui.handover", nil), true},      // a pickup
-		{"Stănescu Gheorghe", f.c.t("ui.refuse", nil), true}, // an intake
+		{"Rusu Daria", 9, 16, f.c.t("ui.handover", nil), true},         // a pickup
+		{"Stănescu Gheorghe", 9, 16, f.c.t("ui.handover", nil), false}, // an intake, early: not taken, so not refused
+		{"Bălan Ana", 10, 12, f.c.t("ui.refuse", nil), true},           // an intake, arrived
 	}
 	for _, s := range steps {
+		f.at(s.hh, s.mm)
 		f.keys(f.c.manual, f.code(s.name), 4*time.Millisecond, true)
 		if got := f.c.personal.bar.full[5]; got != s.label || f.c.personal.Disabled() == s.on {
 			t.Fatalf("%s: the button says %q, on %v; want %q, on %v", s.name, got, !f.c.personal.Disabled(), s.label, s.on)
 		}
 	}
 	f.c.personal.OnTapped() // the refusal, for the intake on the card
-	if !strings.Contains(f.told(), "Stănescu Gheorghe") {
+	if !strings.Contains(f.told(), "Bălan Ana") {
 		t.Fatalf("the refusal's dialog: %q", f.told())
 	}
 	f.c.manual.TypedKey(&fyne.KeyEvent{Name: fyne.KeyEscape})
