@@ -69,6 +69,24 @@ func PriorityCase(reason string, birth, day time.Time) bool {
 	return !birth.IsZero() && AgeOn(birth, day) == 14
 }
 
+// ReasonFitsAge reports whether a reason agrees with the age of a person
+// born on birth on day (the slot's): "turning_14" needs a person aged 14,
+// or aged 13 within 30 days of turning 14; "child_under_14" needs a person
+// under 14. Every other reason fits any age, as does an unknown birth date.
+func ReasonFitsAge(reason string, birth, day time.Time) bool {
+	if birth.IsZero() {
+		return true
+	}
+	age := AgeOn(birth, day)
+	switch reason {
+	case "turning_14":
+		return age == 14 || age == 13 && !birth.AddDate(14, 0, 0).After(day.AddDate(0, 0, 30))
+	case "child_under_14":
+		return age >= 0 && age < 14
+	}
+	return true
+}
+
 // The issuance term and the delay of a pickup at another office.
 const (
 	IssueDaysMin        = 10 // calendar days from the application to the card

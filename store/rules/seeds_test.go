@@ -83,6 +83,39 @@ func TestPriorityCase(t *testing.T) {
 	}
 }
 
+// TestReasonFitsAge: "turning_14" only at 14 or within 30 days of it,
+// "child_under_14" only under 14 (issue 14: the hub refused neither, so a
+// 46-year-old booked a priority slot as a 14-year-old).
+func TestReasonFitsAge(t *testing.T) {
+	day := date("2026-11-23")
+	tests := []struct {
+		reason, born string
+		want         bool
+	}{
+		{"turning_14", "1980-01-01", false},
+		{"turning_14", "2012-11-23", true},  // 14 today
+		{"turning_14", "2011-11-24", true},  // 14 until tomorrow
+		{"turning_14", "2011-11-23", false}, // 15 today
+		{"turning_14", "2012-12-23", true},  // 14 in 30 days
+		{"turning_14", "2012-12-24", false}, // 14 in 31 days
+		{"turning_14", "2016-01-01", false},
+		{"child_under_14", "1980-01-01", false},
+		{"child_under_14", "2012-11-23", false},
+		{"child_under_14", "2012-11-24", true},
+		{"expiry", "1980-01-01", true},
+		{"turning_14", "", true}, // unknown birth date: nothing to contradict
+	}
+	for _, tt := range tests {
+		var born time.Time
+		if tt.born != "" {
+			born = date(tt.born)
+		}
+		if got := ReasonFitsAge(tt.reason, born, day); got != tt.want {
+			t.Errorf("ReasonFitsAge(%s, %s) = %v, want %v", tt.reason, tt.born, got, tt.want)
+		}
+	}
+}
+
 func TestCancelReasons(t *testing.T) {
 	for _, r := range CancelReasons() {
 		for _, l := range i18n.Langs {
