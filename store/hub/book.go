@@ -15,6 +15,7 @@ import (
 	"github.com/ghiseu/ghiseu/store"
 	"github.com/ghiseu/ghiseu/store/calendar"
 	"github.com/ghiseu/ghiseu/store/rules"
+	"github.com/ghiseu/ghiseu/store/verdict"
 )
 
 // BookingRequest is what a citizen asks for on the booking portal.
@@ -42,6 +43,17 @@ var (
 	ErrLapsed           = errors.New("the request was not confirmed in time and has lapsed")
 	ErrCISUnder14       = errors.New("no simple identity card (CIS) is issued under 14")
 	ErrPriorityOnly     = errors.New("the slot is reserved for priority cases: expiring identity cards and 14-year-olds")
+	// ErrCIPNotBooked: a provisional card (CIP) is taken only without
+	// appointment, in the office's walk-in hours (seed 002).
+	ErrCIPNotBooked = fmt.Errorf("%w: a provisional identity card (CIP) is applied for only without appointment, in the office's walk-in hours", calendar.ErrNotByAppointment)
+	// ErrDomicileOnly: only a CEI may be collected at another office; a
+	// CIS is applied for and collected only at the domicile's office.
+	ErrDomicileOnly = errors.New("only an electronic identity card (CEI) may be collected at another office; a simple card (CIS) only at the office of the domicile")
+	// ErrReasonAge: the reason contradicts the birth date on the slot's day.
+	ErrReasonAge = errors.New("the reason does not match the age on the slot's day: turning_14 is for 14-year-olds (or 13 within 30 days of 14), child_under_14 for children under 14")
+	// ErrNotReadyYet: a pickup slot before the card may be collected, or
+	// a pickup without the date of the "card ready" notice.
+	ErrNotReadyYet = errors.New("a pickup is booked only with the date of the \"card ready\" notice, on or after the first day the card may be collected")
 )
 
 // Request takes a booking request by the rules of DOMAIN.md: only a free
@@ -91,20 +103,37 @@ func (h *Hub) Request(ctx context.Context, r BookingRequest) (string, time.Time,
 }
 
 // seedRules are the rules of the seeds a booking request must meet besides
-// its slot: only a service by appointment is booked (not a CIP or a
-// residence visa, taken without appointment), no CIS under 14, and a slot
-// reserved for priority cases only for one (an expiring identity card, a
-// 14-year-old).
+// its slot: only a service by appointment is booked (not a CIP, by reason
+// or chosen, nor a residence visa, taken without appointment), only a CEI
+// is collected at another office, the reason agrees with the age on the
+// slot's day (rules.ReasonFitsAge), no CIS under 14, a slot reserved for
+// priority cases only for one (an expiring identity card, a 14-year-old),
+// and a pickup only with its "card ready" date, from the first day the
+// counter's pickup verdict hands the card over (verdict.ReadyFrom).
 func seedRules(cal calendar.Calendar, r BookingRequest) error {
 	born, _ := time.Parse(time.DateOnly, r.BirthDate)
 	day, _ := time.Parse(time.DateOnly, cal.Day(r.Slot))
 	switch {
 	case cal.Booked(r.Reason, r.Kind == store.Pickup) != nil:
 		return calendar.ErrNotByAppointment
+	case r.Document == rules.CIP:
+		return ErrCIPNotBooked
+	case booking(cal, r).PickupOffice != "" && rules.DomicileOnly(r.Reason, r.Document):
+		return ErrDomicileOnly
+	case !rules.ReasonFitsAge(r.Reason, born, day):
+		return ErrReasonAge
 	case r.Kind == store.Intake && !rules.AllowedFor(rules.DocumentFor(r.Reason, r.Document), rules.AgeOn(born, day)):
 		return ErrCISUnder14
 	case r.Kind == store.Intake && cal.IsPriority(r.Slot) && !rules.PriorityCase(r.Reason, born, day):
 		return ErrPriorityOnly
+	case r.Kind == store.Pickup:
+		from, ok := verdict.ReadyFrom(cal, booking(cal, r))
+		if !ok || r.Slot.Before(from) {
+			if ok {
+				return fmt.Errorf("%w: from %s", ErrNotReadyYet, from.Format(time.DateOnly))
+			}
+			return ErrNotReadyYet
+		}
 	}
 	return nil
 }
@@ -161,9 +190,23 @@ func (h *Hub) add(ctx context.Context, r BookingRequest, who string) (store.Book
 	if err != nil {
 		return store.Booking{}, err
 	}
-	b := store.Booking{ID: strconv.FormatUint(id, 10), Office: cal.Office, Day: cal.Day(r.Slot),
-		SlotStart: r.Slot.In(cal.Location()), SlotMinutes: minutes, Kind: r.Kind, Name: r.Name, Reason: r.Reason,
-		BirthDate: r.BirthDate, ReadyOn: r.ReadyOn, Status: store.Confirmed, Code: code}
+	b := booking(cal, r)
+	b.ID, b.SlotMinutes, b.Status, b.Code = strconv.FormatUint(id, 10), minutes, store.Confirmed, code
+	if err := h.DB.PutBookings(ctx, []store.Booking{b}); err != nil {
+		return b, err
+	}
+	if err := h.DB.SetPerson(ctx, b.ID, who); err != nil {
+		return b, err
+	}
+	return b, h.DB.Bump(ctx)
+}
+
+// booking is the booking a request makes at cal's office (without its id,
+// length, status and code): the card chosen and the office it is collected
+// at, as the counter reads them.
+func booking(cal calendar.Calendar, r BookingRequest) store.Booking {
+	b := store.Booking{Office: cal.Office, Day: cal.Day(r.Slot), SlotStart: r.Slot.In(cal.Location()),
+		Kind: r.Kind, Name: r.Name, Reason: r.Reason, BirthDate: r.BirthDate, ReadyOn: r.ReadyOn}
 	if r.Document != "" {
 		b.Document = rules.DocumentFor(r.Reason, r.Document)
 	}
@@ -173,13 +216,7 @@ func (h *Hub) add(ctx context.Context, r BookingRequest, who string) (store.Book
 	case r.Kind == store.Pickup && r.PickupOffice != "":
 		b.PickupOffice = cal.Office // a card applied for elsewhere, collected here
 	}
-	if err := h.DB.PutBookings(ctx, []store.Booking{b}); err != nil {
-		return b, err
-	}
-	if err := h.DB.SetPerson(ctx, b.ID, who); err != nil {
-		return b, err
-	}
-	return b, h.DB.Bump(ctx)
+	return b
 }
 
 // Cancel cancels a booking; the counters learn it with the next pack.

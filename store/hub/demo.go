@@ -41,11 +41,18 @@ func (h *Hub) Demo(ctx context.Context, days int, fill float64, seed uint64) (in
 				if rng.Float64() >= fill {
 					continue
 				}
+				reason := reasons[rng.IntN(len(reasons))]
 				age := 1 + rng.IntN(85)
+				switch reason { // an age the reason fits (rules.ReasonFitsAge)
+				case "child_under_14":
+					age = 1 + rng.IntN(13)
+				case "turning_14":
+					age = 14
+				}
 				r := BookingRequest{
 					Name:      surnames[rng.IntN(len(surnames))] + " " + givenNames[rng.IntN(len(givenNames))],
 					BirthDate: day.AddDate(-age, -rng.IntN(12), -rng.IntN(28)).Format(time.DateOnly),
-					Reason:    reasons[rng.IntN(len(reasons))],
+					Reason:    reason,
 					Kind:      store.Intake,
 					Slot:      slot,
 				}

@@ -11,8 +11,10 @@ import (
 )
 
 // TestSeedRulesOfBooking: the hub books only services by appointment, no
-// CIS under 14, priority slots only for priority cases, and keeps the card
-// and the pickup office chosen (issue 14, rules 1, 2, 3 and 6).
+// CIS under 14, no CIP, no CIS collected at another office, no reason the
+// age contradicts, priority slots only for priority cases, no pickup
+// before the counter would hand the card over, and keeps the card and the
+// pickup office chosen (issue 14, rules 1, 2, 3 and 6).
 func TestSeedRulesOfBooking(t *testing.T) {
 	ctx := context.Background()
 	loc := calendar.Default().Location()
@@ -48,6 +50,18 @@ func TestSeedRulesOfBooking(t *testing.T) {
 		{"priority slot: a lost card", BookingRequest{Reason: "lost", BirthDate: "1988-01-01", Slot: monday(8, 30)}, ErrPriorityOnly, "", ""},
 		{"priority slot: a child", BookingRequest{Reason: "child_under_14", BirthDate: "2020-01-01", Slot: monday(8, 30)}, ErrPriorityOnly, "", ""},
 		{"a card applied for elsewhere, collected here", BookingRequest{Reason: "expiry", BirthDate: "1989-01-01", Slot: friday, Kind: store.Pickup, ReadyOn: "2026-11-10", PickupOffice: "TM-DUMBRAVITA"}, nil, "", "TM-DUMBRAVITA"},
+		{"CIP asked for by appointment", BookingRequest{Reason: "expiry", BirthDate: "1990-01-01", Slot: monday(12, 10), Document: "cip"}, ErrCIPNotBooked, "", ""},
+		{"CIS collected at another office", BookingRequest{Reason: "lost", BirthDate: "1990-02-01", Slot: monday(12, 10), Document: "cis", PickupOffice: "CJ-CLUJ"}, ErrDomicileOnly, "", ""},
+		{"CIS collected here", BookingRequest{Reason: "lost", BirthDate: "1990-03-01", Slot: monday(12, 10), Document: "cis", PickupOffice: "TM-DUMBRAVITA"}, nil, "cis", ""},
+		{"a CIS applied for elsewhere, collected here", BookingRequest{Reason: "lost", BirthDate: "1990-04-01", Slot: friday.Add(15 * time.Minute), Kind: store.Pickup, ReadyOn: "2026-11-02", Document: "cis", PickupOffice: "TM-DUMBRAVITA"}, ErrDomicileOnly, "", ""},
+		{"priority slot: turning 14 at 46", BookingRequest{Reason: "turning_14", BirthDate: "1980-01-01", Slot: monday(8, 50)}, ErrReasonAge, "", ""},
+		{"turning 14 at 46, any slot", BookingRequest{Reason: "turning_14", BirthDate: "1980-01-02", Slot: monday(12, 30)}, ErrReasonAge, "", ""},
+		{"priority slot: a child under 14 who is 46", BookingRequest{Reason: "child_under_14", BirthDate: "1980-01-03", Slot: monday(8, 50)}, ErrReasonAge, "", ""},
+		{"a child under 14", BookingRequest{Reason: "child_under_14", BirthDate: "2016-01-01", Slot: monday(12, 30)}, nil, "", ""},
+		{"pickup before the card may be collected", BookingRequest{Reason: "expiry", BirthDate: "1991-01-01", Slot: friday.Add(15 * time.Minute), Kind: store.Pickup, ReadyOn: "2026-11-26"}, ErrNotReadyYet, "", ""},
+		{"pickup with no ready date", BookingRequest{Reason: "expiry", BirthDate: "1991-02-01", Slot: friday.Add(15 * time.Minute), Kind: store.Pickup}, ErrNotReadyYet, "", ""},
+		{"pickup elsewhere, not yet 10 working days more", BookingRequest{Reason: "expiry", BirthDate: "1991-03-01", Slot: friday.Add(15 * time.Minute), Kind: store.Pickup, ReadyOn: "2026-11-20", PickupOffice: "TM-DUMBRAVITA"}, ErrNotReadyYet, "", ""},
+		{"pickup 2 working days after the notice", BookingRequest{Reason: "expiry", BirthDate: "1991-04-01", Slot: friday.Add(15 * time.Minute), Kind: store.Pickup, ReadyOn: "2026-11-25"}, nil, "", ""},
 	}
 	for i, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -212,12 +212,20 @@ func Judge(c Context, cl rescode.Claims, local *store.Booking, d store.Derived) 
 // number of working days after the "card ready" notice, and 10 working
 // days more when it is collected at another office than the one it was
 // applied at (store.Booking.PickupOffice).
-func readyFrom(c Context, b store.Booking) (time.Time, bool) {
-	notice, err := time.ParseInLocation(time.DateOnly, b.ReadyOn, c.Cal.Location())
+func readyFrom(c Context, b store.Booking) (time.Time, bool) { return ReadyFrom(c.Cal, b) }
+
+// ReadyFrom is the first day (at its midnight) a pickup booking's card may
+// be collected at cal's office, as the pickup verdict judges it: the
+// office's working days after the "card ready" notice (b.ReadyOn), 10 more
+// when it is collected at another office than the one it was applied at;
+// false when the booking holds no valid notice date. The hub books a
+// pickup only from then, so that hub and counter agree.
+func ReadyFrom(cal calendar.Calendar, b store.Booking) (time.Time, bool) {
+	notice, err := time.ParseInLocation(time.DateOnly, b.ReadyOn, cal.Location())
 	if err != nil {
 		return time.Time{}, false
 	}
-	return c.Cal.AddWorkingDays(notice, pickupDelay(c, b)), true
+	return cal.AddWorkingDays(notice, pickupDelay(Context{Cal: cal}, b)), true
 }
 
 // pickupDelay is the working days from the notice to the pickup.
