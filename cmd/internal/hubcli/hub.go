@@ -187,7 +187,7 @@ func book(ctx context.Context, h *hub.Hub, fs *flag.FlagSet, pos []string, out i
 		for name, help := range map[string]string{"name": "the person's full name", "birth": "birth date YYYY-MM-DD",
 			"reason": "reason for issuance (expiry, lost, child_under_14, ...)", "slot": "slot start, RFC 3339",
 			"kind": "intake or pickup", "ready": "pickups: date of the card-ready notice",
-			"document": "cei (default), cis or cip", "pickup-office": "the other office chosen to collect the card at"} {
+			"document": "cei (default) or cis (a cip is not booked: walk-in only)", "pickup-office": "the other office chosen to collect the card at"} {
 			fs.String(name, "", help)
 		}
 		return nil

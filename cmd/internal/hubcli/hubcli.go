@@ -52,7 +52,8 @@ const usage = `usage: ghiseu-hub COMMAND [flags]
   enroll  --db F --counter N [--url https://H:P] [--replace]
                                                   a counter's enrolment string (printed once)
   revoke  --db F --counter N                      stop a counter's token
-  book    --db F --name N --birth D --reason R --slot T [--kind pickup --ready D]
+  book    --db F --name N --birth D --reason R --slot T [--document cei|cis]
+          [--pickup-office OFFICE] [--kind pickup --ready D]
                                                   a booking request (prints its confirmation token)
   confirm --db F --key F TOKEN [--png F]          confirm a request: the booking and its code
   cancel  --db F --booking ID                     cancel a booking
