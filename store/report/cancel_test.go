@@ -6,6 +6,7 @@ import (
 	"encoding/csv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/ghiseu/ghiseu/assets/i18n"
 	"github.com/ghiseu/ghiseu/store/desk/desktest"
@@ -21,10 +22,12 @@ func TestCancellationReasons(t *testing.T) {
 	d := c.Desk
 	c2 := c.Other("2", "dan")
 	rows, _ := d.Day(ctx, "2026-11-23")
-	id := map[string]string{}
+	id, slot := map[string]string{}, map[string]time.Time{}
 	for _, r := range rows {
-		id[r.Name] = r.ID
+		id[r.Name], slot[r.Name] = r.ID, r.SlotStart
 	}
+	// A refusal is of a person at the counter: each is refused at their slot.
+	at := func(name string) { c.At(slot[name].Hour(), slot[name].Minute()) }
 	refusals := []struct {
 		atTwo        bool // counter 2 refuses
 		name, reason string
@@ -34,6 +37,7 @@ func TestCancellationReasons(t *testing.T) {
 		{true, "Neagu Cristina", rules.CancelDataMismatch},
 	}
 	for _, r := range refusals {
+		at(r.name)
 		refuse := d.Refuse
 		if r.atTwo {
 			refuse = c2.Refuse
@@ -43,6 +47,7 @@ func TestCancellationReasons(t *testing.T) {
 		}
 	}
 	// A fourth refusal, undone at once, counts for nothing.
+	at("Dumitrescu Ilinca")
 	if _, err := c2.Refuse(ctx, id["Dumitrescu Ilinca"], rules.CancelDataMismatch); err != nil {
 		t.Fatal(err)
 	}
