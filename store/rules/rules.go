@@ -103,7 +103,7 @@ func ForCard(reason, document string, birth, day time.Time, fees Fees) Help {
 	}
 	switch {
 	case h.Age < 0 || h.Age >= 18:
-	case h.Age < 14:
+	case h.Age < 14 && reason != "turning_14": // the card at 14 (002 §3), asked for up to 30 days before: one parent
 		h.Escort = "escort.both_parents"
 	default:
 		h.Escort = "escort.one_parent"
