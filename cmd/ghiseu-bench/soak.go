@@ -60,6 +60,7 @@ func benchSoak(args []string) error {
 	heap, rss := res.Growth()
 	fmt.Printf("\nlive heap grew %+.1f MB, RSS %+.1f MB over %d scans, %d language switches, %d supervisor windows\n",
 		float64(heap)/(1<<20), float64(rss)/(1<<20), len(res.Latencies), *languages, *supervisors)
+	fmt.Printf("live heap trend once warm: %+.1f MB a shift\n", float64(res.Trend())/(1<<20))
 	first := soak.Result{Latencies: res.Latencies[:min(100, len(res.Latencies))]}
 	fmt.Printf("Enter to verdict, first %d scans: median %v, p99 %v; all %d: median %v, p99 %v\n",
 		len(first.Latencies), first.Percentile(50).Round(10*time.Microsecond), first.Percentile(99).Round(10*time.Microsecond),

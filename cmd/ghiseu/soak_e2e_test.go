@@ -12,14 +12,17 @@ import (
 // TestSoakUnderXvfb runs the real counter window under a window manager for
 // a shift's worth of actions — 2,000 scans, 100 language switches, 50
 // supervisor windows opened with the password and closed with Alt+F4 —
-// and requires that no scan is lost and the live heap grows by 20 MB at
-// most. `ghiseu-bench soak` prints the same run as a table.
+// and requires that no scan is lost and that the live heap, once warm,
+// trends up by 10 MB a shift at most (a leak of 5 KB a scan fails it; the
+// first round's warm-up of Fyne's caches is not a leak, and a single
+// sample swings by a few MB with the last collection). The whole growth is
+// bounded too. `ghiseu-bench soak` prints the same run as a table.
 func TestSoakUnderXvfb(t *testing.T) {
 	if testing.Short() {
 		t.Skip("end-to-end")
 	}
 	needTools(t, soak.Tools...)
-	const maxGrowth = 20 << 20
+	const maxTrend, maxGrowth = 10 << 20, 40 << 20
 	res, err := soak.Run(context.Background(), soak.Config{
 		Bin: buildBinary(t), Dir: t.TempDir(), Width: 1366, Height: 768, Password: demo.Password,
 		Scans: 2000, Languages: 100, Supervisors: 50, Rounds: 10, KeyDelay: time.Millisecond,
@@ -32,8 +35,12 @@ func TestSoakUnderXvfb(t *testing.T) {
 		t.Fatal(err)
 	}
 	heap, rss := res.Growth()
-	t.Logf("live heap %+.1f MB, RSS %+.1f MB; Enter to verdict: median %v, p99 %v",
-		float64(heap)/(1<<20), float64(rss)/(1<<20), res.Percentile(50), res.Percentile(99))
+	trend := res.Trend()
+	t.Logf("live heap %+.1f MB, RSS %+.1f MB, trend once warm %+.1f MB a shift; Enter to verdict: median %v, p99 %v",
+		float64(heap)/(1<<20), float64(rss)/(1<<20), float64(trend)/(1<<20), res.Percentile(50), res.Percentile(99))
+	if trend > maxTrend {
+		t.Errorf("the live heap trends up by %.1f MB a shift once warm, want at most %d MB", float64(trend)/(1<<20), maxTrend>>20)
+	}
 	if heap > maxGrowth {
 		t.Errorf("the live heap grew by %.1f MB over the shift, want at most %d MB", float64(heap)/(1<<20), maxGrowth>>20)
 	}

@@ -64,6 +64,32 @@ func (r Result) Growth() (heap, rss int64) {
 	return int64(b.HeapLive) - int64(a.HeapLive), int64(b.RSS) - int64(a.RSS)
 }
 
+// Trend is the live heap's growth over a whole shift at the rate it grew
+// once warm: the least-squares slope of the samples after the first round
+// (which fills Fyne's caches, the fonts and the day list), times the
+// number of rounds. A single sample swings by a few megabytes with what
+// the last garbage collection happened to find; a leak is a slope.
+func (r Result) Trend() int64 {
+	warm := r.Points[min(1, len(r.Points)):]
+	if len(warm) < 2 {
+		return 0
+	}
+	n := float64(len(warm))
+	var sx, sy float64
+	for i, p := range warm {
+		sx += float64(i)
+		sy += float64(p.HeapLive)
+	}
+	mx, my := sx/n, sy/n
+	var sxy, sxx float64
+	for i, p := range warm {
+		dx := float64(i) - mx
+		sxy += dx * (float64(p.HeapLive) - my)
+		sxx += dx * dx
+	}
+	return int64(sxy / sxx * float64(len(r.Points)-1))
+}
+
 // Percentile is the p-th percentile (0–100) of the latencies.
 func (r Result) Percentile(p float64) time.Duration {
 	if len(r.Latencies) == 0 {

@@ -35,6 +35,12 @@ func TestResultFigures(t *testing.T) {
 	if heap, rss := r.Growth(); heap != 10<<20 || rss != 10<<20 {
 		t.Errorf("growth %d, %d; want first to last: 10 MiB each", heap, rss)
 	}
+	if got := r.Trend(); got != -20<<20*2 {
+		t.Errorf("trend %d, want the warm slope (-20 MiB a round) over 2 rounds", got)
+	}
+	if got := (Result{Points: r.Points[:2]}).Trend(); got != 0 {
+		t.Errorf("trend of one warm point %d, want 0", got)
+	}
 	if got := r.Percentile(50); got != 50*time.Millisecond {
 		t.Errorf("median %v, want 50ms", got)
 	}
