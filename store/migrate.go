@@ -184,6 +184,33 @@ var migrations = []string{
 	ALTER TABLE events_v7 RENAME TO events;
 	CREATE INDEX events_booking ON events (booking_id, seq);
 	CREATE INDEX events_outbox ON events (synced, seq);`,
+
+	// 8: the citizen's side (issue 12), at the hub. A request knows the
+	// e-mail address its confirmation goes to and the site's language; a
+	// confirmed booking keeps them, with the hash of its cancel token, in
+	// contacts (the counters never see them). Every e-mail waits in
+	// mail_outbox until the mail server took it: retried with back-off,
+	// deleted once sent.
+	`ALTER TABLE requests ADD COLUMN email TEXT NOT NULL DEFAULT '';
+	ALTER TABLE requests ADD COLUMN lang TEXT NOT NULL DEFAULT '';
+	CREATE INDEX requests_slot ON requests (slot_start, kind);
+	CREATE INDEX requests_person ON requests (person);
+	CREATE TABLE contacts (
+		booking_id  TEXT PRIMARY KEY,
+		email       TEXT NOT NULL,
+		lang        TEXT NOT NULL DEFAULT '',
+		cancel_hash TEXT NOT NULL UNIQUE
+	);
+	CREATE TABLE mail_outbox (
+		id         INTEGER PRIMARY KEY AUTOINCREMENT,
+		recipient  TEXT NOT NULL,
+		message    BLOB NOT NULL, -- the whole RFC 5322 message
+		created_at INTEGER NOT NULL,
+		attempts   INTEGER NOT NULL DEFAULT 0,
+		next_at    INTEGER NOT NULL,
+		last_error TEXT NOT NULL DEFAULT ''
+	);
+	CREATE INDEX mail_outbox_due ON mail_outbox (next_at);`,
 }
 
 // migrate applies the migrations the database has not seen, up to version
