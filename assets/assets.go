@@ -7,9 +7,10 @@ import (
 	_ "embed"
 )
 
-// Translations holds one JSON file of messages per language.
+// Translations holds one JSON file of messages per language, and one per
+// language in each part's folder (translations/site/ro.json).
 //
-//go:embed translations/*.json
+//go:embed translations
 var Translations embed.FS
 
 // DemoOffice is the demo office's definition, see store/demo.

@@ -14,6 +14,7 @@ package i18n
 import (
 	"encoding/json"
 	"fmt"
+	"io/fs"
 	"path"
 	"regexp"
 	"strconv"
@@ -45,18 +46,35 @@ var (
 func load() {
 	catalog = map[Lang]map[string]string{}
 	for _, l := range Langs {
-		data, err := assets.Translations.ReadFile(path.Join("translations", string(l)+".json"))
-		if err != nil {
-			loadErr = fmt.Errorf("load translations %s: %w", l, err)
-			return
+		catalog[l] = map[string]string{}
+		files, _ := fs.Glob(assets.Translations, "translations/*/"+string(l)+".json")
+		for _, name := range append([]string{path.Join("translations", string(l)+".json")}, files...) {
+			if loadErr = loadFile(catalog[l], name); loadErr != nil {
+				return
+			}
 		}
-		m := map[string]string{}
-		if err := json.Unmarshal(data, &m); err != nil {
-			loadErr = fmt.Errorf("load translations %s: %w", l, err)
-			return
-		}
-		catalog[l] = m
 	}
+}
+
+// loadFile adds the messages of one catalogue file to m: the app's own
+// (translations/ro.json) or a part's (translations/site/ro.json, the
+// booking site's). A key may be in one file only.
+func loadFile(m map[string]string, name string) error {
+	data, err := assets.Translations.ReadFile(name)
+	if err != nil {
+		return fmt.Errorf("load translations %s: %w", name, err)
+	}
+	part := map[string]string{}
+	if err := json.Unmarshal(data, &part); err != nil {
+		return fmt.Errorf("load translations %s: %w", name, err)
+	}
+	for k, v := range part {
+		if _, dup := m[k]; dup {
+			return fmt.Errorf("load translations %s: %q is in another file too", name, k)
+		}
+		m[k] = v
+	}
+	return nil
 }
 
 // Check reports whether the embedded translations load and every language
