@@ -57,32 +57,44 @@ type Request struct {
 	SlotStart time.Time
 	Kind      Kind
 	Expires   time.Time
+	Email     string // where the confirmation goes (the booking site's requests)
+	Lang      string // the site's language when it was asked
 }
 
 // PutRequest stores a pending booking request.
 func (db *DB) PutRequest(ctx context.Context, r Request) error {
-	_, err := db.sql.ExecContext(ctx, `INSERT INTO requests (token, booking, person, slot_start, kind, expires_at)
-		VALUES (?, ?, ?, ?, ?, ?)`, r.Token, r.Booking, r.Person, r.SlotStart.Unix(), r.Kind, r.Expires.Unix())
+	return db.tx(ctx, func(t *sql.Tx) error { return putRequestTx(ctx, t, r) })
+}
+
+func putRequestTx(ctx context.Context, t *sql.Tx, r Request) error {
+	_, err := t.ExecContext(ctx, `INSERT INTO requests (token, booking, person, slot_start, kind, expires_at, email, lang)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, r.Token, r.Booking, r.Person, r.SlotStart.Unix(), r.Kind, r.Expires.Unix(), r.Email, r.Lang)
 	return err
 }
 
 // TakeRequest removes and returns a pending request.
 func (db *DB) TakeRequest(ctx context.Context, token string) (Request, error) {
 	var r Request
-	var start, expires int64
-	err := db.tx(ctx, func(t *sql.Tx) error {
-		err := t.QueryRowContext(ctx, `SELECT token, booking, person, slot_start, kind, expires_at FROM requests WHERE token = ?`,
-			token).Scan(&r.Token, &r.Booking, &r.Person, &start, &r.Kind, &expires)
-		if errors.Is(err, sql.ErrNoRows) {
-			return ErrNotFound
-		}
-		if err != nil {
-			return err
-		}
-		_, err = t.ExecContext(ctx, `DELETE FROM requests WHERE token = ?`, token)
+	err := db.tx(ctx, func(t *sql.Tx) (err error) {
+		r, err = takeRequestTx(ctx, t, token)
 		return err
 	})
+	return r, err
+}
+
+func takeRequestTx(ctx context.Context, t *sql.Tx, token string) (Request, error) {
+	var r Request
+	var start, expires int64
+	err := t.QueryRowContext(ctx, `SELECT token, booking, person, slot_start, kind, expires_at, email, lang FROM requests WHERE token = ?`,
+		token).Scan(&r.Token, &r.Booking, &r.Person, &start, &r.Kind, &expires, &r.Email, &r.Lang)
+	if errors.Is(err, sql.ErrNoRows) {
+		return r, ErrNotFound
+	}
+	if err != nil {
+		return r, err
+	}
 	r.SlotStart, r.Expires = time.Unix(start, 0), time.Unix(expires, 0)
+	_, err = t.ExecContext(ctx, `DELETE FROM requests WHERE token = ?`, token)
 	return r, err
 }
 
@@ -92,7 +104,17 @@ func (db *DB) TakeRequest(ctx context.Context, token string) (Request, error) {
 // counter refused (a Refused event the hub holds, not undone) is cancelled
 // by that refusal and holds nothing: the person books anew (seed 003).
 func (db *DB) Holds(ctx context.Context, person string, slot time.Time, kind Kind, now time.Time) (personal, inSlot int, err error) {
-	err = db.sql.QueryRowContext(ctx, `SELECT
+	return holds(ctx, db.ro, person, slot, kind, now)
+}
+
+// rowQuerier is what holds reads with: the readers, or a write
+// transaction that must see its own rows.
+type rowQuerier interface {
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+func holds(ctx context.Context, q rowQuerier, person string, slot time.Time, kind Kind, now time.Time) (personal, inSlot int, err error) {
+	err = q.QueryRowContext(ctx, `SELECT
 		(SELECT count(*) FROM bookings b WHERE person = ? AND person != '' AND status = 'confirmed' AND slot_start > ?
 			AND NOT EXISTS (SELECT 1 FROM events r WHERE r.booking_id = b.id AND r.type = 'refused'
 				AND NOT EXISTS (SELECT 1 FROM events u WHERE u.type = 'undone' AND u.undoes = r.id))) +

@@ -43,7 +43,11 @@ func (db *DB) Purge(ctx context.Context, before string) (int, error) {
 		if err != nil {
 			return err
 		}
-		n, err = res.RowsAffected()
+		if n, err = res.RowsAffected(); err != nil {
+			return err
+		}
+		// A citizen's e-mail address goes with the booking it was for.
+		_, err = t.ExecContext(ctx, `DELETE FROM contacts WHERE booking_id NOT IN (SELECT id FROM bookings)`)
 		return err
 	})
 	return int(n), err
