@@ -32,6 +32,11 @@ type BookingRequest struct {
 	// PickupOffice is the other office chosen, when applying, to collect
 	// the card at ("" or the hub's own office: here).
 	PickupOffice string `json:"pickup_office,omitempty"`
+	// Email is where the booking site sends the request's confirmation
+	// and, once confirmed, the code ("" for a booking made by the office);
+	// Lang is the site's language at the request (i18n.Parse).
+	Email string `json:"-"`
+	Lang  string `json:"-"`
 }
 
 // Why a request is refused (besides calendar.ErrPast and the others of
