@@ -95,7 +95,15 @@ type Calendar struct {
 	// they existed) means DefaultWaitAmber and DefaultWaitRed.
 	WaitAmber Duration `json:"wait_amber,omitzero"`
 	WaitRed   Duration `json:"wait_red,omitzero"`
-	loc       *time.Location
+	// Address is the office's street address, as the citizen's e-mails
+	// and the booking site print it.
+	Address string `json:"address,omitempty"`
+	// Phone is the office's telephone number for citizens' questions.
+	Phone string `json:"phone,omitempty"`
+	// PayAt says, in the office's own words, where the fees are paid
+	// (the bank, the machines, the town hall's cashier for a CIP).
+	PayAt string `json:"pay_at,omitempty"`
+	loc   *time.Location
 }
 
 // Default is SPCLEP Dumbrăvița as DOMAIN.md describes it.
@@ -116,6 +124,11 @@ func Default() Calendar {
 		BookingDays: 30, ConfirmTimeout: Duration(15 * time.Minute),
 		EarlyGrace: Duration(15 * time.Minute), LateGrace: Duration(10 * time.Minute),
 		NoShowAfter: Duration(10 * time.Minute), PickupWorkDays: 2,
+		// The address and phone are the demo's, made up: the seeds give
+		// none. Where to pay is from seed 002 and DOMAIN.md.
+		Address: "Str. Petőfi Sándor nr. 31, 307160 Dumbrăvița, jud. Timiș",
+		Phone:   "0256 000 000",
+		PayAt:   "CEI și CIS: la ghișeele CEC Bank sau la automatele SelfPay; CIP: la casieria Primăriei Dumbrăvița",
 	}
 }
 
