@@ -48,6 +48,8 @@ var Commands = map[string]func(*env, []string) error{
 	"purge":     (*env).purge,
 	"walkin":    (*env).walkIn,
 	"refuse":    (*env).refuse,
+	// decode prints the text of every QR code in image files.
+	"decode": (*env).decodeFiles,
 	// supervisor-password reads the new password from standard input.
 	"supervisor-password": (*env).supervisorPassword,
 }

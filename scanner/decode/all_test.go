@@ -1,0 +1,48 @@
+package decode
+
+import (
+	"image"
+	"image/color"
+	"image/draw"
+	"slices"
+	"testing"
+
+	"github.com/ghiseu/ghiseu/scanner/qr"
+)
+
+// TestAll: every code of a still image is read once; an image with none
+// gives none.
+func TestAll(t *testing.T) {
+	sheet := func(texts ...string) *image.Gray {
+		g := image.NewGray(image.Rect(0, 0, 400*len(texts)+40, 480))
+		draw.Draw(g, g.Bounds(), image.NewUniform(color.White), image.Point{}, draw.Src)
+		for i, text := range texts {
+			img, err := qr.Encode(text, 360)
+			if err != nil {
+				t.Fatal(err)
+			}
+			r := img.Bounds().Add(image.Pt(20+400*i, 40+30*i))
+			draw.Draw(g, r, img, img.Bounds().Min, draw.Src)
+		}
+		return g
+	}
+	for _, tt := range []struct {
+		name  string
+		img   *image.Gray
+		texts []string
+	}{
+		{"one", sheet("GHISEU-ONE"), []string{"GHISEU-ONE"}},
+		{"two", sheet("first code", "second code"), []string{"first code", "second code"}},
+		{"three", sheet("a1", "b2", "c3"), []string{"a1", "b2", "c3"}},
+		{"none", sheet(), nil},
+	} {
+		var got []string
+		for _, r := range New().All(tt.img) {
+			got = append(got, r.Text)
+		}
+		slices.Sort(got)
+		if !slices.Equal(got, tt.texts) {
+			t.Errorf("%s: read %q, want %q", tt.name, got, tt.texts)
+		}
+	}
+}
