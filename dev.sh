@@ -7,11 +7,11 @@ set -euo pipefail
 cd "$(dirname "$0")"
 
 # Debian packages: the C toolchain and X11/GL headers for Fyne (cgo), Xvfb and
-# the X tools and a window manager (openbox) for the end-to-end tests, and the
-# archivers the tests use.
+# the X tools and a window manager (openbox) for the end-to-end tests, the
+# archivers the tests use, and a mail server for the e-mail tests (aiosmtpd).
 packages=(gcc pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-dev
   libxinerama-dev libxi-dev libxxf86vm-dev xvfb xauth xdotool imagemagick
-  zip p7zip-full fonts-dejavu-core libasound2-dev openbox)
+  zip p7zip-full fonts-dejavu-core libasound2-dev openbox python3-aiosmtpd)
 
 install_packages() {
   local missing=()

@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/smtp"
 	"net/textproto"
+	"os"
 	"slices"
 	"strconv"
 	"time"
@@ -104,8 +105,13 @@ func (s *SMTP) Send(ctx context.Context, from string, to []string, msg []byte) (
 	stop := context.AfterFunc(ctx, func() { conn.SetDeadline(time.Unix(1, 0)) })
 	defer stop()
 	defer func() {
-		if err != nil && ctx.Err() != nil {
+		switch {
+		case err == nil:
+		case ctx.Err() != nil:
 			err = fmt.Errorf("smtp %s: %w (%v)", addr, ctx.Err(), err)
+		case errors.Is(err, os.ErrDeadlineExceeded):
+			// The connection's deadline passed a moment before the context's.
+			err = fmt.Errorf("smtp %s: %w (%v)", addr, context.DeadlineExceeded, err)
 		}
 	}()
 
