@@ -2,18 +2,15 @@ package hub
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"regexp"
-	"strconv"
 	"time"
 
-	"github.com/ghiseu/ghiseu/scanner/rescode"
 	"github.com/ghiseu/ghiseu/store"
 	"github.com/ghiseu/ghiseu/store/calendar"
+	"github.com/ghiseu/ghiseu/store/mail"
 	"github.com/ghiseu/ghiseu/store/rules"
 	"github.com/ghiseu/ghiseu/store/verdict"
 )
@@ -84,27 +81,34 @@ func (h *Hub) Request(ctx context.Context, r BookingRequest) (string, time.Time,
 	if err := seedRules(cal, r); err != nil {
 		return "", time.Time{}, err
 	}
+	if r.Email != "" && !mail.ValidAddress(r.Email) {
+		return "", time.Time{}, ErrBadEmail
+	}
 	who, err := h.person(ctx, r.Name, r.BirthDate)
 	if err != nil {
 		return "", time.Time{}, err
 	}
-	personal, inSlot, err := h.DB.Holds(ctx, who, r.Slot, r.Kind, now)
+	raw, _ := json.Marshal(r)
+	token := newToken()
+	expires := now.Add(time.Duration(cal.ConfirmTimeout))
+	letter, err := h.requestLetter(cal, r, token, expires, now)
+	if err != nil {
+		return "", time.Time{}, err
+	}
+	err = h.DB.HoldRequest(ctx, store.Request{Token: token, Booking: string(raw), Person: who,
+		SlotStart: r.Slot, Kind: r.Kind, Expires: expires, Email: r.Email, Lang: r.Lang}, cal.Capacity, now, letter)
 	switch {
+	case errors.Is(err, store.ErrPersonHolds):
+		return "", time.Time{}, ErrPersonHasBooking
+	case errors.Is(err, store.ErrSlotFull):
+		return "", time.Time{}, ErrSlotTaken
 	case err != nil:
 		return "", time.Time{}, err
-	case personal > 0:
-		return "", time.Time{}, ErrPersonHasBooking
-	case inSlot >= max(cal.Capacity, 1):
-		return "", time.Time{}, ErrSlotTaken
 	}
-	raw, _ := json.Marshal(r)
-	var b [16]byte
-	rand.Read(b[:])
-	token := hex.EncodeToString(b[:])
-	expires := now.Add(time.Duration(cal.ConfirmTimeout))
-	err = h.DB.PutRequest(ctx, store.Request{Token: token, Booking: string(raw), Person: who,
-		SlotStart: r.Slot, Kind: r.Kind, Expires: expires})
-	return token, expires, err
+	if letter != nil {
+		h.queued()
+	}
+	return token, expires, nil
 }
 
 // seedRules are the rules of the seeds a booking request must meet besides
@@ -156,54 +160,25 @@ func knownReason(r string) bool {
 }
 
 // Confirm turns a request into a booking, if it has not lapsed, and issues
-// its signed code.
+// its signed code; a request made on the site gets its e-mail with the
+// code, the reference and a cancel link. A token works once.
 func (h *Hub) Confirm(ctx context.Context, token string) (store.Booking, error) {
-	req, err := h.DB.TakeRequest(ctx, token)
-	if errors.Is(err, store.ErrNotFound) {
-		return store.Booking{}, ErrLapsed
-	}
+	cal, fees, err := h.DB.Office(ctx)
 	if err != nil {
 		return store.Booking{}, err
 	}
-	if !h.now().Before(req.Expires) {
-		return store.Booking{}, ErrLapsed
-	}
-	var r BookingRequest
-	if err := json.Unmarshal([]byte(req.Booking), &r); err != nil {
-		return store.Booking{}, err
-	}
-	return h.add(ctx, r, req.Person)
-}
-
-// add stores a confirmed booking with its code.
-func (h *Hub) add(ctx context.Context, r BookingRequest, who string) (store.Booking, error) {
-	cal, _, err := h.DB.Office(ctx)
-	if err != nil {
-		return store.Booking{}, err
-	}
-	id, err := h.DB.NextBookingID(ctx)
-	if err != nil {
-		return store.Booking{}, err
-	}
-	minutes := cal.SlotMinutes
-	kind := rescode.Intake
-	if r.Kind == store.Pickup {
-		minutes, kind = cal.PickupMinute, rescode.Pickup
-	}
-	code, err := rescode.Issue(h.Key, rescode.Claims{KeyID: h.KeyID, BookingID: id, Office: cal.Office,
-		SlotStart: r.Slot, SlotMinutes: minutes, Kind: kind})
-	if err != nil {
-		return store.Booking{}, err
-	}
-	b := booking(cal, r)
-	b.ID, b.SlotMinutes, b.Status, b.Code = strconv.FormatUint(id, 10), minutes, store.Confirmed, code
-	if err := h.DB.PutBookings(ctx, []store.Booking{b}); err != nil {
+	now := h.now()
+	b, err := h.DB.ConfirmRequest(ctx, token, now, func(req store.Request, id uint64) (store.Confirmation, error) {
+		return h.confirmation(cal, fees, req, id, now)
+	})
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		return b, ErrLapsed
+	case err != nil:
 		return b, err
 	}
-	if err := h.DB.SetPerson(ctx, b.ID, who); err != nil {
-		return b, err
-	}
-	return b, h.DB.Bump(ctx)
+	h.queued()
+	return b, nil
 }
 
 // booking is the booking a request makes at cal's office (without its id,

@@ -31,6 +31,8 @@ type Hub struct {
 	KeyID    uint8
 	PackDays int              // how many days a pack covers, from today
 	Now      func() time.Time // the clock; store.Now when nil
+	// Letters says how the hub writes to the citizens who book on the site.
+	Letters Letters
 
 	cache packCache
 }

@@ -1,0 +1,225 @@
+package hub
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/ghiseu/ghiseu/assets/i18n"
+	"github.com/ghiseu/ghiseu/scanner/rescode"
+	"github.com/ghiseu/ghiseu/store"
+	"github.com/ghiseu/ghiseu/store/calendar"
+	"github.com/ghiseu/ghiseu/store/letters"
+	"github.com/ghiseu/ghiseu/store/rules"
+	"github.com/ghiseu/ghiseu/store/verdict"
+)
+
+// Letters says how the hub writes to citizens: the booking site's public
+// address (the links in the e-mails), the sender, and whom to tell that an
+// e-mail joined the outbox.
+type Letters struct {
+	SiteURL string // https://programari.example.ro, without a trailing slash
+	From    string // "SPCLEP Dumbrăvița <programari@example.ro>"
+	Queued  func() // the outbox's Kick; nil: nobody
+}
+
+// More reasons the booking site's requests are refused.
+var (
+	ErrBadEmail  = errors.New("not a valid e-mail address")
+	ErrNoBooking = errors.New("no such booking, or it is cancelled already")
+	ErrNotIntake = errors.New("the card is ready for an application (an intake) only")
+	ErrElsewhere = errors.New("the card is collected at another office: that office's hub tells the citizen")
+	ErrNoPickup  = errors.New("no free pickup slot in the next 60 days")
+)
+
+// newToken is 128 random bits, as hex: a confirmation or cancel token.
+func newToken() string {
+	var b [16]byte
+	rand.Read(b[:])
+	return hex.EncodeToString(b[:])
+}
+
+func (h *Hub) queued() {
+	if h.Letters.Queued != nil {
+		h.Letters.Queued()
+	}
+}
+
+// requestLetter is the e-mail asking to confirm a request ("" address:
+// none, a request made at the office).
+func (h *Hub) requestLetter(cal calendar.Calendar, r BookingRequest, token string, expires, now time.Time) ([]byte, error) {
+	if r.Email == "" {
+		return nil, nil
+	}
+	m := letters.Request(cal, h.Letters.From, i18n.Parse(r.Lang), r.Email, r.Name, r.Slot, r.Kind,
+		h.Letters.SiteURL+"/confirma?t="+token, expires)
+	return m.Bytes(now)
+}
+
+// confirmation is the booking a confirmed request makes, signed, with its
+// contact, cancel token and the e-mail carrying its code.
+func (h *Hub) confirmation(cal calendar.Calendar, fees rules.Fees, req store.Request, id uint64, now time.Time) (store.Confirmation, error) {
+	var r BookingRequest
+	if err := json.Unmarshal([]byte(req.Booking), &r); err != nil {
+		return store.Confirmation{}, fmt.Errorf("request: %w", err)
+	}
+	b, err := h.signed(cal, booking(cal, r), id)
+	if err != nil {
+		return store.Confirmation{}, err
+	}
+	c := store.Confirmation{Booking: b, Person: req.Person}
+	if req.Email == "" {
+		return c, nil
+	}
+	cancel := newToken()
+	c.Email, c.Lang, c.CancelHash = req.Email, req.Lang, hashToken(cancel)
+	m, err := letters.Confirmed(cal, fees, h.Letters.From, i18n.Parse(req.Lang), req.Email, b, h.Letters.SiteURL+"/anuleaza?t="+cancel)
+	if err != nil {
+		return c, err
+	}
+	c.Mail, err = m.Bytes(now)
+	return c, err
+}
+
+// signed gives b its ID, length, status and signed code.
+func (h *Hub) signed(cal calendar.Calendar, b store.Booking, id uint64) (store.Booking, error) {
+	minutes, kind := cal.SlotMinutes, rescode.Intake
+	if b.Kind == store.Pickup {
+		minutes, kind = cal.PickupMinute, rescode.Pickup
+	}
+	code, err := rescode.Issue(h.Key, rescode.Claims{KeyID: h.KeyID, BookingID: id, Office: cal.Office,
+		SlotStart: b.SlotStart, SlotMinutes: minutes, Kind: kind})
+	if err != nil {
+		return b, err
+	}
+	b.ID, b.SlotMinutes, b.Status, b.Code = strconv.FormatUint(id, 10), minutes, store.Confirmed, code
+	return b, nil
+}
+
+// Office is the hub's office and fees (for the booking site).
+func (h *Hub) Office(ctx context.Context) (calendar.Calendar, rules.Fees, error) {
+	return h.DB.Office(ctx)
+}
+
+// Taken counts the intake bookings and live requests per slot between
+// from and to (for the booking site's free places).
+func (h *Hub) Taken(ctx context.Context, from, to time.Time) (map[time.Time]int, error) {
+	return h.DB.Taken(ctx, from, to, store.Intake, h.now())
+}
+
+// BookingByCancel finds the booking a cancel token is for.
+func (h *Hub) BookingByCancel(ctx context.Context, token string) (store.Booking, error) {
+	b, err := h.DB.BookingByCancel(ctx, hashToken(token))
+	if errors.Is(err, store.ErrNotFound) {
+		return b, ErrNoBooking
+	}
+	return b, err
+}
+
+// CancelByToken cancels the booking a cancel token is for; the token works
+// once. The counters read the old code as cancelled after their next sync.
+func (h *Hub) CancelByToken(ctx context.Context, token string) (store.Booking, error) {
+	b, err := h.DB.CancelByHash(ctx, hashToken(token))
+	if errors.Is(err, store.ErrNotFound) {
+		return b, ErrNoBooking
+	}
+	return b, err
+}
+
+// SweepLapsed deletes the requests that were not confirmed in time.
+func (h *Hub) SweepLapsed(ctx context.Context) (int, error) {
+	return h.DB.DeleteLapsed(ctx, h.now())
+}
+
+// Ready tells the hub that the card applied for at booking id is ready:
+// the hub books the pickup at the first free pickup slot from the first
+// day the card may be collected (the office's working days after today's
+// notice) and, when the booking came from the site, e-mails the citizen
+// the day, the pickup hours, the pickup's code and the PIN reminder.
+// It returns the pickup booking and the first day.
+func (h *Hub) Ready(ctx context.Context, id string) (store.Booking, time.Time, error) {
+	cal, _, err := h.DB.Office(ctx)
+	if err != nil {
+		return store.Booking{}, time.Time{}, err
+	}
+	in, err := h.DB.BookingByID(ctx, id)
+	switch {
+	case errors.Is(err, store.ErrNotFound) || err == nil && in.Status != store.Confirmed:
+		return store.Booking{}, time.Time{}, ErrNoBooking
+	case err != nil:
+		return store.Booking{}, time.Time{}, err
+	case in.Kind != store.Intake:
+		return store.Booking{}, time.Time{}, ErrNotIntake
+	case in.PickupOffice != "" && in.PickupOffice != cal.Office:
+		return store.Booking{}, time.Time{}, fmt.Errorf("%w (%s)", ErrElsewhere, in.PickupOffice)
+	}
+	now := h.now()
+	contact, err := h.DB.ContactOf(ctx, id)
+	if err != nil && !errors.Is(err, store.ErrNotFound) {
+		return store.Booking{}, time.Time{}, err
+	}
+	if contact.Person == "" {
+		if contact.Person, err = h.person(ctx, in.Name, in.BirthDate); err != nil {
+			return store.Booking{}, time.Time{}, err
+		}
+	}
+	p := store.Booking{Office: cal.Office, Kind: store.Pickup, Name: in.Name, Reason: in.Reason,
+		BirthDate: in.BirthDate, Document: in.Document, ReadyOn: cal.Day(now)}
+	from, _ := verdict.ReadyFrom(cal, p)
+	slot, err := h.pickupSlot(ctx, cal, contact.Person, from, now)
+	if err != nil {
+		return store.Booking{}, time.Time{}, err
+	}
+	p.SlotStart, p.Day = slot.In(cal.Location()), cal.Day(slot)
+	b, err := h.DB.AddBooking(ctx, now, func(next uint64) (store.Confirmation, error) {
+		b, err := h.signed(cal, p, next)
+		if err != nil {
+			return store.Confirmation{}, err
+		}
+		c := store.Confirmation{Booking: b, Person: contact.Person, Email: contact.Email, Lang: contact.Lang}
+		if contact.Email == "" {
+			return c, nil
+		}
+		cancel := newToken()
+		c.CancelHash = hashToken(cancel)
+		m, err := letters.Ready(cal, h.Letters.From, i18n.Parse(contact.Lang), contact.Email, b, from)
+		if err != nil {
+			return c, err
+		}
+		c.Mail, err = m.Bytes(now)
+		return c, err
+	})
+	if err == nil {
+		h.queued()
+	}
+	return b, from, err
+}
+
+// pickupSlot is the first pickup slot from from with room, in the next 60
+// days; a person who holds a booking ahead (a pickup told already) gets
+// ErrPersonHasBooking.
+func (h *Hub) pickupSlot(ctx context.Context, cal calendar.Calendar, person string, from, now time.Time) (time.Time, error) {
+	for d := 0; d < 60; d++ {
+		for _, s := range cal.Slots(from.AddDate(0, 0, d), true) {
+			if s.Before(from) || !s.After(now) {
+				continue
+			}
+			personal, inSlot, err := h.DB.Holds(ctx, person, s, store.Pickup, now)
+			switch {
+			case err != nil:
+				return time.Time{}, err
+			case personal > 0:
+				return time.Time{}, ErrPersonHasBooking
+			case inSlot < max(cal.Capacity, 1):
+				return s, nil
+			}
+		}
+	}
+	return time.Time{}, ErrNoPickup
+}
+

@@ -1,0 +1,183 @@
+package hub
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"image"
+	"image/draw"
+	"image/png"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/ghiseu/ghiseu/scanner/decode"
+	"github.com/ghiseu/ghiseu/scanner/rescode"
+	"github.com/ghiseu/ghiseu/store"
+	"github.com/ghiseu/ghiseu/store/calendar"
+	"github.com/ghiseu/ghiseu/store/mail"
+)
+
+// queued reads and removes the hub's outbox, parsed.
+func queued(t *testing.T, h *Hub, now time.Time) []mail.Parsed {
+	t.Helper()
+	due, err := h.DB.DueMail(context.Background(), now.Add(time.Hour), 100)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []mail.Parsed
+	for _, q := range due {
+		p, err := mail.Parse(q.Message)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if p.To != q.Recipient && !strings.Contains(p.To, "<"+q.Recipient+">") {
+			t.Errorf("envelope to %s, header To %s", q.Recipient, p.To)
+		}
+		out = append(out, p)
+		h.DB.MailSent(context.Background(), q.ID)
+	}
+	return out
+}
+
+// qrText decodes the PNG attachment of a letter with the project's decoder.
+func qrText(t *testing.T, p mail.Parsed) string {
+	t.Helper()
+	for _, a := range p.Attachments {
+		if a.ContentType != "image/png" {
+			continue
+		}
+		img, err := png.Decode(bytes.NewReader(a.Data))
+		if err != nil {
+			t.Fatal(err)
+		}
+		g := image.NewGray(img.Bounds())
+		draw.Draw(g, g.Bounds(), img, img.Bounds().Min, draw.Src)
+		r, ok := decode.New().Still(g)
+		if !ok {
+			t.Fatal("the QR attachment does not decode")
+		}
+		return r.Text
+	}
+	t.Fatalf("no PNG attachment in %q", p.Subject)
+	return ""
+}
+
+// TestCitizenFlow walks a booking made on the site: the request's e-mail
+// with its confirmation link, the confirmed booking's e-mail with a QR
+// that verifies as that booking, the cancel link working once, and the
+// card-ready e-mail with the pickup's QR.
+func TestCitizenFlow(t *testing.T) {
+	ctx := context.Background()
+	loc := calendar.Default().Location()
+	now := time.Date(2026, 11, 20, 12, 0, 0, 0, loc) // a Friday
+	h := newHub(t, &now)
+	kicks := 0
+	h.Letters = Letters{SiteURL: "https://programari.example.ro", From: "SPCLEP Dumbrăvița <programari@example.ro>", Queued: func() { kicks++ }}
+	req := BookingRequest{Name: "Ana Ștefănescu", BirthDate: "1990-04-04", Reason: "expiry", Kind: store.Intake,
+		Slot: time.Date(2026, 11, 23, 8, 30, 0, 0, loc), Email: "ana@example.ro", Lang: "ro"}
+
+	bad := req
+	bad.Email = "ana@example"
+	if _, _, err := h.Request(ctx, bad); !errors.Is(err, ErrBadEmail) {
+		t.Errorf("an address without a domain: %v, want ErrBadEmail", err)
+	}
+	token, _, err := h.Request(ctx, req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	letters := queued(t, h, now)
+	if len(letters) != 1 || !strings.Contains(letters[0].Text, "https://programari.example.ro/confirma?t="+token) {
+		t.Fatalf("request e-mails %+v, want one with the confirmation link", letters)
+	}
+
+	b, err := h.Confirm(ctx, token)
+	if err != nil {
+		t.Fatal(err)
+	}
+	letters = queued(t, h, now)
+	if len(letters) != 1 {
+		t.Fatalf("%d e-mails after confirming, want 1", len(letters))
+	}
+	confirmed := letters[0]
+	if got := qrText(t, confirmed); got != b.Code {
+		t.Errorf("the QR reads %q, want the booking's code", got)
+	}
+	ring, err := h.DB.Keyring(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	claims, err := rescode.Parse(b.Code, ring)
+	if err != nil || claims.Office != "TM-DUMBRAVITA" || !claims.SlotStart.Equal(req.Slot) {
+		t.Errorf("the code verifies as %+v, %v", claims, err)
+	}
+	if ref := rescode.ReferenceOf(b.Office, b.ID); !strings.Contains(confirmed.Text, ref) {
+		t.Errorf("the e-mail lacks the reference %s", ref)
+	}
+	i := strings.Index(confirmed.Text, "/anuleaza?t=")
+	if i < 0 {
+		t.Fatal("the e-mail lacks the cancel link")
+	}
+	cancel := confirmed.Text[i+len("/anuleaza?t=") : i+len("/anuleaza?t=")+32]
+	if _, err := h.Confirm(ctx, token); !errors.Is(err, ErrLapsed) {
+		t.Errorf("the confirmation token again: %v, want ErrLapsed", err)
+	}
+	if got, err := h.BookingByCancel(ctx, cancel); err != nil || got.ID != b.ID {
+		t.Fatalf("booking by cancel token: %+v, %v", got, err)
+	}
+	if _, err := h.CancelByToken(ctx, cancel); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := h.CancelByToken(ctx, cancel); !errors.Is(err, ErrNoBooking) {
+		t.Errorf("the cancel token again: %v, want ErrNoBooking", err)
+	}
+	if got, _ := h.DB.BookingByID(ctx, b.ID); got.Status != store.Cancelled {
+		t.Errorf("status %s after cancelling", got.Status)
+	}
+	if kicks < 2 {
+		t.Errorf("the outbox was woken %d times, want one an e-mail", kicks)
+	}
+}
+
+// TestCardReady: the ready notice books the pickup at the first pickup
+// slot from the first day the card may be collected, e-mails its QR, and
+// is not told twice.
+func TestCardReady(t *testing.T) {
+	ctx := context.Background()
+	loc := calendar.Default().Location()
+	now := time.Date(2026, 11, 20, 12, 0, 0, 0, loc) // a Friday
+	h := newHub(t, &now)
+	h.Letters = Letters{SiteURL: "https://p.example.ro", From: "Office <p@example.ro>"}
+	token, _, err := h.Request(ctx, BookingRequest{Name: "Ion Pop", BirthDate: "1980-02-02", Reason: "expiry", Kind: store.Intake,
+		Slot: time.Date(2026, 11, 23, 9, 10, 0, 0, loc), Email: "ion@example.ro", Lang: "en"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	in, err := h.Confirm(ctx, token)
+	if err != nil {
+		t.Fatal(err)
+	}
+	queued(t, h, now)
+	now = time.Date(2026, 12, 3, 10, 0, 0, 0, loc) // a Thursday: the card is ready
+	p, from, err := h.Ready(ctx, in.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantFrom := calendar.Default().AddWorkingDays(time.Date(2026, 12, 3, 0, 0, 0, 0, loc), 2)
+	if !from.Equal(wantFrom) || p.Kind != store.Pickup || p.SlotStart.Before(from) || p.SlotStart.Weekday() != time.Friday {
+		t.Errorf("pickup %v (from %v), want a Friday slot from %v", p.SlotStart, from, wantFrom)
+	}
+	letters := queued(t, h, now)
+	if len(letters) != 1 || qrText(t, letters[0]) != p.Code {
+		t.Fatalf("ready e-mails %d, want one with the pickup's QR", len(letters))
+	}
+	if _, _, err := h.Ready(ctx, in.ID); !errors.Is(err, ErrPersonHasBooking) {
+		t.Errorf("ready told twice: %v, want ErrPersonHasBooking", err)
+	}
+	if _, _, err := h.Ready(ctx, p.ID); !errors.Is(err, ErrNotIntake) {
+		t.Errorf("ready for a pickup: %v, want ErrNotIntake", err)
+	}
+	if _, _, err := h.Ready(ctx, "999"); !errors.Is(err, ErrNoBooking) {
+		t.Errorf("ready for no booking: %v, want ErrNoBooking", err)
+	}
+}
