@@ -222,4 +222,3 @@ func (h *Hub) pickupSlot(ctx context.Context, cal calendar.Calendar, person stri
 	}
 	return time.Time{}, ErrNoPickup
 }
-
