@@ -18,6 +18,12 @@ var Translations embed.FS
 //go:embed demo/office.json
 var DemoOffice []byte
 
+// Site holds the booking site's templates (site/*.html) and its style
+// sheet (site/style.css), see store/site.
+//
+//go:embed site
+var Site embed.FS
+
 // Icon is the application icon (PNG).
 //
 //go:embed icon.png

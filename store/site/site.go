@@ -1,0 +1,416 @@
+// Package site is the citizen's booking site, served by the office hub on
+// its own listener: the days of the booking window, a day's free slots and
+// the request form, the GDPR notice, and the pages that confirm or cancel a
+// booking from the links of the e-mails. It needs no JavaScript; its
+// templates and style sheet are embedded (assets.Site), its texts are in
+// assets/translations/site. Every form carries a CSRF token, posts are
+// rate-limited per client and per e-mail address, and no answer tells
+// whether a person already holds a booking.
+package site
+
+import (
+	"context"
+	"crypto/hmac"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"log/slog"
+	"net"
+	"net/http"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/ghiseu/ghiseu/assets"
+	"github.com/ghiseu/ghiseu/assets/i18n"
+	"github.com/ghiseu/ghiseu/store"
+	"github.com/ghiseu/ghiseu/store/calendar"
+	"github.com/ghiseu/ghiseu/store/hub"
+	"github.com/ghiseu/ghiseu/store/rules"
+)
+
+// Booker is what the site asks of the office hub; *hub.Hub implements it.
+type Booker interface {
+	// Office is the office's calendar and fees.
+	Office(ctx context.Context) (calendar.Calendar, rules.Fees, error)
+	// Taken counts, per slot start, the intake bookings and the live
+	// requests between from and to.
+	Taken(ctx context.Context, from, to time.Time) (map[time.Time]int, error)
+	// Request holds the slot and queues the confirmation e-mail; its
+	// errors are hub's Err* values and calendar's.
+	Request(ctx context.Context, r hub.BookingRequest) error
+	// Confirm turns the token's request into a booking and queues the
+	// e-mail with the QR code (hub.ErrLapsed when it lapsed or was used).
+	Confirm(ctx context.Context, token string) (store.Booking, error)
+	// BookingByCancel is the booking a cancel token is for.
+	BookingByCancel(ctx context.Context, token string) (store.Booking, error)
+	// CancelByToken cancels the booking a cancel token is for.
+	CancelByToken(ctx context.Context, token string) (store.Booking, error)
+}
+
+// Options tune the site; the zero value is a working site.
+type Options struct {
+	// Now is the clock; time.Now when nil.
+	Now func() time.Time
+	// Secret keys the CSRF tokens; random when nil (forms then do not
+	// survive a restart of the hub).
+	Secret []byte
+	// BaseURL is the site's public address (https://programari.example.ro);
+	// an https one marks the cookies Secure behind a TLS proxy.
+	BaseURL string
+	// Demo marks every page as a demo; MailDir, when set, is the folder of
+	// the demo's .eml messages shown at /demo/posta (and implies Demo).
+	Demo    bool
+	MailDir string
+	// PostsPerMinute limits the forms a client address posts (10 when 0);
+	// RequestsPerHour the booking requests per e-mail address (3 when 0);
+	// MaxTracked bounds the addresses each limit remembers (10,000 when 0).
+	PostsPerMinute  int
+	RequestsPerHour int
+	MaxTracked      int
+	// RetentionDays is how long the office keeps a booking's data after
+	// the visit, said on the GDPR page (store.DefaultRetention when 0).
+	RetentionDays int
+	// Contact is the office's address for data protection questions, said
+	// on the GDPR page; none: the office's own counters.
+	Contact string
+	// Log receives one line per answer (path without query, status,
+	// duration); slog.Default when nil.
+	Log *slog.Logger
+}
+
+// MaxBody is the largest request body the site reads.
+const MaxBody = 16 << 10
+
+type server struct {
+	b       Booker
+	opt     Options
+	secret  []byte
+	pages   map[string]*template.Template
+	css     []byte
+	perIP   *limiter
+	perMail *limiter
+}
+
+// New is the booking site for b.
+func New(b Booker, opt Options) http.Handler {
+	if opt.Now == nil {
+		opt.Now = time.Now
+	}
+	if opt.MailDir != "" {
+		opt.Demo = true
+	}
+	if opt.PostsPerMinute <= 0 {
+		opt.PostsPerMinute = 10
+	}
+	if opt.RequestsPerHour <= 0 {
+		opt.RequestsPerHour = 3
+	}
+	if opt.MaxTracked <= 0 {
+		opt.MaxTracked = 10000
+	}
+	if opt.RetentionDays <= 0 {
+		opt.RetentionDays = store.DefaultRetention
+	}
+	if opt.Log == nil {
+		opt.Log = slog.Default()
+	}
+	s := &server{b: b, opt: opt, secret: opt.Secret,
+		perIP:   newLimiter(opt.PostsPerMinute, time.Minute, opt.MaxTracked),
+		perMail: newLimiter(opt.RequestsPerHour, time.Hour, opt.MaxTracked)}
+	if len(s.secret) == 0 {
+		s.secret = make([]byte, 32)
+		rand.Read(s.secret)
+	}
+	s.pages = mustParse()
+	s.css, _ = fs.ReadFile(assets.Site, "site/style.css")
+	return s
+}
+
+// pageNames are the templates, each with the layout.
+var pageNames = []string{"home", "day", "closed", "requested", "gdpr", "confirm", "confirmed", "cancel",
+	"cancelled", "message", "mailbox", "mail"}
+
+func mustParse() map[string]*template.Template {
+	funcs := template.FuncMap{
+		"t": func(l i18n.Lang, key string, kv ...any) string {
+			args := map[string]string{}
+			for i := 0; i+1 < len(kv); i += 2 {
+				args[fmt.Sprint(kv[i])] = fmt.Sprint(kv[i+1])
+			}
+			return i18n.T(l, key, args)
+		},
+	}
+	base := template.Must(template.New("base.html").Funcs(funcs).ParseFS(assets.Site, "site/base.html"))
+	out := map[string]*template.Template{}
+	for _, name := range pageNames {
+		out[name] = template.Must(template.Must(base.Clone()).ParseFS(assets.Site, "site/"+name+".html"))
+	}
+	return out
+}
+
+// ServeHTTP answers one request: security headers, the route, one log line.
+func (s *server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	start := time.Now()
+	h := w.Header()
+	h.Set("Content-Security-Policy", "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
+	h.Set("X-Frame-Options", "DENY")
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("Referrer-Policy", "no-referrer")
+	h.Set("Cross-Origin-Opener-Policy", "same-origin")
+	rec := &status{ResponseWriter: w, code: http.StatusOK}
+	s.route(rec, r)
+	s.opt.Log.Info("site", "method", r.Method, "path", r.URL.Path, "status", rec.code,
+		"ms", time.Since(start).Milliseconds())
+}
+
+// status remembers the status code of an answer, for the log.
+type status struct {
+	http.ResponseWriter
+	code int
+}
+
+func (s *status) WriteHeader(code int) {
+	s.code = code
+	s.ResponseWriter.WriteHeader(code)
+}
+
+func (s *server) route(w http.ResponseWriter, r *http.Request) {
+	p := r.URL.Path
+	switch {
+	case p == "/":
+		s.only(w, r, s.home, http.MethodGet)
+	case p == "/static/style.css":
+		s.only(w, r, s.style, http.MethodGet)
+	case strings.HasPrefix(p, "/zi/"):
+		s.only(w, r, s.day, http.MethodGet)
+	case p == "/rezervare":
+		s.only(w, r, s.request, http.MethodPost)
+	case p == "/gdpr":
+		s.only(w, r, s.gdpr, http.MethodGet)
+	case p == "/confirma":
+		s.only(w, r, s.confirm, http.MethodGet, http.MethodPost)
+	case p == "/anuleaza":
+		s.only(w, r, s.cancel, http.MethodGet, http.MethodPost)
+	case s.opt.MailDir != "" && (p == "/demo/posta" || strings.HasPrefix(p, "/demo/posta/")):
+		s.only(w, r, s.mailbox, http.MethodGet)
+	default:
+		s.message(w, r, http.StatusNotFound, "site.notfound.title", "site.notfound.text")
+	}
+}
+
+// only serves h for the given methods (GET takes HEAD too), 405 for the
+// others; a POST passes the body limit, the client's rate limit and the
+// CSRF check first.
+func (s *server) only(w http.ResponseWriter, r *http.Request, h http.HandlerFunc, methods ...string) {
+	m := r.Method
+	if m == http.MethodHead {
+		m = http.MethodGet
+	}
+	ok := false
+	for _, want := range methods {
+		ok = ok || m == want
+	}
+	if !ok {
+		allow := strings.Join(methods, ", ")
+		if strings.Contains(allow, http.MethodGet) {
+			allow += ", " + http.MethodHead
+		}
+		w.Header().Set("Allow", allow)
+		s.message(w, r, http.StatusMethodNotAllowed, "site.method.title", "site.method.text")
+		return
+	}
+	if m == http.MethodPost && !s.guard(w, r) {
+		return
+	}
+	h(w, r)
+}
+
+// guard admits a POST: no larger than MaxBody, within the client's rate,
+// with the visitor's CSRF token. It answers the refusal itself.
+func (s *server) guard(w http.ResponseWriter, r *http.Request) bool {
+	if ok, wait := s.perIP.allow(clientIP(r), s.opt.Now()); !ok {
+		s.tooMany(w, r, wait)
+		return false
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, MaxBody)
+	if err := r.ParseForm(); err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			s.message(w, r, http.StatusRequestEntityTooLarge, "site.toolarge.title", "site.toolarge.text")
+			return false
+		}
+		s.message(w, r, http.StatusBadRequest, "site.bad.title", "site.bad.text")
+		return false
+	}
+	if !s.csrfOK(r) {
+		s.message(w, r, http.StatusForbidden, "site.csrf.title", "site.csrf.text")
+		return false
+	}
+	return true
+}
+
+func (s *server) tooMany(w http.ResponseWriter, r *http.Request, wait time.Duration) {
+	secs := max(1, int((wait+time.Second-1)/time.Second))
+	w.Header().Set("Retry-After", strconv.Itoa(secs))
+	s.message(w, r, http.StatusTooManyRequests, "site.limit.title", "site.limit.text")
+}
+
+// clientIP is the address the request came from (the hub's site listens
+// directly; a proxy in front would make every client one).
+func clientIP(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}
+
+func (s *server) style(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "text/css; charset=utf-8")
+	w.Header().Set("Cache-Control", "public, max-age=3600")
+	w.Write(s.css)
+}
+
+// The visitor's cookies: a random id the CSRF tokens are bound to, and the
+// language chosen.
+const (
+	sidCookie  = "ghiseu_sid"
+	langCookie = "ghiseu_lang"
+)
+
+var sidForm = regexp.MustCompile(`^[A-Za-z0-9_-]{22}$`)
+
+func (s *server) secure(r *http.Request) bool {
+	return r.TLS != nil || strings.HasPrefix(s.opt.BaseURL, "https://")
+}
+
+// visitor is the visitor's id, given a new cookie when they have none.
+func (s *server) visitor(w http.ResponseWriter, r *http.Request) string {
+	if c, err := r.Cookie(sidCookie); err == nil && sidForm.MatchString(c.Value) {
+		return c.Value
+	}
+	var b [16]byte
+	rand.Read(b[:])
+	sid := base64.RawURLEncoding.EncodeToString(b[:])
+	http.SetCookie(w, &http.Cookie{Name: sidCookie, Value: sid, Path: "/", HttpOnly: true,
+		SameSite: http.SameSiteLaxMode, Secure: s.secure(r)})
+	return sid
+}
+
+// csrfToken is the token the visitor's forms carry: an HMAC of their id.
+func (s *server) csrfToken(sid string) string {
+	mac := hmac.New(sha256.New, s.secret)
+	mac.Write([]byte("csrf\x00" + sid))
+	return base64.RawURLEncoding.EncodeToString(mac.Sum(nil))
+}
+
+// csrfOK reports whether a posted form carries its visitor's token
+// (compared in constant time).
+func (s *server) csrfOK(r *http.Request) bool {
+	c, err := r.Cookie(sidCookie)
+	if err != nil || !sidForm.MatchString(c.Value) {
+		return false
+	}
+	return hmac.Equal([]byte(r.PostFormValue("csrf")), []byte(s.csrfToken(c.Value)))
+}
+
+// mailKey is what the per-address limit remembers of an e-mail address: a
+// keyed hash, not the address.
+func (s *server) mailKey(email string) string {
+	mac := hmac.New(sha256.New, s.secret)
+	mac.Write([]byte("mail\x00" + strings.ToLower(email)))
+	return string(mac.Sum(nil))
+}
+
+// lang is the visitor's language: ?lang= (remembered in a cookie), the
+// form's, the cookie's, an English browser's, else Romanian.
+func (s *server) lang(w http.ResponseWriter, r *http.Request) i18n.Lang {
+	if q := r.URL.Query().Get("lang"); q == "ro" || q == "en" {
+		http.SetCookie(w, &http.Cookie{Name: langCookie, Value: q, Path: "/", MaxAge: 365 * 24 * 3600,
+			HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: s.secure(r)})
+		return i18n.Lang(q)
+	}
+	if f := r.PostFormValue("lang"); f == "ro" || f == "en" {
+		return i18n.Lang(f)
+	}
+	if c, err := r.Cookie(langCookie); err == nil && (c.Value == "ro" || c.Value == "en") {
+		return i18n.Lang(c.Value)
+	}
+	if strings.HasPrefix(strings.ToLower(r.Header.Get("Accept-Language")), "en") {
+		return i18n.English
+	}
+	return i18n.Romanian
+}
+
+// page is what the layout shows around a page's own data.
+type page struct {
+	Lang       i18n.Lang
+	Title      string
+	OfficeName string
+	Demo       bool
+	Mailbox    bool
+	CSRF       string
+	Langs      []langLink
+	Data       any
+}
+
+type langLink struct {
+	Code, Name, Href string
+	Current          bool
+}
+
+// render writes a page; here is the address its language links lead to
+// (the page itself for a GET, "" for the home page).
+func (s *server) render(w http.ResponseWriter, r *http.Request, code int, name, titleKey string, data any) {
+	l := s.lang(w, r)
+	sid := s.visitor(w, r)
+	office := ""
+	if cal, _, err := s.b.Office(r.Context()); err == nil {
+		office = cal.OfficeName
+	}
+	p := page{Lang: l, Title: i18n.T(l, titleKey, nil), OfficeName: office, Demo: s.opt.Demo,
+		Mailbox: s.opt.MailDir != "", CSRF: s.csrfToken(sid), Data: data}
+	for _, c := range []struct{ code, name string }{{"ro", "RO"}, {"en", "EN"}} {
+		p.Langs = append(p.Langs, langLink{Code: c.code, Name: c.name, Href: s.here(r, c.code), Current: string(l) == c.code})
+	}
+	var buf strings.Builder
+	if err := s.pages[name].ExecuteTemplate(&buf, "base", p); err != nil {
+		s.opt.Log.Error("site template", "page", name, "err", err)
+		http.Error(w, "internal error", http.StatusInternalServerError)
+		return
+	}
+	h := w.Header()
+	h.Set("Content-Type", "text/html; charset=utf-8")
+	h.Set("Cache-Control", "no-store")
+	w.WriteHeader(code)
+	if r.Method != http.MethodHead {
+		fmt.Fprint(w, buf.String())
+	}
+}
+
+// here is the address of the page in another language: the same GET
+// address, or the home page after a POST (a form is not posted again).
+func (s *server) here(r *http.Request, lang string) string {
+	if r.Method == http.MethodPost {
+		return "/?lang=" + lang
+	}
+	q := r.URL.Query()
+	q.Set("lang", lang)
+	return r.URL.Path + "?" + q.Encode()
+}
+
+// message is a page of one title and one sentence.
+func (s *server) message(w http.ResponseWriter, r *http.Request, code int, title, text string) {
+	s.render(w, r, code, "message", title, messageData{Text: text})
+}
+
+type messageData struct {
+	Text string // a translation key
+	Args []any
+}
