@@ -168,7 +168,7 @@ type dayData struct {
 }
 
 type slotItem struct {
-	ID, Value, Clock, Note string
+	ID, Value, Clock, Note  string
 	Full, Priority, Checked bool
 }
 
@@ -418,9 +418,9 @@ type actionData struct {
 // bookingView is a booking as the citizen reads it.
 type bookingView struct {
 	Date, Clock, Office, Address, Name, Reason, Reference string
-	Cancelled                                          bool
-	Documents                                          []string
-	Fee, Escort, PayAt                                 string
+	Cancelled                                             bool
+	Documents                                             []string
+	Fee, Escort, PayAt                                    string
 }
 
 func (s *server) view(l i18n.Lang, cal calendar.Calendar, fees rules.Fees, b store.Booking) *bookingView {

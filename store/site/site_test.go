@@ -271,7 +271,7 @@ func TestHomeShowsTheWindow(t *testing.T) {
 		link bool
 		note string
 	}{
-		{"2026-11-23", true, "intervale libere"}, // today, from 09:10 on
+		{"2026-11-23", true, "intervale libere"},    // today, from 09:10 on
 		{"2026-11-24", true, "12 intervale libere"}, // 13 slots, 09:10 taken
 		{"2026-11-25", false, "complet"},
 		{"2026-11-27", false, "fără programări"}, // Friday: pickups only
