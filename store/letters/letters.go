@@ -78,6 +78,9 @@ func Confirmed(cal calendar.Calendar, fees rules.Fees, from string, lang i18n.La
 	office := officeName(cal)
 	start := b.SlotStart.In(loc)
 	h := rules.ForCard(b.Reason, b.Document, birthOf(b), start, fees)
+	if b.Kind == store.Pickup { // what the application needed was checked when it was filed
+		h = rules.ForPickup(h)
+	}
 	ref := rescode.ReferenceOf(b.Office, b.ID)
 	qrName := i18n.T(lang, "mail.file.qr", nil)
 	icsName := i18n.T(lang, "mail.file.ics", nil)
@@ -190,6 +193,9 @@ func Ready(cal calendar.Calendar, from string, lang i18n.Lang, to string, b stor
 // feeFacts are the fee and, when there is one to pay, where: the office's
 // own words (PayAt) or, without them, the rules' (the bank, the town hall).
 func feeFacts(cal calendar.Calendar, lang i18n.Lang, h rules.Help) []fact {
+	if h.FeeLei == 0 && h.FeeNote == "" { // a pickup: nothing to pay
+		return nil
+	}
 	if h.FeeLei == 0 {
 		return []fact{{"mail.fact.fee", i18n.T(lang, h.FeeNote, nil)}}
 	}

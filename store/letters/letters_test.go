@@ -292,6 +292,20 @@ func TestConfirmed(t *testing.T) {
 	}
 }
 
+// TestConfirmedPickup: a booked pickup lists no application documents
+// and no fee.
+func TestConfirmedPickup(t *testing.T) {
+	cal := calendar.Default()
+	b := booking(t, 77, time.Date(2026, 11, 27, 9, 15, 0, 0, cal.Location()), store.Pickup, "Lupu Sorin", "lost", "1979-04-04")
+	m, err := Confirmed(cal, rules.DefaultFees, from, i18n.English, to, b, cancelURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := receive(t, m)
+	r.has(t, "pickup", []string{"collecting an identity card", "Friday, 27 November 2026", "09:15", cancelURL})
+	r.lacks(t, "pickup", []string{i18n.T(i18n.English, "mail.confirmed.documents", nil), "70 lei", i18n.T(i18n.English, "mail.fact.fee", nil) + ":"})
+}
+
 // TestConfirmedRefusesNoCode: a booking without a code gets no e-mail
 // with an empty QR code.
 func TestConfirmedRefusesNoCode(t *testing.T) {
