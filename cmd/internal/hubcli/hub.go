@@ -108,15 +108,32 @@ func initHub(ctx context.Context, h *hub.Hub, fs *flag.FlagSet, pos []string, ou
 func serve(ctx context.Context, h *hub.Hub, fs *flag.FlagSet, pos []string, out io.Writer) error {
 	if h == nil {
 		fs.String("addr", ":8443", "address to listen on (HTTPS)")
+		siteFlags(fs)
 		return nil
 	}
 	if err := needKey(h); err != nil {
 		return err
 	}
+	citizens, err := newCitizenSide(h, fs, os.Stdin)
+	if err != nil {
+		return err
+	}
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	slog.Info("hub serving", "addr", str(fs, "addr"), "db", h.DB.Path())
-	return h.Serve(ctx, str(fs, "addr"))
+	if citizens == nil {
+		return h.Serve(ctx, str(fs, "addr"))
+	}
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	go func() { cancel(citizens.run(ctx, h)) }()
+	if err := h.Serve(ctx, str(fs, "addr")); err != nil {
+		return err
+	}
+	if err := context.Cause(ctx); err != nil && !errors.Is(err, context.Canceled) {
+		return err
+	}
+	return nil
 }
 
 func enroll(ctx context.Context, h *hub.Hub, fs *flag.FlagSet, pos []string, out io.Writer) error {

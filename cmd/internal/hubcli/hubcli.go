@@ -33,6 +33,7 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		"confirm": func(a []string, w io.Writer) error { return withHub(ctx, a, w, confirm, false) },
 		"cancel":  func(a []string, w io.Writer) error { return withHub(ctx, a, w, cancel, false) },
 		"demo":    func(a []string, w io.Writer) error { return withHub(ctx, a, w, demo, false) },
+		"ready":   func(a []string, w io.Writer) error { return withHub(ctx, a, w, ready, false) },
 		"pack":    func(a []string, w io.Writer) error { return withHub(ctx, a, w, writePack, false) },
 	}
 	if len(args) == 0 || commands[args[0]] == nil {
@@ -49,6 +50,11 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 const usage = `usage: ghiseu-hub COMMAND [flags]
   init    --db F --key F [--calendar FILE.json]   set up a hub (makes the key if missing)
   serve   --db F --key F [--addr :8443]           serve the counters (HTTPS, the hub's own certificate)
+          [--site ADDR [--site-url URL] [--mail-from "Office <a@b.ro>"]
+           (--smtp HOST:PORT [--smtp-user U --smtp-password-file F|-] [--smtp-plain] | --mail-dir DIR)]
+                                                  and the citizens' booking site (plain HTTP behind a TLS
+                                                  proxy), its e-mail by SMTP or, for the demo, to .eml files
+  ready   --db F --key F --booking ID             the card is ready: book the pickup, e-mail its QR
   enroll  --db F --counter N [--url https://H:P] [--replace]
                                                   a counter's enrolment string (printed once)
   revoke  --db F --counter N                      stop a counter's token

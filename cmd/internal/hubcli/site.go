@@ -1,0 +1,191 @@
+package hubcli
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/ghiseu/ghiseu/scanner/rescode"
+	"github.com/ghiseu/ghiseu/store/hub"
+	"github.com/ghiseu/ghiseu/store/mail"
+	"github.com/ghiseu/ghiseu/store/site"
+)
+
+// siteFlags registers the flags of the booking site and its e-mail.
+func siteFlags(fs *flag.FlagSet) {
+	fs.String("site", "", "also serve the citizens' booking site on this address (plain HTTP: put a TLS proxy in front of it)")
+	fs.String("site-url", "", "the booking site's public address, for the links in e-mails (default: http://ADDR of --site)")
+	fs.String("mail-from", "", `the e-mails' sender: "SPCLEP Dumbrăvița <programari@example.ro>"`)
+	fs.String("smtp", "", "send e-mail through this SMTP server, HOST:PORT")
+	fs.String("smtp-user", "", "the SMTP user (its password: --smtp-password-file)")
+	fs.String("smtp-password-file", "", "a file holding the SMTP password, or - for stdin")
+	fs.Bool("smtp-plain", false, "talk to the SMTP server without STARTTLS (a relay on this host only)")
+	fs.String("mail-dir", "", "the demo's mailbox: write each e-mail as an .eml file here, send nothing")
+}
+
+// citizenSide is the booking site and the outbox behind it, as set by the
+// flags; nil when --site is not given.
+type citizenSide struct {
+	addr   string
+	outbox *mail.Outbox
+	site   http.Handler
+}
+
+// newCitizenSide reads the site's flags and wires the site, the hub's
+// letters and the outbox.
+func newCitizenSide(h *hub.Hub, fs *flag.FlagSet, stdin io.Reader) (*citizenSide, error) {
+	addr := str(fs, "site")
+	if addr == "" {
+		return nil, nil
+	}
+	sender, mailDir, err := mailSender(fs, stdin)
+	if err != nil {
+		return nil, err
+	}
+	url := strings.TrimSuffix(str(fs, "site-url"), "/")
+	if url == "" {
+		url = "http://" + addr
+		if strings.HasPrefix(addr, ":") {
+			url = "http://localhost" + addr
+		}
+	}
+	cal, _, err := h.DB.Office(context.Background())
+	if err != nil {
+		return nil, fmt.Errorf("no office yet: run ghiseu-hub init first (%w)", err)
+	}
+	from := str(fs, "mail-from")
+	if from == "" {
+		from = cal.OfficeName + " <programari@" + strings.ToLower(cal.Office) + ".invalid>"
+	}
+	outbox := &mail.Outbox{DB: h.DB, Sender: sender}
+	h.Letters = hub.Letters{SiteURL: url, From: from, Queued: outbox.Kick}
+	return &citizenSide{addr: addr, outbox: outbox,
+		site: site.New(siteBooker{h}, site.Options{BaseURL: url, MailDir: mailDir, Demo: mailDir != ""})}, nil
+}
+
+// siteBooker is the hub as the site sees it: a request's confirmation
+// token goes only to the e-mail address, never back to the browser (who
+// holds the token holds the booking).
+type siteBooker struct{ *hub.Hub }
+
+// Request holds the slot and queues the confirmation e-mail.
+func (b siteBooker) Request(ctx context.Context, r hub.BookingRequest) error {
+	_, _, err := b.Hub.Request(ctx, r)
+	return err
+}
+
+// mailSender is where e-mail goes: an SMTP server, or the demo's folder.
+func mailSender(fs *flag.FlagSet, stdin io.Reader) (mail.Sender, string, error) {
+	server, dir := str(fs, "smtp"), str(fs, "mail-dir")
+	switch {
+	case server != "" && dir != "":
+		return nil, "", errors.New("--smtp and --mail-dir: choose one")
+	case dir != "":
+		if err := os.MkdirAll(dir, 0o700); err != nil {
+			return nil, "", fmt.Errorf("--mail-dir: %w", err)
+		}
+		return &mail.Dir{Path: dir}, dir, nil
+	case server == "":
+		return nil, "", errors.New("--site sends e-mail: give --smtp HOST:PORT, or --mail-dir DIR for the demo")
+	}
+	host, portText, err := net.SplitHostPort(server)
+	if err != nil {
+		return nil, "", fmt.Errorf("--smtp: %w", err)
+	}
+	port, err := strconv.Atoi(portText)
+	if err != nil || port <= 0 || port > 65535 {
+		return nil, "", fmt.Errorf("--smtp: %q is not a port", portText)
+	}
+	s := &mail.SMTP{Host: host, Port: port, User: str(fs, "smtp-user")}
+	if str(fs, "smtp-plain") == "true" {
+		s.TLS = mail.TLSNone
+	}
+	if path := str(fs, "smtp-password-file"); path != "" {
+		if s.Password, err = readSecret(path, stdin); err != nil {
+			return nil, "", fmt.Errorf("--smtp-password-file: %w", err)
+		}
+	}
+	return s, "", nil
+}
+
+// readSecret reads a one-line secret from a file, or from stdin for "-".
+func readSecret(path string, stdin io.Reader) (string, error) {
+	var raw []byte
+	var err error
+	if path == "-" {
+		raw, err = io.ReadAll(io.LimitReader(stdin, 4096))
+	} else {
+		raw, err = os.ReadFile(path)
+	}
+	return strings.TrimRight(string(raw), "\r\n"), err
+}
+
+// run serves the site, delivers the outbox and deletes lapsed requests
+// until ctx ends.
+func (c *citizenSide) run(ctx context.Context, h *hub.Hub) error {
+	ln, err := net.Listen("tcp", c.addr)
+	if err != nil {
+		return fmt.Errorf("--site: %w", err)
+	}
+	srv := &http.Server{Handler: c.site, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second,
+		WriteTimeout: 60 * time.Second, IdleTimeout: 2 * time.Minute, MaxHeaderBytes: 16 << 10,
+		ErrorLog: slog.NewLogLogger(slog.Default().Handler(), slog.LevelDebug)}
+	go func() {
+		<-ctx.Done()
+		shutdown, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		srv.Shutdown(shutdown)
+	}()
+	go c.outbox.Run(ctx)
+	go sweep(ctx, h)
+	slog.Info("booking site serving", "addr", ln.Addr().String())
+	if err := srv.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+// sweep deletes the requests not confirmed in time, once a minute.
+func sweep(ctx context.Context, h *hub.Hub) {
+	t := time.NewTicker(time.Minute)
+	defer t.Stop()
+	for {
+		if n, err := h.SweepLapsed(ctx); err != nil {
+			slog.Warn("delete lapsed requests", "err", err)
+		} else if n > 0 {
+			slog.Info("lapsed requests deleted", "count", n)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+// ready tells the hub a card is ready: it books the pickup and e-mails the
+// citizen (sent by the running serve's outbox).
+func ready(ctx context.Context, h *hub.Hub, fs *flag.FlagSet, pos []string, out io.Writer) error {
+	if h == nil {
+		fs.String("booking", "", "the application's booking ID")
+		return nil
+	}
+	if err := needKey(h); err != nil {
+		return err
+	}
+	b, from, err := h.Ready(ctx, str(fs, "booking"))
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "%s\t%s\t%s\tfrom %s\n", b.ID, b.SlotStart.Format(time.RFC3339), rescode.ReferenceOf(b.Office, b.ID), from.Format(time.DateOnly))
+	return nil
+}
