@@ -76,10 +76,14 @@ func (o *Outbox) wake() chan struct{} {
 	return o.kick
 }
 
-// Run delivers due mail until ctx is done, then returns nil. Between
+// Run delivers due mail until ctx is done, then returns nil (an error only
+// when DB or Sender is missing). Between
 // rounds it sleeps until the next message falls due, a Kick, or a minute
 // at most. A database error is logged and tried again later, never fatal.
 func (o *Outbox) Run(ctx context.Context) error {
+	if o.DB == nil || o.Sender == nil {
+		return errors.New("mail outbox: no database or no sender")
+	}
 	log := o.log()
 	for {
 		wait := time.Minute
@@ -112,14 +116,21 @@ func (o *Outbox) deliverDue(ctx context.Context) error {
 		batch = 50
 	}
 	var sent, failed, rejected int
+	var lastErr string
 	defer func() {
+		// One line a round, not one a message: a queue of a thousand
+		// against a server that is down stays readable.
 		if sent+failed+rejected > 0 {
 			pending, oldest, err := o.DB.PendingMail(context.WithoutCancel(ctx))
 			attrs := []any{"sent", sent, "failed", failed, "rejected", rejected, "pending", pending}
 			if err == nil && pending > 0 {
 				attrs = append(attrs, "oldest", o.now().Sub(oldest).Round(time.Second))
 			}
-			o.log().Info("mail outbox", attrs...)
+			if lastErr != "" {
+				o.log().Warn("mail outbox", append(attrs, "err", lastErr)...)
+			} else {
+				o.log().Info("mail outbox", attrs...)
+			}
 		}
 	}()
 	seen := map[int64]bool{} // each message once per round, even if due again at once
@@ -157,7 +168,8 @@ func (o *Outbox) deliverDue(ctx context.Context) error {
 				failed++
 			}
 			reason := scrub(err.Error(), m.Recipient)
-			o.log().Warn("mail not delivered", "id", m.ID, "attempt", m.Attempts+1, "retry_in", wait.Round(time.Millisecond), "err", reason)
+			lastErr = reason
+			o.log().Debug("mail not delivered", "id", m.ID, "attempt", m.Attempts+1, "retry_in", wait.Round(time.Millisecond), "err", reason)
 			if err := o.DB.MailFailed(ctx, m.ID, reason, o.now().Add(wait)); err != nil {
 				return err
 			}

@@ -114,7 +114,7 @@ func TestOutboxRetriesAndResumes(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "hub.db")
 	ctx := context.Background()
 	var logs bytes.Buffer
-	log := slog.New(slog.NewTextHandler(&syncWriter{w: &logs}, nil))
+	log := slog.New(slog.NewTextHandler(&syncWriter{w: &logs}, &slog.HandlerOptions{Level: slog.LevelDebug}))
 
 	sender := &fakeSender{down: true}
 	db := openDB(t, path)
