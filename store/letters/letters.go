@@ -406,7 +406,7 @@ var page = template.Must(template.New("letter").Parse(`<!DOCTYPE html>
 <body style="margin:0;padding:16px;background:#ffffff;color:#1a1a1a;font-family:Arial,Helvetica,sans-serif;font-size:16px;line-height:1.5">
 <div style="max-width:600px;margin:0 auto">
 {{range .Blocks}}{{if eq .Kind "p"}}<p style="margin:0 0 16px">{{.Text}}</p>
-{{else if eq .Kind "facts"}}<table role="presentation" style="border-collapse:collapse;margin:0 0 16px">
+{{else if eq .Kind "facts"}}<table style="border-collapse:collapse;margin:0 0 16px">
 {{range .Facts}}<tr><th scope="row" style="text-align:left;vertical-align:top;padding:2px 16px 2px 0">{{.Label}}</th><td style="padding:2px 0">{{.Value}}</td></tr>
 {{end}}</table>
 {{else if eq .Kind "list"}}<p style="margin:0 0 4px;font-weight:bold">{{.Text}}</p>
