@@ -78,8 +78,8 @@ type SMTP struct {
 // Send delivers msg from the envelope sender from to the recipients to. It
 // gives up when ctx is done or the timeout passes.
 func (s *SMTP) Send(ctx context.Context, from string, to []string, msg []byte) (err error) {
-	if s.User != "" && s.TLS != TLSRequired {
-		return fmt.Errorf("smtp: %w", ErrCleartextAuth)
+	if err := s.Check(); err != nil {
+		return err
 	}
 	port, timeout, hello := s.Port, s.Timeout, s.Hello
 	if port == 0 {
@@ -158,6 +158,22 @@ func (s *SMTP) Send(ctx context.Context, from string, to []string, msg []byte) (
 	}
 	// The message is taken: a failing QUIT changes nothing.
 	c.Quit()
+	return nil
+}
+
+// Check refuses a configuration that could never send, or would send a
+// password in clear: call it at start-up, Send does too.
+func (s *SMTP) Check() error {
+	switch {
+	case s.Host == "":
+		return errors.New("smtp: no mail server host")
+	case s.Port < 0 || s.Port > 65535:
+		return fmt.Errorf("smtp: bad port %d", s.Port)
+	case s.User != "" && s.TLS != TLSRequired:
+		return fmt.Errorf("smtp: %w", ErrCleartextAuth)
+	case s.User == "" && s.Password != "":
+		return errors.New("smtp: a password without a user")
+	}
 	return nil
 }
 

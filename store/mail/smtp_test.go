@@ -403,6 +403,33 @@ func TestSMTPGivesUp(t *testing.T) {
 	}
 }
 
+// TestSMTPCheck is the start-up check of a mail server's settings.
+func TestSMTPCheck(t *testing.T) {
+	tests := []struct {
+		name string
+		smtp SMTP
+		err  error // nil: accepted; errCheck: refused with another error
+	}{
+		{"STARTTLS with a password", SMTP{Host: "mail.example.ro", User: "u", Password: "p"}, nil},
+		{"clear without a password", SMTP{Host: "localhost", Port: 25, TLS: TLSNone}, nil},
+		{"a password in clear", SMTP{Host: "localhost", TLS: TLSNone, User: "u", Password: "p"}, ErrCleartextAuth},
+		{"no host", SMTP{}, errCheck},
+		{"bad port", SMTP{Host: "h", Port: 70000}, errCheck},
+		{"password without user", SMTP{Host: "h", Password: "p"}, errCheck},
+	}
+	for _, tt := range tests {
+		err := tt.smtp.Check()
+		switch {
+		case tt.err == nil && err != nil, tt.err != nil && err == nil,
+			tt.err != nil && tt.err != errCheck && !errors.Is(err, tt.err):
+			t.Errorf("%s: %v, want %v", tt.name, err, tt.err)
+		}
+	}
+}
+
+// errCheck stands for any refusal in TestSMTPCheck.
+var errCheck = errors.New("any refusal")
+
 // TestPlainAuthNeedsTLS checks that the password is never given to a
 // connection that is not encrypted, even to localhost.
 func TestPlainAuthNeedsTLS(t *testing.T) {
