@@ -427,7 +427,7 @@ func (s *server) view(l i18n.Lang, cal calendar.Calendar, fees rules.Fees, b sto
 	start := b.SlotStart.In(cal.Location())
 	v := &bookingView{Date: i18n.Time(l, start, "date") + " " + fmt.Sprint(start.Year()), Clock: start.Format("15:04"),
 		Office: cal.OfficeName, Address: cal.Address, Name: b.Name, Reason: i18n.T(l, "reason."+b.Reason, nil),
-		Reference: rescode.ReferenceOf(b.Office, b.ID), Cancelled: b.Status == store.Cancelled, PayAt: cal.PayAt}
+		Reference: rescode.ReferenceOf(b.Office, b.ID), Cancelled: b.Status == store.Cancelled}
 	born, err := time.Parse(time.DateOnly, b.BirthDate)
 	if err != nil {
 		born = time.Time{}
@@ -439,6 +439,7 @@ func (s *server) view(l i18n.Lang, cal calendar.Calendar, fees rules.Fees, b sto
 	}
 	if h.FeeLei > 0 {
 		v.Fee = i18n.T(l, "help.fee", map[string]string{"lei": fmt.Sprint(h.FeeLei), "note": i18n.T(l, h.FeeNote, nil)})
+		v.PayAt = cal.PayAt // nothing to pay: nowhere to pay it
 	} else {
 		v.Fee = i18n.T(l, "help.fee_free", map[string]string{"note": i18n.T(l, h.FeeNote, nil)})
 	}

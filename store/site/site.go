@@ -354,7 +354,8 @@ type page struct {
 	Title      string
 	OfficeName string
 	Demo       bool
-	Mailbox    bool
+	Mailbox    bool // the site has a demo mailbox
+	InMailbox  bool // the page is the demo mailbox's
 	CSRF       string
 	Langs      []langLink
 	Data       any
@@ -375,7 +376,8 @@ func (s *server) render(w http.ResponseWriter, r *http.Request, code int, name, 
 		office = cal.OfficeName
 	}
 	p := page{Lang: l, Title: i18n.T(l, titleKey, nil), OfficeName: office, Demo: s.opt.Demo,
-		Mailbox: s.opt.MailDir != "", CSRF: s.csrfToken(sid), Data: data}
+		Mailbox: s.opt.MailDir != "", InMailbox: strings.HasPrefix(r.URL.Path, "/demo/"),
+		CSRF: s.csrfToken(sid), Data: data}
 	for _, c := range []struct{ code, name string }{{"ro", "RO"}, {"en", "EN"}} {
 		p.Langs = append(p.Langs, langLink{Code: c.code, Name: c.name, Href: s.here(r, c.code), Current: string(l) == c.code})
 	}
