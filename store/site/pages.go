@@ -372,6 +372,8 @@ func refusal(err error) (field, key string) {
 		return "reason", "site.err.cis_under_14"
 	case errors.Is(err, calendar.ErrNotByAppointment):
 		return "reason", "site.err.not_by_appointment"
+	case errors.Is(err, hub.ErrBadEmail):
+		return "email", "site.err.email"
 	case errors.Is(err, hub.ErrBadRequest):
 		return "", "site.err.bad_request"
 	}
@@ -498,7 +500,7 @@ func (s *server) cancel(w http.ResponseWriter, r *http.Request) {
 		b, err = s.b.BookingByCancel(r.Context(), t)
 	}
 	switch {
-	case errors.Is(err, store.ErrNotFound) || errors.Is(err, hub.ErrLapsed):
+	case errors.Is(err, hub.ErrNoBooking) || errors.Is(err, store.ErrNotFound) || errors.Is(err, hub.ErrLapsed):
 		s.message(w, r, http.StatusNotFound, "site.cancel.gone.title", "site.cancel.gone.text")
 	case err != nil:
 		s.fail(w, r, err)

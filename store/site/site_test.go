@@ -464,6 +464,7 @@ func TestRefusalsShowTheFormAgain(t *testing.T) {
 		{hub.ErrCIPNotBooked, "reason", "Pentru acest motiv nu se face programare"},
 		{hub.ErrCISUnder14, "reason", "Sub 14 ani nu se eliberează"},
 		{hub.ErrBadRequest, "form", "Cererea este incompletă"},
+		{hub.ErrBadEmail, "email", "Scrieți o adresă de e-mail validă"},
 		{errors.New("disk full"), "form", "Cererea nu a putut fi înregistrată acum"},
 	} {
 		t.Run(tc.err.Error(), func(t *testing.T) {
@@ -687,6 +688,7 @@ func TestConfirmAndCancel(t *testing.T) {
 	}{
 		{"/confirma", &f.confirmErr, hub.ErrLapsed, "Cererea a expirat sau a fost deja folosită", http.StatusGone},
 		{"/anuleaza", &f.cancelErr, store.ErrNotFound, "Linkul de anulare nu mai este valabil", http.StatusNotFound},
+		{"/anuleaza", &f.cancelErr, hub.ErrNoBooking, "Linkul de anulare nu mai este valabil", http.StatusNotFound},
 		{"/confirma", &f.confirmErr, errors.New("db locked"), "încercați din nou", http.StatusInternalServerError},
 	} {
 		*tc.err = tc.val
