@@ -260,7 +260,7 @@ func bookedReasons(cal calendar.Calendar) []string {
 }
 
 // validate checks the form: one sentence per wrong field, keyed by field.
-func validate(l i18n.Lang, cal calendar.Calendar, day time.Time, f form, now time.Time) map[string]string {
+func validate(l i18n.Lang, cal calendar.Calendar, f form, now time.Time) map[string]string {
 	errs := map[string]string{}
 	if f.Slot == "" {
 		errs["slot"] = i18n.T(l, "site.err.slot", nil)
@@ -309,13 +309,12 @@ func (s *server) request(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	day, err := time.ParseInLocation(time.DateOnly, date, cal.Location())
-	if err != nil || !dateForm.MatchString(date) {
+	if _, err := time.ParseInLocation(time.DateOnly, date, cal.Location()); err != nil || !dateForm.MatchString(date) {
 		s.message(w, r, http.StatusBadRequest, "site.bad.title", "site.bad.text")
 		return
 	}
 	now := s.opt.Now()
-	if errs := validate(l, cal, day, f, now.In(cal.Location())); errs != nil {
+	if errs := validate(l, cal, f, now.In(cal.Location())); errs != nil {
 		s.dayPage(w, r, http.StatusUnprocessableEntity, date, f, errs, "")
 		return
 	}

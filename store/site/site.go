@@ -73,6 +73,10 @@ type Options struct {
 	PostsPerMinute  int
 	RequestsPerHour int
 	MaxTracked      int
+	// TrustForwarded takes the client's address from the last entry of
+	// X-Forwarded-For, the one a TLS proxy in front of the site appends;
+	// without a proxy it must stay false (a client would choose its own).
+	TrustForwarded bool
 	// RetentionDays is how long the office keeps a booking's data after
 	// the visit, said on the GDPR page (store.DefaultRetention when 0).
 	RetentionDays int
@@ -234,7 +238,7 @@ func (s *server) only(w http.ResponseWriter, r *http.Request, h http.HandlerFunc
 // guard admits a POST: no larger than MaxBody, within the client's rate,
 // with the visitor's CSRF token. It answers the refusal itself.
 func (s *server) guard(w http.ResponseWriter, r *http.Request) bool {
-	if ok, wait := s.perIP.allow(clientIP(r), s.opt.Now()); !ok {
+	if ok, wait := s.perIP.allow(clientIP(r, s.opt.TrustForwarded), s.opt.Now()); !ok {
 		s.tooMany(w, r, wait)
 		return false
 	}
@@ -261,9 +265,18 @@ func (s *server) tooMany(w http.ResponseWriter, r *http.Request, wait time.Durat
 	s.message(w, r, http.StatusTooManyRequests, "site.limit.title", "site.limit.text")
 }
 
-// clientIP is the address the request came from (the hub's site listens
-// directly; a proxy in front would make every client one).
-func clientIP(r *http.Request) string {
+// clientIP is the address the request came from: the peer's, or with a
+// trusted proxy the last address it put in X-Forwarded-For.
+func clientIP(r *http.Request, forwarded bool) string {
+	if fwd := r.Header.Values("X-Forwarded-For"); forwarded && len(fwd) > 0 {
+		last := fwd[len(fwd)-1]
+		if i := strings.LastIndexByte(last, ','); i >= 0 {
+			last = last[i+1:]
+		}
+		if ip := net.ParseIP(strings.TrimSpace(last)); ip != nil {
+			return ip.String()
+		}
+	}
 	host, _, err := net.SplitHostPort(r.RemoteAddr)
 	if err != nil {
 		return r.RemoteAddr

@@ -503,7 +503,7 @@ func TestCSRF(t *testing.T) {
 		{"no cookie, no token", nil, "", http.StatusForbidden},
 		{"no cookie", nil, csrf, http.StatusForbidden},
 		{"no token", cookies, "", http.StatusForbidden},
-		{"wrong token", cookies, "x" + csrf[1:], http.StatusForbidden},
+		{"wrong token", cookies, flip(csrf), http.StatusForbidden},
 		{"another visitor's token", cookies, otherCSRF, http.StatusForbidden},
 		{"another visitor's cookie", other, csrf, http.StatusForbidden},
 		{"right", cookies, csrf, http.StatusOK},
@@ -520,6 +520,14 @@ func TestCSRF(t *testing.T) {
 	if len(f.requests) != 1 || f.confirms != 1 || f.cancels != 1 {
 		t.Errorf("refused posts reached the hub: %d requests, %d confirms, %d cancels", len(f.requests), f.confirms, f.cancels)
 	}
+}
+
+// flip is s with its first character changed.
+func flip(s string) string {
+	if s[0] == 'x' {
+		return "y" + s[1:]
+	}
+	return "x" + s[1:]
 }
 
 func TestCookies(t *testing.T) {
@@ -824,5 +832,29 @@ func TestDemoMailbox(t *testing.T) {
 	// Without a mail folder there is no mailbox.
 	if w := get(newSite(t, newFake(), Options{}), "/demo/posta", nil); w.Code != http.StatusNotFound {
 		t.Errorf("mailbox without a folder: %d", w.Code)
+	}
+}
+
+func TestClientBehindProxy(t *testing.T) {
+	for _, tc := range []struct {
+		forwarded bool
+		header    []string
+		want      string
+	}{
+		{false, nil, "192.0.2.1"},
+		{false, []string{"203.0.113.9"}, "192.0.2.1"}, // no proxy: the header is the client's own word
+		{true, nil, "192.0.2.1"},
+		{true, []string{"203.0.113.9"}, "203.0.113.9"},
+		{true, []string{"1.1.1.1, 203.0.113.9"}, "203.0.113.9"}, // the client wrote the first, the proxy the last
+		{true, []string{"1.1.1.1", "2001:db8::1"}, "2001:db8::1"},
+		{true, []string{"not an address"}, "192.0.2.1"},
+	} {
+		r := httptest.NewRequest(http.MethodPost, "/rezervare", nil)
+		for _, h := range tc.header {
+			r.Header.Add("X-Forwarded-For", h)
+		}
+		if got := clientIP(r, tc.forwarded); got != tc.want {
+			t.Errorf("forwarded %v, %q: %s, want %s", tc.forwarded, tc.header, got, tc.want)
+		}
 	}
 }
