@@ -858,3 +858,34 @@ func TestClientBehindProxy(t *testing.T) {
 		}
 	}
 }
+
+func TestPostedPagesInBothLanguages(t *testing.T) {
+	for _, lang := range []string{"ro", "en"} {
+		f := newFake()
+		h := newSite(t, f, Options{})
+		cookies, csrf := visit(t, h)
+		bad := goodForm(csrf)
+		bad.Set("email", "x")
+		withToken := url.Values{"csrf": {csrf}, "t": {token}}
+		for _, tc := range []struct {
+			path string
+			form url.Values
+		}{{"/rezervare", goodForm(csrf)}, {"/rezervare", bad}, {"/confirma", withToken}, {"/anuleaza", withToken}} {
+			tc.form.Set("lang", lang)
+			w := post(h, tc.path, tc.form, cookies, "")
+			body := w.Body.String()
+			if !strings.Contains(body, `<html lang="`+lang+`">`) {
+				t.Errorf("%s in %s: no <html lang>", tc.path, lang)
+			}
+			if m := untranslated.FindString(body); m != "" {
+				t.Errorf("%s in %s: untranslated %q", tc.path, lang, m)
+			}
+			if w.Header().Get("Cache-Control") != "no-store" {
+				t.Errorf("%s in %s: cacheable", tc.path, lang)
+			}
+		}
+		if f.requests[0].Lang != lang {
+			t.Errorf("the request's language %q, want %q", f.requests[0].Lang, lang)
+		}
+	}
+}
