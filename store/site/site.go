@@ -349,8 +349,10 @@ func (s *server) lang(w http.ResponseWriter, r *http.Request) i18n.Lang {
 			HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: s.secure(r)})
 		return i18n.Lang(q)
 	}
-	if f := r.PostFormValue("lang"); f == "ro" || f == "en" {
-		return i18n.Lang(f)
+	if r.PostForm != nil { // read by guard, within MaxBody; never read here
+		if f := r.PostForm.Get("lang"); f == "ro" || f == "en" {
+			return i18n.Lang(f)
+		}
 	}
 	if c, err := r.Cookie(langCookie); err == nil && (c.Value == "ro" || c.Value == "en") {
 		return i18n.Lang(c.Value)

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -886,6 +887,38 @@ func TestPostedPagesInBothLanguages(t *testing.T) {
 		}
 		if f.requests[0].Lang != lang {
 			t.Errorf("the request's language %q, want %q", f.requests[0].Lang, lang)
+		}
+	}
+}
+
+// countingReader counts what the site reads of a body.
+type countingReader struct {
+	n    int
+	left int
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	if c.left == 0 {
+		return 0, io.EOF
+	}
+	k := min(len(p), c.left)
+	for i := range p[:k] {
+		p[i] = 'a'
+	}
+	c.n += k
+	c.left -= k
+	return k, nil
+}
+
+func TestRefusedPostsReadLittle(t *testing.T) {
+	h := newSite(t, newFake(), Options{})
+	for _, path := range []string{"/", "/gdpr", "/nu-exista", "/rezervare"} {
+		body := &countingReader{left: 4 << 20}
+		r := httptest.NewRequest(http.MethodPost, path, body)
+		r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		w := do(h, r)
+		if w.Code < 400 || body.n > MaxBody+4096 {
+			t.Errorf("POST %s: %d, read %d bytes", path, w.Code, body.n)
 		}
 	}
 }
