@@ -15,6 +15,11 @@ type limiter struct {
 	rate  float64 // tokens per second
 	max   int
 	m     map[string]*bucket
+	// period is the time a bucket takes to fill; swept is when the keys
+	// of full buckets were last forgotten: a key is kept at most about two
+	// periods after its last use.
+	period time.Duration
+	swept  time.Time
 }
 
 type bucket struct {
@@ -23,7 +28,7 @@ type bucket struct {
 }
 
 func newLimiter(burst int, period time.Duration, max int) *limiter {
-	return &limiter{burst: float64(burst), rate: float64(burst) / period.Seconds(), max: max, m: map[string]*bucket{}}
+	return &limiter{burst: float64(burst), rate: float64(burst) / period.Seconds(), max: max, m: map[string]*bucket{}, period: period}
 }
 
 // allow takes one token of key's bucket at now; when there is none it
@@ -31,6 +36,10 @@ func newLimiter(burst int, period time.Duration, max int) *limiter {
 func (l *limiter) allow(key string, now time.Time) (bool, time.Duration) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	if now.Sub(l.swept) >= l.period {
+		l.sweep(now)
+		l.swept = now
+	}
 	b, ok := l.m[key]
 	if !ok {
 		if len(l.m) >= l.max {
@@ -54,13 +63,19 @@ func (l *limiter) level(b *bucket, now time.Time) float64 {
 	return min(l.burst, b.tokens+max(0, now.Sub(b.at).Seconds())*l.rate)
 }
 
-// evict makes room for one key.
-func (l *limiter) evict(now time.Time) {
+// sweep forgets the keys whose buckets are full again (unused for a
+// period).
+func (l *limiter) sweep(now time.Time) {
 	for k, b := range l.m {
 		if l.level(b, now) >= l.burst {
 			delete(l.m, k)
 		}
 	}
+}
+
+// evict makes room for one key.
+func (l *limiter) evict(now time.Time) {
+	l.sweep(now)
 	for k := range l.m {
 		if len(l.m) < l.max {
 			break

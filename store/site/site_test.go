@@ -609,6 +609,14 @@ func TestLimiterIsBounded(t *testing.T) {
 	if n := l.size(); n > 100 {
 		t.Errorf("limiter remembers %d keys, max 100", n)
 	}
+	// Keys are forgotten about two periods after their last use.
+	l = newLimiter(3, time.Hour, 100)
+	l.allow("mail", now)
+	l.allow("other", now.Add(90*time.Minute))
+	l.allow("other", now.Add(150*time.Minute))
+	if _, kept := l.m["mail"]; kept {
+		t.Errorf("a key unused for 2.5 periods is remembered")
+	}
 	// The bucket refills.
 	l = newLimiter(2, time.Minute, 100)
 	ok1, _ := l.allow("a", now)
