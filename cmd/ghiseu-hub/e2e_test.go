@@ -42,6 +42,7 @@ type world struct {
 	addr    string
 	hub     *exec.Cmd
 	hubEnv  []string // the hub's environment, beside this test's
+	hubArgs []string // serve's flags beside the database, key and address
 	day     string   // tomorrow, in the office's zone
 	tokens  map[string]string
 	persons map[string]string // name → code
@@ -94,8 +95,12 @@ func freeAddr(t *testing.T) string {
 
 func (w *world) startHub() {
 	w.t.Helper()
-	w.hub = exec.Command(w.hubBin, "serve", "--db", "hub.db", "--key", "hub.key", "--addr", w.addr)
+	w.hub = exec.Command(w.hubBin, append([]string{"serve", "--db", "hub.db", "--key", "hub.key", "--addr", w.addr}, w.hubArgs...)...)
 	w.hub.Dir, w.hub.Env = w.dir, append(os.Environ(), w.hubEnv...)
+	if log, err := os.OpenFile(filepath.Join(w.dir, "hub.log"), os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600); err == nil {
+		w.hub.Stdout, w.hub.Stderr = log, log
+		defer log.Close()
+	}
 	if err := w.hub.Start(); err != nil {
 		w.t.Fatal(err)
 	}

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/ghiseu/ghiseu/scanner/rescode"
+	"github.com/ghiseu/ghiseu/store"
 	"github.com/ghiseu/ghiseu/store/hub"
 	"github.com/ghiseu/ghiseu/store/mail"
 	"github.com/ghiseu/ghiseu/store/site"
@@ -66,7 +67,7 @@ func newCitizenSide(h *hub.Hub, fs *flag.FlagSet, stdin io.Reader) (*citizenSide
 	if from == "" {
 		from = cal.OfficeName + " <programari@" + strings.ToLower(cal.Office) + ".invalid>"
 	}
-	outbox := &mail.Outbox{DB: h.DB, Sender: sender}
+	outbox := &mail.Outbox{DB: h.DB, Sender: sender, Now: store.Now} // the hub's clock, which stamps the queue
 	h.Letters = hub.Letters{SiteURL: url, From: from, Queued: outbox.Kick}
 	return &citizenSide{addr: addr, outbox: outbox,
 		site: site.New(siteBooker{h}, site.Options{BaseURL: url, MailDir: mailDir, Demo: mailDir != ""})}, nil
@@ -113,6 +114,9 @@ func mailSender(fs *flag.FlagSet, stdin io.Reader) (mail.Sender, string, error) 
 		if s.Password, err = readSecret(path, stdin); err != nil {
 			return nil, "", fmt.Errorf("--smtp-password-file: %w", err)
 		}
+	}
+	if err := s.Check(); err != nil {
+		return nil, "", fmt.Errorf("--smtp: %w", err)
 	}
 	return s, "", nil
 }
