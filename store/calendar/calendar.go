@@ -106,6 +106,10 @@ type Calendar struct {
 	loc   *time.Location
 }
 
+// MaxBookingDays is the longest booking window an office may set: the
+// seeds give 30 days from today, some offices 31.
+const MaxBookingDays = 31
+
 // Default is SPCLEP Dumbrăvița as DOMAIN.md describes it.
 func Default() Calendar {
 	w := func(a, b string) Window {
@@ -132,6 +136,20 @@ func Default() Calendar {
 	}
 }
 
+// CheckBooking checks what the booking site takes from the calendar, when
+// a hub is set up: a booking window of at most MaxBookingDays and a
+// confirmation time between a minute and an hour. (Counters read
+// calendars without this check: a pack is never refused for it.)
+func (c Calendar) CheckBooking() error {
+	if c.BookingDays > MaxBookingDays {
+		return fmt.Errorf("office %s: booking_days %d: the booking window is at most %d days (seed 001: 30, or 31)", c.Office, c.BookingDays, MaxBookingDays)
+	}
+	if t := time.Duration(c.ConfirmTimeout); t < time.Minute || t > time.Hour {
+		return fmt.Errorf("office %s: confirm_timeout %s: between 1m and 1h (the seeds say 15m; 30m is reported too)", c.Office, t)
+	}
+	return nil
+}
+
 // Parse reads a calendar from JSON and checks it.
 func Parse(data []byte) (Calendar, error) {
 	var c Calendar
@@ -151,6 +169,7 @@ func (c *Calendar) Validate() error {
 	if c.SlotMinutes <= 0 || c.PickupMinute <= 0 || c.BookingDays <= 0 {
 		return fmt.Errorf("office %s: slot lengths and the booking window must be positive", c.Office)
 	}
+
 	for name, week := range map[string]Week{"intake": c.Intake, "pickup": c.Pickup, "walk_in": c.WalkIn} {
 		if err := c.validateWeek(name, week); err != nil {
 			return err

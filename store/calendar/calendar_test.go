@@ -233,3 +233,27 @@ func TestWaitThresholds(t *testing.T) {
 		t.Fatalf("default calendar written as %s (%v)", data, err)
 	}
 }
+
+func TestCheckBooking(t *testing.T) {
+	tests := []struct {
+		name    string
+		days    int
+		confirm time.Duration
+		ok      bool
+	}{
+		{"the seeds' 30 days and 15 minutes", 30, 15 * time.Minute, true},
+		{"31 days and 30 minutes", 31, 30 * time.Minute, true},
+		{"32 days", 32, 15 * time.Minute, false},
+		{"no confirmation time", 30, 0, false},
+		{"a day to confirm", 30, 24 * time.Hour, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := Default()
+			c.BookingDays, c.ConfirmTimeout = tt.days, Duration(tt.confirm)
+			if err := c.CheckBooking(); (err == nil) != tt.ok {
+				t.Errorf("CheckBooking() = %v, want ok %v", err, tt.ok)
+			}
+		})
+	}
+}

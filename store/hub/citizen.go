@@ -136,6 +136,37 @@ func (h *Hub) SweepLapsed(ctx context.Context) (int, error) {
 	return h.DB.DeleteLapsed(ctx, h.now())
 }
 
+// Purge deletes the bookings (with their events and the citizens' e-mail
+// addresses) of the days older than the retention setting.
+func (h *Hub) Purge(ctx context.Context) (int, error) {
+	cal, _, err := h.DB.Office(ctx)
+	if err != nil {
+		return 0, err
+	}
+	days, err := h.DB.Retention(ctx)
+	if err != nil {
+		return 0, err
+	}
+	return h.DB.Purge(ctx, cal.Day(h.now().AddDate(0, 0, -days)))
+}
+
+const keySiteSecret = "site_secret"
+
+// SiteSecret is the key of the booking site's form tokens, made once and
+// kept, so that a form opened before a restart of the hub still posts.
+func (h *Hub) SiteSecret(ctx context.Context) ([]byte, error) {
+	raw, err := h.DB.Setting(ctx, keySiteSecret)
+	if err != nil {
+		return nil, err
+	}
+	if raw != "" {
+		return hex.DecodeString(raw)
+	}
+	key := make([]byte, 32)
+	rand.Read(key)
+	return key, h.DB.SetSetting(ctx, keySiteSecret, hex.EncodeToString(key))
+}
+
 // Ready tells the hub that the card applied for at booking id is ready:
 // the hub books the pickup at the first free pickup slot from the first
 // day the card may be collected (the office's working days after today's

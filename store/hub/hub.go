@@ -53,6 +53,9 @@ func (h *Hub) now() time.Time {
 
 // Init makes db a hub for the office cal, trusting key under keyID.
 func Init(ctx context.Context, db *store.DB, cal calendar.Calendar, key ed25519.PrivateKey, keyID uint8, now time.Time) error {
+	if err := cal.CheckBooking(); err != nil {
+		return err
+	}
 	if err := db.SetOffice(ctx, cal, rules.DefaultFees); err != nil {
 		return err
 	}

@@ -50,7 +50,7 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 const usage = `usage: ghiseu-hub COMMAND [flags]
   init    --db F --key F [--calendar FILE.json]   set up a hub (makes the key if missing)
   serve   --db F --key F [--addr :8443]           serve the counters (HTTPS, the hub's own certificate)
-          [--site ADDR [--site-url URL] [--mail-from "Office <a@b.ro>"]
+          [--site ADDR [--site-url URL] [--site-behind-proxy] [--mail-from "Office <a@b.ro>"]
            (--smtp HOST:PORT [--smtp-user U --smtp-password-file F|-] [--smtp-plain] | --mail-dir DIR)]
                                                   and the citizens' booking site (plain HTTP behind a TLS
                                                   proxy), its e-mail by SMTP or, for the demo, to .eml files

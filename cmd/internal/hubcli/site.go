@@ -31,6 +31,7 @@ func siteFlags(fs *flag.FlagSet) {
 	fs.String("smtp-password-file", "", "a file holding the SMTP password, or - for stdin")
 	fs.Bool("smtp-plain", false, "talk to the SMTP server without STARTTLS (a relay on this host only)")
 	fs.String("mail-dir", "", "the demo's mailbox: write each e-mail as an .eml file here, send nothing")
+	fs.Bool("site-behind-proxy", false, "the site is reached through a reverse proxy: take the visitor's address from X-Forwarded-For (for the rate limits)")
 }
 
 // citizenSide is the booking site and the outbox behind it, as set by the
@@ -67,10 +68,19 @@ func newCitizenSide(h *hub.Hub, fs *flag.FlagSet, stdin io.Reader) (*citizenSide
 	if from == "" {
 		from = cal.OfficeName + " <programari@" + strings.ToLower(cal.Office) + ".invalid>"
 	}
+	secret, err := h.SiteSecret(context.Background())
+	if err != nil {
+		return nil, err
+	}
+	retention, err := h.DB.Retention(context.Background())
+	if err != nil {
+		return nil, err
+	}
 	outbox := &mail.Outbox{DB: h.DB, Sender: sender, Now: store.Now} // the hub's clock, which stamps the queue
 	h.Letters = hub.Letters{SiteURL: url, From: from, Queued: outbox.Kick}
 	return &citizenSide{addr: addr, outbox: outbox,
-		site: site.New(siteBooker{h}, site.Options{BaseURL: url, MailDir: mailDir, Demo: mailDir != ""})}, nil
+		site: site.New(siteBooker{h}, site.Options{BaseURL: url, MailDir: mailDir, Demo: mailDir != "", Secret: secret,
+			TrustForwarded: str(fs, "site-behind-proxy") == "true", RetentionDays: retention, Now: store.Now})}, nil
 }
 
 // siteBooker is the hub as the site sees it: a request's confirmation
@@ -158,15 +168,23 @@ func (c *citizenSide) run(ctx context.Context, h *hub.Hub) error {
 	return nil
 }
 
-// sweep deletes the requests not confirmed in time, once a minute.
+// sweep deletes the requests not confirmed in time, once a minute, and
+// the days past the retention, once an hour.
 func sweep(ctx context.Context, h *hub.Hub) {
 	t := time.NewTicker(time.Minute)
 	defer t.Stop()
-	for {
+	for i := 0; ; i++ {
 		if n, err := h.SweepLapsed(ctx); err != nil {
 			slog.Warn("delete lapsed requests", "err", err)
 		} else if n > 0 {
 			slog.Info("lapsed requests deleted", "count", n)
+		}
+		if i%60 == 0 {
+			if n, err := h.Purge(ctx); err != nil {
+				slog.Warn("purge old days", "err", err)
+			} else if n > 0 {
+				slog.Info("old days purged", "bookings", n)
+			}
 		}
 		select {
 		case <-ctx.Done():
