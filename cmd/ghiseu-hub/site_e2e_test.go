@@ -16,6 +16,7 @@ import (
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
 
+	"github.com/ghiseu/ghiseu/cmd/internal/soak"
 	"github.com/ghiseu/ghiseu/scanner/rescode"
 	"github.com/ghiseu/ghiseu/store/mail"
 )
@@ -329,7 +330,9 @@ func TestCitizenBooksOnTheSiteAndIsCheckedIn(t *testing.T) {
 	if qr == "" {
 		t.Fatalf("Ana's e-mail %q has no QR attachment", anaMail.Subject)
 	}
-	anaCode := w.must(w.ghiseu, "decode", qr)
+	if code := w.must(w.ghiseu, "decode", qr); !strings.HasPrefix(code, "GH") {
+		t.Fatalf("ghiseu decode of Ana's QR: %q", code)
+	}
 
 	// Bogdan and Cristina, on a PC, in English (the same flow).
 	pc.refusals(site, "en", w.day)
@@ -351,25 +354,43 @@ func TestCitizenBooksOnTheSiteAndIsCheckedIn(t *testing.T) {
 	if err := w.sync("1"); err != nil {
 		t.Fatal(err)
 	}
-	verdict := func(what, text, hhmm string) string {
-		out, _ := w.counter("1", "checkin", text, "--at", w.at(hhmm), "--json")
-		var v struct{ Verdict string }
-		if err := json.Unmarshal([]byte(out), &v); err != nil {
-			t.Fatalf("%s: %v\n%s", what, err, out)
-		}
-		return v.Verdict
+	// The counter's real window, under Xvfb with openbox: Ana shows the QR
+	// from her e-mail to the camera (the attachment played as its frames),
+	// Bogdan's reference is typed into the window as a clerk types it.
+	x, err := soak.StartScreen(1366, 768)
+	if err != nil {
+		t.Fatal(err)
 	}
-	if v := verdict("Ana's QR", anaCode, "08:55"); v != "valid" {
-		t.Errorf("Ana's QR from the e-mail at the counter: %q, want valid", v)
+	defer x.Close()
+	frames := filepath.Join(dir, "camera")
+	os.MkdirAll(frames, 0o700)
+	os.Rename(qr, filepath.Join(frames, "ana-qr.png"))
+	gui := exec.Command(w.ghiseu, "--db", "c1.db", "--counter", "1", "--clerk", "Ioana Pop", "--clock", w.at("08:55"), "--frames", frames)
+	gui.Dir, gui.Env = dir, x.Env(append(os.Environ(), "LANG=ro_RO.UTF-8"))
+	if err := gui.Start(); err != nil {
+		t.Fatal(err)
 	}
-	if v := verdict("Bogdan's reference", bogdanRef, "08:57"); v != "valid" {
-		t.Errorf("Bogdan's typed reference at the counter: %q, want valid", v)
+	defer func() { gui.Process.Kill(); gui.Wait() }()
+	arrived := func(name string) func() bool {
+		return func() bool { return w.states("1")[name] == "arrived" }
 	}
-	if v := verdict("Cristina's reference", cristinaRef, "09:15"); v != "cancelled" {
-		t.Errorf("Cristina's cancelled booking at the counter: %q, want cancelled", v)
+	waitUntil(t, 60*time.Second, "Ana checked in by her QR at the counter's camera", arrived("Ana Popescu"))
+	if err := x.WaitFor(10*time.Second, func() bool { return x.HasWindow("^Ghișeu") }); err != nil {
+		t.Fatal("no counter window")
 	}
-	if s := w.states("1"); s["Ana Popescu"] != "arrived" || s["Bogdan Ionescu"] != "arrived" {
-		t.Errorf("the counter's day after the check-ins: %v", s)
+	x.Run("xdotool", "search", "--onlyvisible", "--name", "^Ghișeu", "windowactivate", "--sync")
+	if err := x.TypeText(60*time.Millisecond, bogdanRef); err != nil {
+		t.Fatal(err)
+	}
+	x.Key("Return")
+	waitUntil(t, 20*time.Second, "Bogdan checked in by his typed reference", arrived("Bogdan Ionescu"))
+	time.Sleep(time.Second) // the card's next frame
+	x.Run("import", "-window", "root", filepath.Join(shots, "counter-after-the-site.png"))
+
+	out, _ := w.counter("1", "check", cristinaRef, "--at", w.at("09:15"), "--json")
+	var v struct{ Verdict string }
+	if err := json.Unmarshal([]byte(out), &v); err != nil || v.Verdict != "cancelled" {
+		t.Errorf("Cristina's cancelled booking at the counter: %q (%v), want cancelled\n%s", v.Verdict, err, out)
 	}
 	if anaRef == bogdanRef {
 		t.Errorf("two bookings share the reference %s", anaRef)

@@ -10,9 +10,9 @@ import (
 	"time"
 )
 
-// screen is a virtual X screen (Xvfb) with a window manager (openbox), as
+// Screen is a virtual X screen (Xvfb) with a window manager (openbox), as
 // on a counter PC, driven with xdotool.
-type screen struct {
+type Screen struct {
 	display string
 	procs   []*exec.Cmd // stopped in reverse order
 }
@@ -20,8 +20,8 @@ type screen struct {
 // Tools are the programs a soak needs.
 var Tools = []string{"Xvfb", "openbox", "xdotool"}
 
-// startScreen starts Xvfb at w×h and openbox on it.
-func startScreen(w, h int) (*screen, error) {
+// StartScreen starts Xvfb at w×h and openbox on it.
+func StartScreen(w, h int) (*Screen, error) {
 	r, wr, err := os.Pipe()
 	if err != nil {
 		return nil, err
@@ -34,21 +34,21 @@ func startScreen(w, h int) (*screen, error) {
 		return nil, fmt.Errorf("Xvfb: %w", err)
 	}
 	wr.Close()
-	s := &screen{procs: []*exec.Cmd{x}}
+	s := &Screen{procs: []*exec.Cmd{x}}
 	var n int
 	if _, err := fmt.Fscan(r, &n); err != nil {
-		s.close()
+		s.Close()
 		return nil, fmt.Errorf("Xvfb did not say its display: %w", err)
 	}
 	s.display = fmt.Sprintf(":%d", n)
-	if err := s.waitFor(10*time.Second, func() bool { return s.run("xdotool", "getdisplaygeometry") == nil }); err != nil {
-		s.close()
+	if err := s.WaitFor(10*time.Second, func() bool { return s.Run("xdotool", "getdisplaygeometry") == nil }); err != nil {
+		s.Close()
 		return nil, fmt.Errorf("Xvfb %s: %w", s.display, err)
 	}
 	wm := exec.Command("openbox")
-	wm.Env = s.env(os.Environ())
+	wm.Env = s.Env(os.Environ())
 	if err := wm.Start(); err != nil {
-		s.close()
+		s.Close()
 		return nil, fmt.Errorf("openbox: %w", err)
 	}
 	s.procs = append(s.procs, wm)
@@ -56,38 +56,38 @@ func startScreen(w, h int) (*screen, error) {
 	return s, nil
 }
 
-// env is environ with this screen's DISPLAY.
-func (s *screen) env(environ []string) []string { return append(environ, "DISPLAY="+s.display) }
+// Env is environ with this screen's DISPLAY.
+func (s *Screen) Env(environ []string) []string { return append(environ, "DISPLAY="+s.display) }
 
-// run runs an X client on this screen.
-func (s *screen) run(name string, args ...string) error {
+// Run runs an X client on this screen.
+func (s *Screen) Run(name string, args ...string) error {
 	cmd := exec.Command(name, args...)
-	cmd.Env = s.env(os.Environ())
+	cmd.Env = s.Env(os.Environ())
 	if out, err := cmd.CombinedOutput(); err != nil {
 		return fmt.Errorf("%s %s: %w %s", name, strings.Join(args, " "), err, out)
 	}
 	return nil
 }
 
-// typeText types text with delay between the keys.
-func (s *screen) typeText(delay time.Duration, text string) error {
-	return s.run("xdotool", "type", "--delay", fmt.Sprint(delay.Milliseconds()), text)
+// TypeText types text with delay between the keys.
+func (s *Screen) TypeText(delay time.Duration, text string) error {
+	return s.Run("xdotool", "type", "--delay", fmt.Sprint(delay.Milliseconds()), text)
 }
 
-// key presses keys (xdotool's names, e.g. "ctrl+l", "Return").
-func (s *screen) key(keys ...string) error {
-	return s.run("xdotool", append([]string{"key"}, keys...)...)
+// Key presses keys (xdotool's names, e.g. "ctrl+l", "Return").
+func (s *Screen) Key(keys ...string) error {
+	return s.Run("xdotool", append([]string{"key"}, keys...)...)
 }
 
-// hasWindow reports whether a window whose name matches the pattern is shown.
-func (s *screen) hasWindow(pattern string) bool {
-	return s.run("xdotool", "search", "--onlyvisible", "--name", pattern) == nil
+// HasWindow reports whether a window whose name matches the pattern is shown.
+func (s *Screen) HasWindow(pattern string) bool {
+	return s.Run("xdotool", "search", "--onlyvisible", "--name", pattern) == nil
 }
 
 var errTimeout = errors.New("timed out")
 
-// waitFor polls ok until it holds or d passes.
-func (s *screen) waitFor(d time.Duration, ok func() bool) error {
+// WaitFor polls ok until it holds or d passes.
+func (s *Screen) WaitFor(d time.Duration, ok func() bool) error {
 	for end := time.Now().Add(d); time.Now().Before(end); time.Sleep(50 * time.Millisecond) {
 		if ok() {
 			return nil
@@ -96,8 +96,8 @@ func (s *screen) waitFor(d time.Duration, ok func() bool) error {
 	return errTimeout
 }
 
-// close stops the window manager and the X server.
-func (s *screen) close() {
+// Close stops the window manager and the X server.
+func (s *Screen) Close() {
 	for i := len(s.procs) - 1; i >= 0; i-- {
 		p := s.procs[i]
 		p.Process.Signal(syscall.SIGTERM) // Xvfb removes its socket on TERM

@@ -103,13 +103,13 @@ func (r Result) Percentile(p float64) time.Duration {
 
 // Run runs a soak and reports what it measured.
 func Run(ctx context.Context, cfg Config) (Result, error) {
-	s, err := startScreen(cfg.Width, cfg.Height)
+	s, err := StartScreen(cfg.Width, cfg.Height)
 	if err != nil {
 		return Result{}, err
 	}
-	defer s.close()
+	defer s.Close()
 	c := &counter{cfg: cfg, screen: s, memlog: filepath.Join(cfg.Dir, "memory.jsonl"), shown: make(chan time.Duration, 64)}
-	c.env = s.env(append(os.Environ(), "LANG=en_US.UTF-8", memlog.Env+"="+c.memlog,
+	c.env = s.Env(append(os.Environ(), "LANG=en_US.UTF-8", memlog.Env+"="+c.memlog,
 		"XDG_DATA_HOME="+filepath.Join(cfg.Dir, "share"), "XDG_CONFIG_HOME="+filepath.Join(cfg.Dir, "config")))
 	codes, err := c.codes()
 	if err != nil {
@@ -125,7 +125,7 @@ func Run(ctx context.Context, cfg Config) (Result, error) {
 // counter is the ghiseu process under soak.
 type counter struct {
 	cfg    Config
-	screen *screen
+	screen *Screen
 	env    []string
 	memlog string
 	proc   *exec.Cmd
@@ -184,7 +184,7 @@ func (c *counter) start() error {
 	}
 	c.done = make(chan struct{})
 	go c.readLog(stderr)
-	if err := c.screen.waitFor(60*time.Second, func() bool { return c.screen.hasWindow("^Ghișeu") }); err != nil {
+	if err := c.screen.WaitFor(60*time.Second, func() bool { return c.screen.HasWindow("^Ghișeu") }); err != nil {
 		return fmt.Errorf("the counter window did not appear: %w", err)
 	}
 	time.Sleep(2 * time.Second) // the first paint, the fonts
@@ -253,7 +253,7 @@ func (c *counter) soak(ctx context.Context, codes []string) (Result, error) {
 			p.Scans++
 		}
 		for p.Languages < share(c.cfg.Languages, round, rounds) {
-			if err := c.screen.key("ctrl+l"); err != nil {
+			if err := c.screen.Key("ctrl+l"); err != nil {
 				return res, err
 			}
 			time.Sleep(300 * time.Millisecond)
@@ -277,10 +277,10 @@ func share(n, r, rounds int) int { return n * (r + 1) / rounds }
 
 // scan types a code as a handheld scanner does and waits for its verdict.
 func (c *counter) scan(code string) (time.Duration, error) {
-	if err := c.screen.typeText(c.cfg.KeyDelay, code); err != nil {
+	if err := c.screen.TypeText(c.cfg.KeyDelay, code); err != nil {
 		return 0, err
 	}
-	if err := c.screen.key("Return"); err != nil {
+	if err := c.screen.Key("Return"); err != nil {
 		return 0, err
 	}
 	select {
@@ -297,30 +297,30 @@ func (c *counter) scan(code string) (time.Duration, error) {
 // as its user would, with Alt+F4.
 func (c *counter) supervisor() error {
 	const title = "Biroul acum|The office now"
-	if err := c.screen.key("ctrl+u"); err != nil {
+	if err := c.screen.Key("ctrl+u"); err != nil {
 		return err
 	}
 	time.Sleep(300 * time.Millisecond)
-	if err := c.screen.typeText(40*time.Millisecond, c.cfg.Password); err != nil {
+	if err := c.screen.TypeText(40*time.Millisecond, c.cfg.Password); err != nil {
 		return err
 	}
-	if err := c.screen.key("Return"); err != nil {
+	if err := c.screen.Key("Return"); err != nil {
 		return err
 	}
-	if err := c.screen.waitFor(10*time.Second, func() bool { return c.screen.hasWindow(title) }); err != nil {
+	if err := c.screen.WaitFor(10*time.Second, func() bool { return c.screen.HasWindow(title) }); err != nil {
 		return fmt.Errorf("did not open: %w", err)
 	}
 	time.Sleep(500 * time.Millisecond) // a refresh or two
-	if err := c.screen.run("xdotool", "search", "--onlyvisible", "--name", title, "windowactivate", "--sync"); err != nil {
+	if err := c.screen.Run("xdotool", "search", "--onlyvisible", "--name", title, "windowactivate", "--sync"); err != nil {
 		return err
 	}
-	if err := c.screen.key("alt+F4"); err != nil {
+	if err := c.screen.Key("alt+F4"); err != nil {
 		return err
 	}
-	if err := c.screen.waitFor(10*time.Second, func() bool { return !c.screen.hasWindow(title) }); err != nil {
+	if err := c.screen.WaitFor(10*time.Second, func() bool { return !c.screen.HasWindow(title) }); err != nil {
 		return fmt.Errorf("did not close: %w", err)
 	}
-	return c.screen.run("xdotool", "search", "--onlyvisible", "--name", "^Ghișeu", "windowactivate", "--sync")
+	return c.screen.Run("xdotool", "search", "--onlyvisible", "--name", "^Ghișeu", "windowactivate", "--sync")
 }
 
 // sample asks the counter for its memory and waits for the answer.
@@ -330,7 +330,7 @@ func (c *counter) sample() (memlog.Sample, error) {
 		return memlog.Sample{}, err
 	}
 	var got []memlog.Sample
-	err := c.screen.waitFor(10*time.Second, func() bool {
+	err := c.screen.WaitFor(10*time.Second, func() bool {
 		got, _ = memlog.Read(c.memlog)
 		return len(got) > len(before)
 	})
