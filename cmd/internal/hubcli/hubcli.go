@@ -53,7 +53,8 @@ const usage = `usage: ghiseu-hub COMMAND [flags]
           [--site ADDR [--site-url URL] [--site-behind-proxy] [--mail-from "Office <a@b.ro>"]
            (--smtp HOST:PORT [--smtp-user U --smtp-password-file F|-] [--smtp-plain] | --mail-dir DIR)]
                                                   and the citizens' booking site (plain HTTP behind a TLS
-                                                  proxy), its e-mail by SMTP or, for the demo, to .eml files
+                                                  proxy), its e-mail by SMTP (with --mail-from) or, for the
+                                                  demo, to .eml files (beside the database by default)
   ready   --db F --key F --booking ID             the card is ready: book the pickup, e-mail its QR
   enroll  --db F --counter N [--url https://H:P] [--replace]
                                                   a counter's enrolment string (printed once)

@@ -10,6 +10,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
@@ -49,7 +50,7 @@ func newCitizenSide(h *hub.Hub, fs *flag.FlagSet, stdin io.Reader) (*citizenSide
 	if addr == "" {
 		return nil, nil
 	}
-	sender, mailDir, err := mailSender(fs, stdin)
+	sender, mailDir, err := mailSender(h, fs, stdin)
 	if err != nil {
 		return nil, err
 	}
@@ -94,8 +95,9 @@ func (b siteBooker) Request(ctx context.Context, r hub.BookingRequest) error {
 	return err
 }
 
-// mailSender is where e-mail goes: an SMTP server, or the demo's folder.
-func mailSender(fs *flag.FlagSet, stdin io.Reader) (mail.Sender, string, error) {
+// mailSender is where e-mail goes: an SMTP server, or the demo's folder
+// (--mail-dir, or beside the database when no --smtp is given).
+func mailSender(h *hub.Hub, fs *flag.FlagSet, stdin io.Reader) (mail.Sender, string, error) {
 	server, dir := str(fs, "smtp"), str(fs, "mail-dir")
 	switch {
 	case server != "" && dir != "":
@@ -106,7 +108,14 @@ func mailSender(fs *flag.FlagSet, stdin io.Reader) (mail.Sender, string, error) 
 		}
 		return &mail.Dir{Path: dir}, dir, nil
 	case server == "":
-		return nil, "", errors.New("--site sends e-mail: give --smtp HOST:PORT, or --mail-dir DIR for the demo")
+		dir = filepath.Join(filepath.Dir(h.DB.Path()), "mail")
+		slog.Warn("no --smtp: the site's e-mail is written to files, as in the demo, and shown at /demo/posta", "dir", dir)
+		if err := os.MkdirAll(dir, 0o700); err != nil {
+			return nil, "", fmt.Errorf("mail folder: %w", err)
+		}
+		return &mail.Dir{Path: dir}, dir, nil
+	case str(fs, "mail-from") == "":
+		return nil, "", errors.New(`--smtp needs --mail-from "Office <address@its-domain>": mail servers refuse a made-up sender`)
 	}
 	host, portText, err := net.SplitHostPort(server)
 	if err != nil {
