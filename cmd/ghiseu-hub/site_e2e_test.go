@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -300,7 +301,14 @@ func TestCitizenBooksOnTheSiteAndIsCheckedIn(t *testing.T) {
 		"--mail-from", "SPCLEP Dumbrăvița <programari@dumbravita.example>"}
 	w.hubEnv = []string{"GHISEU_CLOCK_SKEW=" + time.Until(at("07:00")).Round(time.Second).String()}
 	w.startHub()
-	waitUntil(t, 10*time.Second, "the booking site", func() bool { return exec.Command("curl", "-sf", site+"/").Run() == nil })
+	waitUntil(t, 10*time.Second, "the booking site", func() bool {
+		resp, err := http.Get(site + "/")
+		if err != nil {
+			return false
+		}
+		resp.Body.Close()
+		return resp.StatusCode == http.StatusOK
+	})
 
 	shots := filepath.Join(cmpOr(os.Getenv("GHISEU_SCREENSHOTS"), t.TempDir()), "site")
 	phone := newBrowser(t, 360, 740, filepath.Join(shots, "360x740"))
