@@ -122,6 +122,9 @@ func helpLines(l i18n.Lang, v Verdict) []string {
 		if h.PickupAt != "" {
 			key = "help.ready_elsewhere"
 		}
+		if h.ReadyBy.Equal(h.ReadyFrom) { // both ends fall to the same pickup day
+			key += "_on"
+		}
 		out = append(out, i18n.T(l, key, args))
 	}
 	if len(h.Documents) > 0 {

@@ -211,21 +211,44 @@ func Judge(c Context, cl rescode.Claims, local *store.Booking, d store.Derived) 
 // readyFrom is the first day a finished card may be collected: the set
 // number of working days after the "card ready" notice, and 10 working
 // days more when it is collected at another office than the one it was
-// applied at (store.Booking.PickupOffice).
+// applied at (store.Booking.PickupOffice), moved on to the office's next
+// pickup day (PickupDay).
 func readyFrom(c Context, b store.Booking) (time.Time, bool) { return ReadyFrom(c.Cal, b) }
 
 // ReadyFrom is the first day (at its midnight) a pickup booking's card may
 // be collected at cal's office, as the pickup verdict judges it: the
 // office's working days after the "card ready" notice (b.ReadyOn), 10 more
-// when it is collected at another office than the one it was applied at;
-// false when the booking holds no valid notice date. The hub books a
-// pickup only from then, so that hub and counter agree.
+// when it is collected at another office than the one it was applied at,
+// then the first day from that one on which the office hands cards over
+// (PickupDay: SPCLEP Dumbrăvița only on Fridays); false when the booking
+// holds no valid notice date. The hub books a pickup only from then, so
+// that hub and counter agree.
 func ReadyFrom(cal calendar.Calendar, b store.Booking) (time.Time, bool) {
 	notice, err := time.ParseInLocation(time.DateOnly, b.ReadyOn, cal.Location())
 	if err != nil {
 		return time.Time{}, false
 	}
-	return cal.AddWorkingDays(notice, pickupDelay(Context{Cal: cal}, b)), true
+	return PickupDay(cal, cal.AddWorkingDays(notice, pickupDelay(Context{Cal: cal}, b))), true
+}
+
+// pickupSearchDays bounds PickupDay's search: a year and a week covers any
+// weekly pickup hours and every run of closed days.
+const pickupSearchDays = 372
+
+// PickupDay is the first day (at its midnight), t's date or a later one,
+// on which cal's office hands finished cards over: one with pickup slots
+// (calendar.Calendar.Slots), not closed. An office with no pickup hours
+// in the coming year gets t's date back, so that a card is never
+// "ready" never.
+func PickupDay(cal calendar.Calendar, t time.Time) time.Time {
+	day := cal.At(t, 0)
+	for i := 0; i < pickupSearchDays; i++ {
+		d := cal.At(day.AddDate(0, 0, i), 0)
+		if len(cal.Slots(d, true)) > 0 {
+			return d
+		}
+	}
+	return day
 }
 
 // pickupDelay is the working days from the notice to the pickup.
@@ -249,8 +272,10 @@ func help(c Context, b store.Booking) rules.Help {
 	if b.Kind == store.Intake && (h.Document == rules.CEI || h.Document == rules.CIS) {
 		from, by := c.Cal.At(day, 0).AddDate(0, 0, rules.IssueDaysMin), c.Cal.At(day, 0).AddDate(0, 0, rules.IssueDaysMax)
 		h.ReadyFrom, h.ReadyBy = c.Cal.AddWorkingDays(from, pickupDelay(c, b)), c.Cal.AddWorkingDays(by, pickupDelay(c, b))
-		if b.PickupOffice != c.Cal.Office {
-			h.PickupAt = b.PickupOffice
+		if b.PickupOffice != "" && b.PickupOffice != c.Cal.Office {
+			h.PickupAt = b.PickupOffice // its pickup hours are that office's, unknown here
+		} else {
+			h.ReadyFrom, h.ReadyBy = PickupDay(c.Cal, h.ReadyFrom), PickupDay(c.Cal, h.ReadyBy)
 		}
 	}
 	return h

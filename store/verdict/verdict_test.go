@@ -109,14 +109,18 @@ func TestJudge(t *testing.T) {
 		{"missing from the list", booked(23, 10, 10).unlisted(), NotInList, nil},
 		{"missing from the list and late", booked(23, 8, 30).unlisted(), Late, map[string]string{"slot": "2026-11-23T08:30:00+02:00", "until": "2026-11-23T08:40:00+02:00", "cancel": "no_show"}},
 		{"pickup ready", booked(23, 10, 10, pickup("2026-11-18")), Ready, nil},
-		{"pickup on the second working day", booked(23, 10, 10, pickup("2026-11-19")), Ready, nil},
-		{"pickup too soon after the notice", booked(23, 10, 10, pickup("2026-11-20")), NotReady, map[string]string{"from": "2026-11-24T00:00:00+02:00"}},
+		// Dumbrăvița hands cards over only on Fridays: two working days
+		// after a Thursday's notice fall on Monday, so the card waits for
+		// Friday.
+		{"pickup on the second working day, not a pickup day", booked(23, 10, 10, pickup("2026-11-19")), NotReady, map[string]string{"from": "2026-11-27T00:00:00+02:00"}},
+		{"pickup too soon after the notice", booked(23, 10, 10, pickup("2026-11-20")), NotReady, map[string]string{"from": "2026-11-27T00:00:00+02:00"}},
 		{"pickup with no notice", booked(23, 10, 10, pickup("")), NotReady, nil},
 		{"picked up", booked(23, 10, 10, pickup("2026-11-18")).in(store.Collected), AlreadyPickedUp, map[string]string{"at": "2026-11-23T10:05:00+02:00", "counter": "2"}},
 		// Issue 14, rule 3: a card collected at another office comes 10
 		// working days later (30 Nov and 1 Dec are holidays).
-		{"pickup elsewhere: 12 working days after the notice", booked(23, 10, 10, pickup("2026-11-05"), elsewhere), Ready, nil},
-		{"pickup elsewhere: not 2 working days after", booked(23, 10, 10, pickup("2026-11-18"), elsewhere), NotReady, map[string]string{"from": "2026-12-08T00:00:00+02:00"}},
+		{"pickup elsewhere: 12 working days after the notice, a Friday", booked(23, 10, 10, pickup("2026-11-04"), elsewhere), Ready, nil},
+		{"pickup elsewhere: 12 working days after the notice, then the Friday", booked(23, 10, 10, pickup("2026-11-05"), elsewhere), NotReady, map[string]string{"from": "2026-11-27T00:00:00+02:00"}},
+		{"pickup elsewhere: not 2 working days after", booked(23, 10, 10, pickup("2026-11-18"), elsewhere), NotReady, map[string]string{"from": "2026-12-11T00:00:00+02:00"}},
 		// Issue 14, rule 7: refused at a counter, the booking is cancelled.
 		{"refused for missing documents", booked(23, 10, 10).refused("missing_documents"), Turned, map[string]string{"at": "2026-11-23T10:05:00+02:00", "cancel": "missing_documents", "counter": "2"}},
 		{"refused for data that does not match", booked(23, 10, 10).refused("data_mismatch"), Turned, map[string]string{"at": "2026-11-23T10:05:00+02:00", "cancel": "data_mismatch", "counter": "2"}},
@@ -266,5 +270,50 @@ func TestTyped(t *testing.T) {
 		if v.Details[w[0]] != w[1] || v.Accepts() || !v.Manual || v.Colour == Green {
 			t.Errorf("%s: %+v, want %s %q", v.Name, v, w[0], w[1])
 		}
+	}
+}
+
+// TestReadyFrom: the first day a card may be collected is the first day,
+// from the working-day date after the notice on, on which the office hands
+// cards over (SPCLEP Dumbrăvița: Fridays), skipping closed days; an office
+// without pickup hours keeps the working-day date.
+func TestReadyFrom(t *testing.T) {
+	noPickups := calendar.Default()
+	noPickups.Pickup = nil
+	monAndFri := calendar.Default()
+	monAndFri.Pickup = calendar.Week{"mon": cal.Pickup["fri"], "fri": cal.Pickup["fri"]}
+	closedFri := calendar.Default()
+	closedFri.Closed = []string{"2026-11-27"}
+	tests := []struct {
+		name      string
+		cal       calendar.Calendar
+		notice    string
+		elsewhere bool
+		want      string
+	}{
+		{"two working days fall on a Friday", cal, "2026-11-18", false, "2026-11-20"},
+		{"two working days fall on a Monday: the Friday", cal, "2026-11-19", false, "2026-11-27"},
+		{"a notice on a Friday: the next Friday", cal, "2026-11-20", false, "2026-11-27"},
+		{"Christmas and New Year's Day are Fridays", cal, "2026-12-21", false, "2027-01-08"},
+		{"a closed Friday: the next one", closedFri, "2026-11-19", false, "2026-12-04"},
+		{"pickups on Monday too", monAndFri, "2026-11-19", false, "2026-11-23"},
+		{"no pickup hours: the working-day date", noPickups, "2026-11-19", false, "2026-11-23"},
+		{"applied elsewhere: 12 working days, then the Friday", cal, "2026-11-18", true, "2026-12-11"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			b := store.Booking{Kind: store.Pickup, ReadyOn: tt.notice}
+			if tt.elsewhere {
+				b.PickupOffice = tt.cal.Office
+			}
+			got, ok := ReadyFrom(tt.cal, b)
+			want, _ := time.ParseInLocation(time.DateOnly, tt.want, loc)
+			if !ok || !got.Equal(want) {
+				t.Fatalf("ReadyFrom = %v, %v; want %v", got, ok, want)
+			}
+		})
+	}
+	if _, ok := ReadyFrom(cal, store.Booking{Kind: store.Pickup}); ok {
+		t.Error("ReadyFrom without a notice is ok")
 	}
 }
