@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/ghiseu/ghiseu/store"
+	"github.com/ghiseu/ghiseu/store/rules"
 	"github.com/ghiseu/ghiseu/store/verdict"
 )
 
@@ -17,14 +18,29 @@ import (
 var (
 	ErrNotWalkInTime = errors.New("not in the office's walk-in hours")
 	ErrWalkInDetails = errors.New("a walk-in needs a name and a known reason")
+	ErrWalkInCard    = errors.New("a walk-in's card must be one its reason allows")
 )
 
-// WalkIn registers a person who comes without a booking, in the office's
-// walk-in hours (special situations), and records the arrival: the person
-// then waits in the queue like everyone else. The booking row travels to
-// the hub with the counter's events, and to the other counters in the
-// next day pack.
+// WalkIn registers a person who comes without a booking for the default
+// card of the reason (WalkInCard with no card chosen).
 func (d *Desk) WalkIn(ctx context.Context, name, reason string) (verdict.Verdict, error) {
+	return d.WalkInCard(ctx, name, reason, "")
+}
+
+// WalkInCards are the cards a walk-in may choose for reason, the default
+// first (rules.Cards; a walk-in's age is not known, so a CIS is offered
+// for every reason but a child's): none for a residence visa.
+func (d *Desk) WalkInCards(reason string) []string { return rules.Cards(reason, -1) }
+
+// WalkInCard registers a person who comes without a booking, in the
+// office's walk-in hours (special situations, a CIP or a residence visa),
+// for the card chosen (document: "cei", "cis", "cip", or "" for the
+// reason's default; rules.CheckCard, else ErrWalkInCard), and records the
+// arrival: the person then waits in the queue like everyone else, and the
+// checklist is the card's (fee, documents, validity). The booking row,
+// with its card, travels to the hub with the counter's events, and to the
+// other counters in the next day pack.
+func (d *Desk) WalkInCard(ctx context.Context, name, reason, document string) (verdict.Verdict, error) {
 	now := d.now()
 	var id [8]byte
 	rand.Read(id[:])
@@ -33,6 +49,12 @@ func (d *Desk) WalkIn(ctx context.Context, name, reason string) (verdict.Verdict
 		Name: strings.TrimSpace(name), Reason: reason, Status: store.WalkIn}
 	if store.CheckWalkIn(b) != nil { // what the hub takes, no more
 		return verdict.Verdict{}, ErrWalkInDetails
+	}
+	if err := rules.CheckCard(reason, document, -1); err != nil {
+		return verdict.Verdict{}, fmt.Errorf("%w: %w", ErrWalkInCard, err)
+	}
+	if document != "" && reason != "residence_mention" {
+		b.Document = rules.DocumentFor(reason, document)
 	}
 	if err := d.mayRecord("walk-in"); err != nil {
 		return verdict.Verdict{}, err

@@ -1,6 +1,8 @@
 package rules
 
 import (
+	"errors"
+	"fmt"
 	"slices"
 	"time"
 )
@@ -15,21 +17,71 @@ const (
 	Residence = "residence"
 )
 
-// cipReasons are the reasons for which the card is a provisional one.
+// cipReasons are the reasons for which the card is a provisional one: the
+// only cases seed 002 issues a CIP for (its documents 6 and 7: a Romanian
+// domiciled abroad living in Romania for a while, a person who cannot
+// prove a domicile address).
 var cipReasons = []string{"cip_abroad", "cip_no_domicile"}
 
-// DocumentFor is the card applied for: a CIP for the CIP reasons, else the
-// one chosen (a CIS when chosen, a CEI by default).
+// CIPReason reports whether a provisional card (CIP) may be issued for
+// reason; for those reasons it is the only card.
+func CIPReason(reason string) bool { return slices.Contains(cipReasons, reason) }
+
+// DocumentFor is the card applied for: a residence mention for the
+// residence visa, a CIP for the CIP reasons (whatever was chosen: it is
+// the only card they have), else the one chosen (a CIS when chosen, a CEI
+// by default). A CIP chosen for a reason that cannot have one is read as
+// the CEI default: where a card is chosen (the counter's walk-in, the hub)
+// CheckCard refuses it before it is recorded.
 func DocumentFor(reason, chosen string) string {
 	switch {
 	case reason == "residence_mention":
 		return Residence
-	case slices.Contains(cipReasons, reason):
+	case CIPReason(reason):
 		return CIP
 	case chosen == CIS:
 		return CIS
 	}
 	return CEI
+}
+
+// Cards are the cards a person aged age (-1: unknown) may choose for
+// reason, the default first: none for a residence visa (a mention in the
+// current card), only the CIP for the CIP reasons, else a CEI and, from
+// 14 (AllowedFor; never for a child under 14), a CIS.
+func Cards(reason string, age int) []string {
+	switch {
+	case reason == "residence_mention":
+		return nil
+	case CIPReason(reason):
+		return []string{CIP}
+	case reason == "child_under_14" || !AllowedFor(CIS, age):
+		return []string{CEI}
+	}
+	return []string{CEI, CIS}
+}
+
+// Why a card chosen cannot be applied for.
+var (
+	// ErrCardUnknown: not a card's name.
+	ErrCardUnknown = errors.New("unknown card: want cei, cis or cip")
+	// ErrCardNotForReason: the card chosen is not one the reason and age
+	// allow (Cards): a CIP only for the CIP reasons, no CIS under 14, no
+	// card for a residence visa.
+	ErrCardNotForReason = errors.New("this card cannot be applied for with this reason (or at this age)")
+)
+
+// CheckCard says whether document ("" : the default of the reason) may be
+// chosen for reason by a person aged age (-1: unknown): ErrCardUnknown,
+// ErrCardNotForReason, or nil.
+func CheckCard(reason, document string, age int) error {
+	switch {
+	case !KnownDocument(document):
+		return fmt.Errorf("%w: %q", ErrCardUnknown, document)
+	case document == "" || slices.Contains(Cards(reason, age), document):
+		return nil
+	}
+	return fmt.Errorf("%w: %s for %s", ErrCardNotForReason, document, reason)
 }
 
 // KnownDocument reports whether d names a card ("" is the default, CEI).

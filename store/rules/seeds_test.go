@@ -1,6 +1,7 @@
 package rules
 
 import (
+	"errors"
 	"slices"
 	"testing"
 	"time"
@@ -172,5 +173,68 @@ func TestDocumentsOfTheSeeds(t *testing.T) {
 	}
 	if PickupHandIn("citizenship_acquired") != "help.pickup_permit" || PickupHandIn("expiry") != "" {
 		t.Error("only a new citizen hands in the residence permit at pickup")
+	}
+}
+
+// TestCards: a CIP only for the two reasons seed 002 issues one for (and
+// then only it), no CIS under 14 or for a child's reason, no card for a
+// residence visa; a chosen CIP stays a CIP for its reasons and is refused
+// for any other (issue 14).
+func TestCards(t *testing.T) {
+	tests := []struct {
+		reason string
+		age    int
+		cards  []string
+	}{
+		{"expiry", -1, []string{CEI, CIS}},
+		{"expiry", 40, []string{CEI, CIS}},
+		{"lost", 13, []string{CEI}},
+		{"turning_14", 14, []string{CEI, CIS}},
+		{"child_under_14", -1, []string{CEI}},
+		{"cip_abroad", -1, []string{CIP}},
+		{"cip_no_domicile", 30, []string{CIP}},
+		{"residence_mention", 30, nil},
+	}
+	for _, tt := range tests {
+		if got := Cards(tt.reason, tt.age); !slices.Equal(got, tt.cards) {
+			t.Errorf("Cards(%s, %d) = %v, want %v", tt.reason, tt.age, got, tt.cards)
+		}
+	}
+}
+
+func TestCheckCard(t *testing.T) {
+	tests := []struct {
+		reason, doc string
+		age         int
+		err         error
+		document    string // DocumentFor when allowed
+	}{
+		{"expiry", "", -1, nil, CEI},
+		{"expiry", CEI, -1, nil, CEI},
+		{"expiry", CIS, -1, nil, CIS},
+		{"cip_abroad", CIP, -1, nil, CIP},
+		{"cip_no_domicile", CIP, 30, nil, CIP},
+		{"cip_abroad", "", -1, nil, CIP},
+		{"expiry", CIP, -1, ErrCardNotForReason, ""},
+		{"lost", CIP, 40, ErrCardNotForReason, ""},
+		{"cip_abroad", CEI, -1, ErrCardNotForReason, ""},
+		{"cip_abroad", CIS, -1, ErrCardNotForReason, ""},
+		{"child_under_14", CIS, -1, ErrCardNotForReason, ""},
+		{"expiry", CIS, 13, ErrCardNotForReason, ""},
+		{"residence_mention", CEI, -1, ErrCardNotForReason, ""},
+		{"residence_mention", "", -1, nil, Residence},
+		{"expiry", "passport", -1, ErrCardUnknown, ""},
+	}
+	for _, tt := range tests {
+		err := CheckCard(tt.reason, tt.doc, tt.age)
+		if !errors.Is(err, tt.err) || tt.err == nil && err != nil {
+			t.Errorf("CheckCard(%s, %q, %d) = %v, want %v", tt.reason, tt.doc, tt.age, err, tt.err)
+			continue
+		}
+		if err == nil {
+			if got := DocumentFor(tt.reason, tt.doc); got != tt.document {
+				t.Errorf("DocumentFor(%s, %q) = %s, want %s", tt.reason, tt.doc, got, tt.document)
+			}
+		}
 	}
 }

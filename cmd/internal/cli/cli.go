@@ -76,6 +76,7 @@ type env struct {
 	outFile  string
 	keepDays int
 	name     string
+	document string // walkin: the card chosen
 	code     int
 }
 
@@ -145,6 +146,7 @@ func (e *env) flags(lang *strings.Builder) *flag.FlagSet {
 	fs.StringVar(&e.outFile, "out", "", "report: write to this file")
 	fs.IntVar(&e.keepDays, "keep-days", 0, "purge: keep this many days (remembered)")
 	fs.StringVar(&e.name, "name", "", "walkin: the person's name")
+	fs.StringVar(&e.document, "document", "", "walkin: the card, cei (default), cis or cip (a CIP only for cip_abroad and cip_no_domicile, no CIS for child_under_14)")
 	lang.WriteString(string(e.lang))
 	fs.Func("lang", "language: ro or en (default "+string(e.lang)+")", func(s string) error {
 		lang.Reset()

@@ -25,7 +25,7 @@ var synopses = map[string]string{
 	"conflicts":           "conflicts [--day YYYY-MM-DD] [--json]",
 	"report":              "report [--day YYYY-MM-DD] [--format text|csv|html] [--out FILE] [--json]",
 	"purge":               "purge [--keep-days N]",
-	"walkin":              "walkin --name NAME --reason REASON",
+	"walkin":              "walkin --name NAME --reason REASON [--document cei|cis|cip] [--json]",
 	"refuse":              "refuse CODE|REF|NAME --reason missing_documents|data_mismatch",
 	"supervisor-password": "supervisor-password   (the password on stdin)",
 }

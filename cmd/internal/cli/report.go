@@ -138,13 +138,23 @@ func (e *env) supervisorPassword(args []string) error {
 	})
 }
 
-// walkIn registers a person without a booking in the walk-in hours.
+// walkIn registers a person without a booking in the walk-in hours, for
+// the card chosen with --document (the reason's default without it).
 func (e *env) walkIn(args []string) error {
 	return e.withDesk(args, func(d *desk.Desk) error {
-		v, err := d.WalkIn(e.ctx, e.name, e.reason)
-		if errors.Is(err, desk.ErrWalkInDetails) || errors.Is(err, desk.ErrNotWalkInTime) {
+		v, err := d.WalkInCard(e.ctx, e.name, e.reason, e.document)
+		key := ""
+		switch {
+		case errors.Is(err, desk.ErrWalkInDetails):
+			key = "walkin.details"
+		case errors.Is(err, desk.ErrNotWalkInTime):
+			key = "walkin.time"
+		case errors.Is(err, desk.ErrWalkInCard):
+			key = "walkin.card"
+		}
+		if key != "" {
 			e.code = ExitRefused
-			fmt.Fprintln(e.out, i18n.T(e.lang, "walkin."+map[bool]string{true: "details", false: "time"}[errors.Is(err, desk.ErrWalkInDetails)], nil))
+			fmt.Fprintln(e.out, i18n.T(e.lang, key, nil))
 			return nil
 		}
 		if err != nil {
