@@ -417,9 +417,9 @@ func TestScanWhileAMessageIsOver(t *testing.T) {
 }
 
 // TestTabGoesOnFromAWidgetTheFocusWasTakenOff: Tab goes from the walk-in
-// form's name to its reason (a drop-down of the app's, which keeps the
-// focus), then to the form's first button (Fyne's, whose focus the focus
-// keeper takes off); Shift+Tab then goes back to the reason, Tab on to the
+// form's name to its reason and its card (drop-downs of the app's, which
+// keep the focus), then to the form's first button (Fyne's, whose focus the focus
+// keeper takes off); Shift+Tab then goes back to the card, Tab on to the
 // other button, as they would have from that button, not from the form's
 // first or last widget.
 func TestTabGoesOnFromAWidgetTheFocusWasTakenOff(t *testing.T) {
@@ -449,9 +449,13 @@ func TestTabGoesOnFromAWidgetTheFocusWasTakenOff(t *testing.T) {
 			if _, ok := c.Focused().(*scanSelect); !ok {
 				t.Fatalf("Tab from the name: %T has the focus", c.Focused())
 			}
+			tab() // on to the card, another drop-down of the app's
+			if _, ok := c.Focused().(*scanSelect); !ok {
+				t.Fatalf("Tab from the reason: %T has the focus", c.Focused())
+			}
 			tab()
 			if first = c.Focused(); first == nil {
-				t.Fatal("Tab from the reason: nothing has the focus")
+				t.Fatal("Tab from the card: nothing has the focus")
 			}
 			f.c.keepFocus()
 			if c.Focused() != nil {

@@ -48,8 +48,10 @@ func TestWalkInSaysFirstAndChecksAsTyped(t *testing.T) {
 		switch x := o.(type) {
 		case *widget.Select:
 			options = x.Options
-		case *scanSelect:
-			options = x.Options
+		case *scanSelect: // the first: the reason (then the card)
+			if options == nil {
+				options = x.Options
+			}
 		case *fyne.Container:
 			for _, c := range x.Objects {
 				walk(c)
