@@ -16,7 +16,7 @@ func TestAWalkInsCardReachesTheHub(t *testing.T) {
 	ctx := context.Background()
 	o := newOffice(t, time.Now)
 	d, s := counter(t, o.enrol(t, "1"))
-	if err := s.Once(ctx); err != nil { // linked to the hub
+	if err := s.Once(ctx); err != nil { // linked: the first link leaves the local (demo) data behind
 		t.Fatal(err)
 	}
 	// Walk-ins at any hour of the day, so that the walk-ins are today's
