@@ -275,7 +275,7 @@ func TestDayListFilter(t *testing.T) {
 func TestHelpAndOverride(t *testing.T) {
 	f := newFixture(t)
 	f.keys(f.c.manual, f.code("Bălan Ana"), 4*time.Millisecond, true)
-	for _, want := range []string{"Taxă: 70 lei", "se iau amprentele", "valabilă 10 ani", "☐ Certificatul de naștere"} {
+	for _, want := range []string{"Taxă: 70 de lei", "se iau amprentele", "valabilă 10 ani", "☐ Certificatul de naștere"} {
 		if !strings.Contains(f.c.card.help.Text, want) {
 			t.Errorf("the card's checklist lacks %q:\n%s", want, f.c.card.help.Text)
 		}

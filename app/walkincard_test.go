@@ -45,10 +45,10 @@ func TestWalkInAsksTheCard(t *testing.T) {
 		document     string // the booking's
 		help         string // on the checklist
 	}{
-		{"Pop Ion", "Pierdere, furt sau deteriorare", []string{"Carte electronică de identitate (CEI)", "Carte de identitate simplă (CIS)"}, true, false, "cei", "Taxă: 70 lei"},
-		{"Pop Ana", "Pierdere, furt sau deteriorare", []string{"Carte electronică de identitate (CEI)", "Carte de identitate simplă (CIS)"}, true, true, "cis", "Taxă: 40 lei (la CEC Bank"},
-		{"Lupu Eva", "CIP: domiciliu în străinătate", []string{"Carte de identitate provizorie (CIP)"}, false, false, "cip", "Taxă: 1 lei (se plătește la primărie)"},
-		{"Moga Dan", "Copil sub 14 ani", []string{"Carte electronică de identitate (CEI)"}, false, false, "cei", "Taxă: 70 lei"},
+		{"Pop Ion", "Pierdere, furt sau deteriorare", []string{"Carte electronică de identitate (CEI)", "Carte de identitate simplă (CIS)"}, true, false, "cei", "Taxă: 70 de lei"},
+		{"Pop Ana", "Pierdere, furt sau deteriorare", []string{"Carte electronică de identitate (CEI)", "Carte de identitate simplă (CIS)"}, true, true, "cis", "Taxă: 40 de lei (la CEC Bank"},
+		{"Lupu Eva", "CIP: domiciliu în străinătate", []string{"Carte de identitate provizorie (CIP)"}, false, false, "cip", "Taxă: 1 leu (se plătește la primărie)"},
+		{"Moga Dan", "Copil sub 14 ani", []string{"Carte electronică de identitate (CEI)"}, false, false, "cei", "Taxă: 70 de lei"},
 		{"Stan Ana", "Mențiune de reședință", []string{"Viză de reședință (mențiune în actul de identitate)"}, false, false, "", "Taxă: nu (fără taxă"},
 	}
 	for _, tt := range tests {

@@ -33,7 +33,7 @@ func TestChecklistOfTheSeeds(t *testing.T) {
 		{"a CIS for a child", booked(23, 10, 10, with(func(b *store.Booking) { b.Document, b.BirthDate, b.Reason = "cis", "2016-01-01", "child_under_14" })),
 			[]string{"⚠ No simple identity card (CIS) under 14"}, nil},
 		{"a CIP", booked(23, 10, 10, with(func(b *store.Booking) { b.Reason = "cip_abroad" })),
-			[]string{"Provisional identity card (CIP): may be applied for only at the ID office of the domicile", "Fee: 1 lei (paid at the town hall)"}, nil},
+			[]string{"Provisional identity card (CIP): may be applied for only at the ID office of the domicile", "Fee: 1 leu (paid at the town hall)"}, nil},
 		{"a residence visa: no card, no fee", booked(23, 10, 10, with(func(b *store.Booking) { b.Reason = "residence_mention" })),
 			[]string{"Residence visa (a mention in the current identity document): may be applied for only at the ID office of the domicile", "Fee: none (no fee: a mention in the current ID)"},
 			[]string{"New card", "fingerprints", "can be collected"}},

@@ -22,7 +22,7 @@ func TestWalkInCard(t *testing.T) {
 	}{
 		{"a CEI by default", []string{"--name", "Pop Ion", "--reason", "lost"}, ExitOK, "", "Electronic identity card (CEI)", ""},
 		{"a CIS", []string{"--name", "Pop Ana", "--reason", "lost", "--document", "cis"}, ExitOK, "cis", "Fee: 40 lei", ""},
-		{"a CIP", []string{"--name", "Lupu Eva", "--reason", "cip_abroad", "--document", "cip"}, ExitOK, "cip", "Fee: 1 lei (paid at the town hall)", ""},
+		{"a CIP", []string{"--name", "Lupu Eva", "--reason", "cip_abroad", "--document", "cip"}, ExitOK, "cip", "Fee: 1 leu (paid at the town hall)", ""},
 		{"a CIP for an expiry", []string{"--name", "Rusu Dan", "--reason", "expiry", "--document", "cip"}, ExitRefused, "", "", "The card chosen does not fit the reason"},
 		{"a CIS for a child", []string{"--name", "Rusu Ana", "--reason", "child_under_14", "--document", "cis"}, ExitRefused, "", "", "The card chosen does not fit the reason"},
 		{"no such card", []string{"--name", "Rusu Eva", "--reason", "lost", "--document", "passport"}, ExitRefused, "", "", "The card chosen does not fit the reason"},
