@@ -137,8 +137,11 @@ func Confirmed(cal calendar.Calendar, fees rules.Fees, from string, lang i18n.La
 		End:      b.SlotEnd(),
 		Summary:  i18n.T(lang, "mail.ics.summary", map[string]string{"office": office}),
 		Location: strings.Join(nonEmpty(office, cal.Address), ", "),
+		// No cancel link: a calendar event gets shared (a family calendar,
+		// an invitation forwarded) and whoever holds the link can cancel;
+		// it stays in the e-mail's body.
 		Description: i18n.T(lang, "mail.ics.description", map[string]string{
-			"name": b.Name, "purpose": purpose, "ref": ref, "cancel": cancelURL}),
+			"name": b.Name, "purpose": purpose, "ref": ref}),
 	}
 	subject := i18n.T(lang, "mail.confirmed.subject", map[string]string{
 		"office": office, "date": longDate(lang, start), "time": start.Format("15:04")})

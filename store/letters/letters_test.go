@@ -12,6 +12,7 @@ import (
 	"mime"
 	"mime/multipart"
 	netmail "net/mail"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -288,6 +289,17 @@ func TestConfirmed(t *testing.T) {
 		}
 		if strings.Contains(strings.ReplaceAll(ics, "\r\n", ""), "\n") {
 			t.Errorf("%s: .ics has a bare LF", label)
+		}
+		// The calendar event is shared with others; the cancel link stays in
+		// the e-mail's body only.
+		if desc := regexp.MustCompile(`\r\nDESCRIPTION:[^\r]*`).FindString(unfolded); !strings.Contains(desc, ref) ||
+			!strings.Contains(desc, "Ionescu Maria-Ștefania") {
+			t.Errorf("%s: the .ics description %q lacks the name or the reference", label, desc)
+		}
+		for _, leak := range []string{cancelURL, "ZyX987_abc", "/anuleaza"} {
+			if strings.Contains(unfolded, leak) || strings.Contains(ics, leak) {
+				t.Errorf("%s: the .ics holds the cancel link (%q):\n%s", label, leak, ics)
+			}
 		}
 	}
 }
