@@ -100,7 +100,7 @@ type portalResult struct {
 	Gets                     int
 	Held, SlotTaken, Person  int // the hub's answers to the requests
 	Other                    int // other refusals (hub, site limits, HTTP errors)
-	DayFull                  int // citizens who found the day full and asked nothing
+	DayFull                  int // citizens who found the day full (at first, or after a taken slot)
 	Booked                   int // persons who got a booking in the end
 	SMTPDown                 time.Duration
 	Delivery                 time.Duration // from the end of the rush until every e-mail was in
@@ -145,7 +145,7 @@ func (r portalResult) print(w io.Writer) {
 	row("refused: slot taken", r.SlotTaken)
 	row("refused: person holds one", r.Person)
 	row("refused: other", r.Other)
-	row("found the day full, asked nothing", r.DayFull)
+	row("citizens who met a full day", r.DayFull)
 	row("mail server down", r.SMTPDown.Round(100*time.Millisecond))
 	row("request e-mails received", r.RequestMails)
 	row("confirmed (POST) / refused", fmt.Sprintf("%d / %d", r.Confirmed, r.ConfirmFailed))
@@ -465,7 +465,7 @@ type citizenOutcome struct {
 	gets            int
 	posts           []time.Duration
 	refusedByServer bool
-	dayFull         bool // found the day full at the first look
+	dayFull         bool // met a full day: no slot left to ask for
 	note            string
 }
 
