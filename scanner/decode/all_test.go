@@ -46,3 +46,20 @@ func TestAll(t *testing.T) {
 		}
 	}
 }
+
+// TestAllRefusesHugeImages: an image of more than MaxPixels is not read
+// (its pixels are not even touched: this one has none), one of a 24 MP
+// phone photo's size is.
+func TestAllRefusesHugeImages(t *testing.T) {
+	if MaxPixels < 6000*4000 || MaxPixels > 30_000_000 {
+		t.Fatalf("MaxPixels %d: a 24 MP photo must be read, and no more than 30 MP", MaxPixels)
+	}
+	huge := &image.Gray{Rect: image.Rect(0, 0, 10000, 10000), Stride: 10000} // no Pix: reading it would panic
+	if got := New().All(huge); got != nil {
+		t.Errorf("a 100 MP image gave %v", got)
+	}
+	just := &image.Gray{Rect: image.Rect(0, 0, MaxPixels/1000+1, 1000), Stride: MaxPixels/1000 + 1}
+	if got := New().All(just); got != nil {
+		t.Errorf("an image just above MaxPixels gave %v", got)
+	}
+}

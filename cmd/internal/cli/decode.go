@@ -12,6 +12,7 @@ import (
 	_ "image/png"  // and PNG
 	"io/fs"
 	"os"
+	"runtime"
 	"strconv"
 	"strings"
 	"unicode"
@@ -23,9 +24,15 @@ import (
 	"github.com/ghiseu/ghiseu/scanner/decode"
 )
 
-// maxDecodePixels bounds the images decode reads (a 100-megapixel photo),
-// so that a small file claiming a huge size cannot take all memory.
-const maxDecodePixels = 100_000_000
+// tooLarge is an image file that declares more than decode.MaxPixels: a
+// small file can claim a huge size (a 780 KB PNG of 10000×10000 16-bit
+// pixels decodes to 800 MB, and took 1.6 GB and 8.7 s to search), so the
+// size is read from the header and the pixels are never decoded.
+type tooLarge struct{ width, height int }
+
+func (e tooLarge) Error() string {
+	return fmt.Sprintf("image of %d×%d pixels: more than %d megapixels", e.width, e.height, decode.MaxPixels/1_000_000)
+}
 
 // decoded is one file's result, as decode --json prints it.
 type decoded struct {
@@ -54,10 +61,21 @@ func (e *env) decodeFiles(args []string) error {
 	for _, f := range files {
 		r := decoded{File: f, Codes: []string{}}
 		g, err := readGray(f)
-		if err != nil {
+		// The decoded image (up to 8 bytes a pixel) is garbage once it is
+		// grey: give it back before the detector allocates its own.
+		runtime.GC()
+		var big tooLarge
+		switch {
+		case errors.As(err, &big):
+			unreadable = true
+			r.Error = i18n.T(e.lang, "cli.decode.too_large", map[string]string{"file": f,
+				"size": fmt.Sprintf("%d×%d", big.width, big.height),
+				"mp":   strconv.Itoa((big.width*big.height + 500_000) / 1_000_000),
+				"max":  strconv.Itoa(decode.MaxPixels / 1_000_000)})
+		case err != nil:
 			unreadable = true
 			r.Error = i18n.T(e.lang, "cli.decode.unreadable", map[string]string{"file": f, "err": err.Error()})
-		} else {
+		default:
 			for _, c := range d.All(g) {
 				r.Codes = append(r.Codes, c.Text)
 			}
@@ -102,7 +120,9 @@ func printable(s string) string {
 }
 
 // readGray reads an image file (PNG, JPEG, GIF, BMP or WebP) as grey,
-// transparent parts white as on paper.
+// transparent parts white as on paper. It reads the size the file declares
+// first and refuses one of more than decode.MaxPixels (tooLarge) without
+// decoding it.
 func readGray(name string) (*image.Gray, error) {
 	f, err := os.Open(name)
 	if pe := (*fs.PathError)(nil); errors.As(err, &pe) {
@@ -115,8 +135,11 @@ func readGray(name string) (*image.Gray, error) {
 	if err != nil {
 		return nil, err
 	}
-	if cfg.Width <= 0 || cfg.Height <= 0 || cfg.Width*cfg.Height > maxDecodePixels {
-		return nil, fmt.Errorf("image of %d×%d pixels: too large", cfg.Width, cfg.Height)
+	if cfg.Width <= 0 || cfg.Height <= 0 {
+		return nil, fmt.Errorf("image of %d×%d pixels: empty", cfg.Width, cfg.Height)
+	}
+	if int64(cfg.Width)*int64(cfg.Height) > decode.MaxPixels {
+		return nil, tooLarge{cfg.Width, cfg.Height}
 	}
 	if _, err := f.Seek(0, 0); err != nil {
 		return nil, err

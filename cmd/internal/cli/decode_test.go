@@ -3,7 +3,11 @@ package cli
 import (
 	"bytes"
 	"context"
+	"encoding/binary"
 	"encoding/json"
+	"errors"
+	"fmt"
+	"hash/crc32"
 	"image"
 	"image/color"
 	"image/draw"
@@ -11,10 +15,12 @@ import (
 	"image/png"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
 
+	"github.com/ghiseu/ghiseu/scanner/decode"
 	"github.com/ghiseu/ghiseu/scanner/qr"
 )
 
@@ -132,8 +138,69 @@ func TestDecodeInHelp(t *testing.T) {
 		if exit := Run(context.Background(), args, strings.NewReader(""), &out, &errOut); exit != ExitOK {
 			t.Errorf("%v: exit %d (%s)", args, exit, errOut.String())
 		}
-		if !strings.Contains(out.String(), "ghiseu decode FILE...") {
+		if !strings.Contains(out.String(), "ghiseu decode FILE...") ||
+			!strings.Contains(out.String(), fmt.Sprintf("at most %d megapixels", decode.MaxPixels/1_000_000)) {
 			t.Errorf("%v: no decode form in:\n%s", args, out.String())
+		}
+	}
+}
+
+// pngHeader writes the start of a PNG of width×height 16-bit RGBA pixels:
+// the signature and the IHDR chunk, no pixels (what a hostile file shows
+// image.DecodeConfig before its few hundred KB of compressed data).
+func pngHeader(t *testing.T, dir, name string, width, height uint32) string {
+	t.Helper()
+	var b bytes.Buffer
+	b.WriteString("\x89PNG\r\n\x1a\n")
+	ihdr := binary.BigEndian.AppendUint32(nil, width)
+	ihdr = binary.BigEndian.AppendUint32(ihdr, height)
+	ihdr = append(ihdr, 16, 6, 0, 0, 0) // 16 bits, RGBA, deflate, no filter, no interlace
+	binary.Write(&b, binary.BigEndian, uint32(len(ihdr)))
+	chunk := append([]byte("IHDR"), ihdr...)
+	b.Write(chunk)
+	binary.Write(&b, binary.BigEndian, crc32.ChecksumIEEE(chunk))
+	path := filepath.Join(dir, name)
+	if err := os.WriteFile(path, b.Bytes(), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// TestDecodeRefusesHugeImages: a file declaring more than 30 megapixels is
+// refused from its header, with a sentence that says the size and the
+// limit, without decoding its pixels; a 24 MP phone photo's size passes the
+// check (this one then fails for want of pixels).
+func TestDecodeRefusesHugeImages(t *testing.T) {
+	dir := t.TempDir()
+	huge := pngHeader(t, dir, "huge.png", 10000, 10000)
+	just := pngHeader(t, dir, "just.png", 6000, 5001)
+	photo := pngHeader(t, dir, "photo.png", 6000, 4000)
+
+	for _, tc := range []struct {
+		file  string
+		large bool
+	}{{huge, true}, {just, true}, {photo, false}} {
+		var before, after runtime.MemStats
+		runtime.ReadMemStats(&before)
+		_, err := readGray(tc.file)
+		runtime.ReadMemStats(&after)
+		var big tooLarge
+		if err == nil || errors.As(err, &big) != tc.large {
+			t.Errorf("%s: %v, want too large %v", filepath.Base(tc.file), err, tc.large)
+		}
+		if n := after.TotalAlloc - before.TotalAlloc; n > 1<<20 {
+			t.Errorf("%s: %d bytes allocated to refuse it", filepath.Base(tc.file), n)
+		}
+	}
+
+	for _, tc := range []struct{ lang, want string }{
+		{"en", huge + ": the image is 10000×10000 pixels (100 megapixels); decode reads images of at most 30 megapixels"},
+		{"ro", huge + ": imaginea are 10000×10000 pixeli (100 megapixeli); decode citește imagini de cel mult 30 de megapixeli"},
+	} {
+		var out, errOut bytes.Buffer
+		exit := Run(context.Background(), []string{"decode", huge, "--lang", tc.lang}, strings.NewReader(""), &out, &errOut)
+		if exit != ExitError || !strings.Contains(errOut.String(), tc.want) {
+			t.Errorf("%s: exit %d, stderr %q, want %q", tc.lang, exit, errOut.String(), tc.want)
 		}
 	}
 }

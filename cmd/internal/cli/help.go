@@ -17,7 +17,7 @@ var synopses = map[string]string{
 	"accept":              "accept CODE|REF --reason TEXT   (supervisor password on stdin)",
 	"list":                "list [--day YYYY-MM-DD] [--at TIME] [--json]",
 	"demo":                "demo",
-	"decode":              "decode FILE... [--json]   (the text of every QR code in the images)",
+	"decode":              "decode FILE... [--json]   (the text of every QR code in the images, of at most 30 megapixels)",
 	"import":              "import FILE",
 	"link":                "link   (enrolment string on stdin)",
 	"sync":                "sync [--loop 5s] [--retry-parked]",
