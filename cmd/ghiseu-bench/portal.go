@@ -21,6 +21,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"runtime/pprof"
 	"slices"
 	"strconv"
 	"strings"
@@ -55,8 +56,20 @@ func benchPortal(args []string) error {
 	fs.DurationVar(&cfg.Wait, "wait", 2*time.Minute, "how long to wait for every e-mail after the rush")
 	fs.StringVar(&cfg.Python, "python", "/usr/bin/python3", "the Python that runs the mail server (needs aiosmtpd: apt-get install python3-aiosmtpd)")
 	keep := fs.Bool("keep", false, "keep the hub's database and the mail server's folder")
+	profile := fs.String("cpuprofile", "", "write a CPU profile of the whole run (hub, site, citizens) to this file")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	if *profile != "" {
+		f, err := os.Create(*profile)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
 	}
 	dir, err := os.MkdirTemp("", "ghiseu-bench-portal-")
 	if err != nil {
@@ -151,7 +164,7 @@ func (r portalResult) print(w io.Writer) {
 	row("confirmed (POST) / refused", fmt.Sprintf("%d / %d", r.Confirmed, r.ConfirmFailed))
 	row("QR e-mails received", r.QRMails)
 	row("all mail in, after the rush", r.Delivery.Round(100*time.Millisecond))
-	row("persons booked", r.Booked)
+	row("persons booked (slots left free)", fmt.Sprintf("%d (%d)", r.Booked, r.Slots-r.Bookings))
 	row("slots over capacity", r.OverCapacity)
 	row("persons with two bookings", r.TwoBookings)
 	row("lost confirmations", r.LostRequests+r.LostQR)
