@@ -93,8 +93,8 @@ func TestConfirmRequest(t *testing.T) {
 	if err != nil || c.Email != "live@example.ro" || c.Lang != "en" || c.Person != "p-live" {
 		t.Errorf("contact %+v, %v", c, err)
 	}
-	if _, err := db.ConfirmRequest(ctx, "live", now.Add(14*time.Minute), build); !errors.Is(err, ErrNotFound) {
-		t.Errorf("second confirmation: %v, want ErrNotFound", err)
+	if again, err := db.ConfirmRequest(ctx, "live", now.Add(14*time.Minute), build); err != nil || again.ID != b.ID {
+		t.Errorf("second confirmation: %+v, %v; want the same booking", again, err)
 	}
 	if _, err := db.ConfirmRequest(ctx, "old", now.Add(15*time.Minute), build); !errors.Is(err, ErrNotFound) {
 		t.Errorf("lapsed confirmation: %v, want ErrNotFound", err)
@@ -113,23 +113,25 @@ func TestCancelByHash(t *testing.T) {
 	ctx := context.Background()
 	now := time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
 	b, err := db.AddBooking(ctx, now, func(id uint64) (Confirmation, error) {
-		return Confirmation{Booking: sampleBooking(strconv.FormatUint(id, 10), "C"), Person: "p", Email: "a@example.ro", CancelHash: "hash"}, nil
+		b := sampleBooking(strconv.FormatUint(id, 10), "C")
+		b.SlotStart = now.Add(24 * time.Hour)
+		return Confirmation{Booking: b, Person: "p", Email: "a@example.ro", CancelHash: "hash"}, nil
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got, err := db.BookingByCancel(ctx, "hash"); err != nil || got.ID != b.ID {
+	if got, err := db.BookingByCancel(ctx, "hash", now); err != nil || got.ID != b.ID {
 		t.Fatalf("by cancel: %+v, %v", got, err)
 	}
-	if got, err := db.CancelByHash(ctx, "hash"); err != nil || got.Status != Cancelled {
+	if got, err := db.CancelByHash(ctx, "hash", now); err != nil || got.Status != Cancelled {
 		t.Fatalf("cancel: %+v, %v", got, err)
 	}
 	if got, _ := db.BookingByID(ctx, b.ID); got.Status != Cancelled {
 		t.Errorf("status %s after cancel", got.Status)
 	}
 	for _, step := range []func() error{
-		func() error { _, err := db.CancelByHash(ctx, "hash"); return err },
-		func() error { _, err := db.BookingByCancel(ctx, "hash"); return err },
+		func() error { _, err := db.CancelByHash(ctx, "hash", now); return err },
+		func() error { _, err := db.BookingByCancel(ctx, "hash", now); return err },
 		func() error { _, err := db.ContactOf(ctx, b.ID); return err },
 	} {
 		if err := step(); !errors.Is(err, ErrNotFound) {
@@ -154,5 +156,48 @@ func TestDeleteLapsed(t *testing.T) {
 	}
 	if _, err := db.TakeRequest(ctx, "2"); err != nil {
 		t.Errorf("the live request went too: %v", err)
+	}
+}
+
+// TestExpiredMailIsNotSent: a confirmation e-mail still queued when its
+// request lapses is dropped, not sent late.
+func TestExpiredMailIsNotSent(t *testing.T) {
+	db := openTemp(t)
+	ctx := context.Background()
+	now := time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
+	if err := db.HoldRequest(ctx, Request{Token: "t", Booking: "{}", Person: "p", SlotStart: now.Add(48 * time.Hour), Kind: Intake,
+		Expires: now.Add(15 * time.Minute), Email: "a@example.ro"}, 1, now, []byte("confirm")); err != nil {
+		t.Fatal(err)
+	}
+	if due, _ := db.DueMail(ctx, now.Add(14*time.Minute), 10); len(due) != 1 {
+		t.Fatalf("%d due before the request lapses, want 1", len(due))
+	}
+	if due, _ := db.DueMail(ctx, now.Add(15*time.Minute), 10); len(due) != 0 {
+		t.Errorf("%d due after the request lapsed, want 0", len(due))
+	}
+	if n, err := db.DeleteExpiredMail(ctx, now.Add(15*time.Minute)); err != nil || n != 1 {
+		t.Errorf("expired mail deleted: %d, %v; want 1", n, err)
+	}
+}
+
+// TestCancelStopsAtTheAppointment: a cancel token no longer works once the
+// booking's time has begun.
+func TestCancelStopsAtTheAppointment(t *testing.T) {
+	db := openTemp(t)
+	ctx := context.Background()
+	now := time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
+	b, err := db.AddBooking(ctx, now, func(id uint64) (Confirmation, error) {
+		b := sampleBooking(strconv.FormatUint(id, 10), "C")
+		b.SlotStart = now.Add(time.Hour)
+		return Confirmation{Booking: b, Person: "p", Email: "a@example.ro", CancelHash: "hash"}, nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.CancelByHash(ctx, "hash", b.SlotStart); !errors.Is(err, ErrStarted) {
+		t.Errorf("cancel at the slot: %v, want ErrStarted", err)
+	}
+	if got, _ := db.BookingByID(ctx, b.ID); got.Status != Confirmed {
+		t.Errorf("status %s after a refused cancel", got.Status)
 	}
 }

@@ -118,9 +118,9 @@ func holds(ctx context.Context, q rowQuerier, person string, slot time.Time, kin
 		(SELECT count(*) FROM bookings b WHERE person = ? AND person != '' AND status = 'confirmed' AND slot_start > ?
 			AND NOT EXISTS (SELECT 1 FROM events r WHERE r.booking_id = b.id AND r.type = 'refused'
 				AND NOT EXISTS (SELECT 1 FROM events u WHERE u.type = 'undone' AND u.undoes = r.id))) +
-		(SELECT count(*) FROM requests WHERE person = ? AND expires_at > ?),
+		(SELECT count(*) FROM requests WHERE person = ? AND expires_at > ? AND booking_id = ''),
 		(SELECT count(*) FROM bookings WHERE slot_start = ? AND kind = ? AND status = 'confirmed') +
-		(SELECT count(*) FROM requests WHERE slot_start = ? AND kind = ? AND expires_at > ?)`,
+		(SELECT count(*) FROM requests WHERE slot_start = ? AND kind = ? AND expires_at > ? AND booking_id = '')`,
 		person, now.Unix(), person, now.Unix(), slot.Unix(), kind, slot.Unix(), kind, now.Unix()).Scan(&personal, &inSlot)
 	return personal, inSlot, err
 }

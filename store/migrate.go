@@ -188,11 +188,14 @@ var migrations = []string{
 	// 8: the citizen's side (issue 12), at the hub. A request knows the
 	// e-mail address its confirmation goes to and the site's language; a
 	// confirmed booking keeps them, with the hash of its cancel token, in
-	// contacts (the counters never see them). Every e-mail waits in
-	// mail_outbox until the mail server took it: retried with back-off,
-	// deleted once sent.
+	// contacts (the counters never see them); a confirmed request remembers
+	// its booking until it lapses, so that confirming twice shows the same
+	// booking. Every e-mail waits in mail_outbox until the mail server took
+	// it or it is worth nothing any more: retried with back-off, deleted once
+	// sent or expired.
 	`ALTER TABLE requests ADD COLUMN email TEXT NOT NULL DEFAULT '';
 	ALTER TABLE requests ADD COLUMN lang TEXT NOT NULL DEFAULT '';
+	ALTER TABLE requests ADD COLUMN booking_id TEXT NOT NULL DEFAULT ''; -- once confirmed, until it lapses
 	CREATE INDEX requests_slot ON requests (slot_start, kind);
 	CREATE INDEX requests_person ON requests (person);
 	CREATE TABLE contacts (
@@ -208,7 +211,8 @@ var migrations = []string{
 		created_at INTEGER NOT NULL,
 		attempts   INTEGER NOT NULL DEFAULT 0,
 		next_at    INTEGER NOT NULL,
-		last_error TEXT NOT NULL DEFAULT ''
+		last_error TEXT NOT NULL DEFAULT '',
+		expires_at INTEGER NOT NULL DEFAULT 0 -- not worth sending after (0: always)
 	);
 	CREATE INDEX mail_outbox_due ON mail_outbox (next_at);`,
 }

@@ -34,21 +34,43 @@ func (db *DB) EnqueueMail(ctx context.Context, recipient string, msg []byte, now
 // enqueueMail queues msg for recipient inside the caller's transaction, so
 // that the e-mail exists if and only if the change it tells of does.
 func enqueueMail(ctx context.Context, t *sql.Tx, recipient string, msg []byte, now time.Time) error {
+	return enqueueMailUntil(ctx, t, recipient, msg, now, time.Time{})
+}
+
+// enqueueMailUntil is enqueueMail for a message worth nothing from expires
+// on (a confirmation link that lapsed, a booking whose time has passed):
+// it is then deleted unsent (zero: never).
+func enqueueMailUntil(ctx context.Context, t *sql.Tx, recipient string, msg []byte, now, expires time.Time) error {
 	if recipient == "" || len(msg) == 0 {
 		return errors.New("queue mail: no recipient or empty message")
 	}
-	if _, err := t.ExecContext(ctx, `INSERT INTO mail_outbox (recipient, message, created_at, next_at)
-		VALUES (?, ?, ?, ?)`, recipient, msg, now.UnixMilli(), now.UnixMilli()); err != nil {
+	var until int64
+	if !expires.IsZero() {
+		until = expires.UnixMilli()
+	}
+	if _, err := t.ExecContext(ctx, `INSERT INTO mail_outbox (recipient, message, created_at, next_at, expires_at)
+		VALUES (?, ?, ?, ?, ?)`, recipient, msg, now.UnixMilli(), now.UnixMilli(), until); err != nil {
 		return fmt.Errorf("queue mail: %w", err)
 	}
 	return nil
+}
+
+// DeleteExpiredMail deletes the queued messages not worth sending at now.
+func (db *DB) DeleteExpiredMail(ctx context.Context, now time.Time) (int, error) {
+	res, err := db.sql.ExecContext(ctx, `DELETE FROM mail_outbox WHERE expires_at != 0 AND expires_at <= ?`, now.UnixMilli())
+	if err != nil {
+		return 0, fmt.Errorf("delete expired mail: %w", err)
+	}
+	n, err := res.RowsAffected()
+	return int(n), err
 }
 
 // DueMail returns up to limit queued messages whose time has come at now,
 // the longest waiting first.
 func (db *DB) DueMail(ctx context.Context, now time.Time, limit int) ([]QueuedMail, error) {
 	rows, err := db.ro.QueryContext(ctx, `SELECT id, recipient, message, created_at, attempts, next_at, last_error
-		FROM mail_outbox WHERE next_at <= ? ORDER BY next_at, id LIMIT ?`, now.UnixMilli(), limit)
+		FROM mail_outbox WHERE next_at <= ? AND (expires_at = 0 OR expires_at > ?) ORDER BY next_at, id LIMIT ?`,
+		now.UnixMilli(), now.UnixMilli(), limit)
 	if err != nil {
 		return nil, fmt.Errorf("read due mail: %w", err)
 	}

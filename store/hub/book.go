@@ -81,6 +81,9 @@ func (h *Hub) Request(ctx context.Context, r BookingRequest) (string, time.Time,
 	if err := seedRules(cal, r); err != nil {
 		return "", time.Time{}, err
 	}
+	if err := checkName(r.Name); err != nil {
+		return "", time.Time{}, err
+	}
 	if r.Email != "" && !mail.ValidAddress(r.Email) {
 		return "", time.Time{}, ErrBadEmail
 	}
@@ -95,7 +98,7 @@ func (h *Hub) Request(ctx context.Context, r BookingRequest) (string, time.Time,
 	if err != nil {
 		return "", time.Time{}, err
 	}
-	err = h.DB.HoldRequest(ctx, store.Request{Token: token, Booking: string(raw), Person: who,
+	err = h.DB.HoldRequest(ctx, store.Request{Token: hashToken(token), Booking: string(raw), Person: who,
 		SlotStart: r.Slot, Kind: r.Kind, Expires: expires, Email: r.Email, Lang: r.Lang}, cal.Capacity, now, letter)
 	switch {
 	case errors.Is(err, store.ErrPersonHolds):
@@ -159,16 +162,18 @@ func knownReason(r string) bool {
 	return false
 }
 
-// Confirm turns a request into a booking, if it has not lapsed, and issues
-// its signed code; a request made on the site gets its e-mail with the
-// code, the reference and a cancel link. A token works once.
+// Confirm turns a request into a booking, if it has not lapsed and its
+// slot has not begun, and issues its signed code; a request made on the
+// site gets its e-mail with the code, the reference and a cancel link.
+// Confirming again gives the same booking and sends nothing. Tokens are
+// kept only as hashes.
 func (h *Hub) Confirm(ctx context.Context, token string) (store.Booking, error) {
 	cal, fees, err := h.DB.Office(ctx)
 	if err != nil {
 		return store.Booking{}, err
 	}
 	now := h.now()
-	b, err := h.DB.ConfirmRequest(ctx, token, now, func(req store.Request, id uint64) (store.Confirmation, error) {
+	b, err := h.DB.ConfirmRequest(ctx, hashToken(token), now, func(req store.Request, id uint64) (store.Confirmation, error) {
 		return h.confirmation(cal, fees, req, id, now)
 	})
 	switch {

@@ -35,6 +35,8 @@ var (
 	ErrNotIntake = errors.New("the card is ready for an application (an intake) only")
 	ErrElsewhere = errors.New("the card is collected at another office: that office's hub tells the citizen")
 	ErrNoPickup  = errors.New("no free pickup slot in the next 60 days")
+	ErrTooLate   = errors.New("the appointment has begun or passed: it can no longer be cancelled")
+	ErrNotYet    = errors.New("the application's appointment is still ahead: its card cannot be ready")
 )
 
 // newToken is 128 random bits, as hex: a confirmation or cancel token.
@@ -112,23 +114,29 @@ func (h *Hub) Taken(ctx context.Context, from, to time.Time) (map[time.Time]int,
 	return h.DB.Taken(ctx, from, to, store.Intake, h.now())
 }
 
-// BookingByCancel finds the booking a cancel token is for.
+// BookingByCancel finds the booking a cancel token is for, while its time
+// is ahead.
 func (h *Hub) BookingByCancel(ctx context.Context, token string) (store.Booking, error) {
-	b, err := h.DB.BookingByCancel(ctx, hashToken(token))
-	if errors.Is(err, store.ErrNotFound) {
-		return b, ErrNoBooking
-	}
-	return b, err
+	b, err := h.DB.BookingByCancel(ctx, hashToken(token), h.now())
+	return b, cancelError(err)
 }
 
-// CancelByToken cancels the booking a cancel token is for; the token works
-// once. The counters read the old code as cancelled after their next sync.
+// CancelByToken cancels the booking a cancel token is for, while its time
+// is ahead; the token works once. The counters read the old code as
+// cancelled after their next sync.
 func (h *Hub) CancelByToken(ctx context.Context, token string) (store.Booking, error) {
-	b, err := h.DB.CancelByHash(ctx, hashToken(token))
-	if errors.Is(err, store.ErrNotFound) {
-		return b, ErrNoBooking
+	b, err := h.DB.CancelByHash(ctx, hashToken(token), h.now())
+	return b, cancelError(err)
+}
+
+func cancelError(err error) error {
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		return ErrNoBooking
+	case errors.Is(err, store.ErrStarted):
+		return ErrTooLate
 	}
-	return b, err
+	return err
 }
 
 // SweepLapsed deletes the requests that were not confirmed in time.
@@ -190,6 +198,9 @@ func (h *Hub) Ready(ctx context.Context, id string) (store.Booking, time.Time, e
 		return store.Booking{}, time.Time{}, fmt.Errorf("%w (%s)", ErrElsewhere, in.PickupOffice)
 	}
 	now := h.now()
+	if in.SlotStart.After(now) {
+		return store.Booking{}, time.Time{}, fmt.Errorf("%w (%s)", ErrNotYet, in.SlotStart.In(cal.Location()).Format("2006-01-02 15:04"))
+	}
 	contact, err := h.DB.ContactOf(ctx, id)
 	if err != nil && !errors.Is(err, store.ErrNotFound) {
 		return store.Booking{}, time.Time{}, err

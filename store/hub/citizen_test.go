@@ -21,7 +21,7 @@ import (
 // queued reads and removes the hub's outbox, parsed.
 func queued(t *testing.T, h *Hub, now time.Time) []mail.Parsed {
 	t.Helper()
-	due, err := h.DB.DueMail(context.Background(), now.Add(time.Hour), 100)
+	due, err := h.DB.DueMail(context.Background(), now, 100)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -119,8 +119,11 @@ func TestCitizenFlow(t *testing.T) {
 		t.Fatal("the e-mail lacks the cancel link")
 	}
 	cancel := confirmed.Text[i+len("/anuleaza?t=") : i+len("/anuleaza?t=")+32]
-	if _, err := h.Confirm(ctx, token); !errors.Is(err, ErrLapsed) {
-		t.Errorf("the confirmation token again: %v, want ErrLapsed", err)
+	if again, err := h.Confirm(ctx, token); err != nil || again.ID != b.ID {
+		t.Errorf("the confirmation token again: %+v, %v; want the same booking", again, err)
+	}
+	if n, _, _ := h.DB.PendingMail(ctx); n != 0 {
+		t.Errorf("confirming again queued %d e-mails, want none", n)
 	}
 	if got, err := h.BookingByCancel(ctx, cancel); err != nil || got.ID != b.ID {
 		t.Fatalf("booking by cancel token: %+v, %v", got, err)
@@ -181,5 +184,133 @@ func TestCardReady(t *testing.T) {
 	}
 	if _, _, err := h.Ready(ctx, "999"); !errors.Is(err, ErrNoBooking) {
 		t.Errorf("ready for no booking: %v, want ErrNoBooking", err)
+	}
+}
+
+// TestNoAnswerTellsWhoHasABooking: a person who holds a booking gets what
+// everyone gets from the site (the slot is held until the request lapses,
+// only no e-mail goes out), and a full slot is refused whoever asks.
+func TestNoAnswerTellsWhoHasABooking(t *testing.T) {
+	ctx := context.Background()
+	loc := calendar.Default().Location()
+	now := time.Date(2026, 11, 20, 12, 0, 0, 0, loc)
+	h := newHub(t, &now)
+	h.Letters = Letters{SiteURL: "https://p.example.ro", From: "Office <p@example.ro>"}
+	at := func(hh, mm int) time.Time { return time.Date(2026, 11, 23, hh, mm, 0, 0, loc) }
+	ana := BookingRequest{Name: "Ana Pop", BirthDate: "1990-05-05", Reason: "expiry", Kind: store.Intake, Slot: at(8, 30), Email: "ana@example.ro"}
+	if _, _, err := h.Request(ctx, ana); err != nil {
+		t.Fatal(err)
+	}
+	queued(t, h, now)
+	taken := func(slot time.Time) int {
+		m, err := h.Taken(ctx, at(0, 0), at(23, 0))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for s, n := range m {
+			if s.Equal(slot) {
+				return n
+			}
+		}
+		return 0
+	}
+	again := ana
+	again.Slot, again.Email = at(9, 10), "other@example.ro"
+	if _, _, err := h.Request(ctx, again); !errors.Is(err, ErrPersonHasBooking) {
+		t.Fatalf("the same person again: %v", err)
+	}
+	if taken(at(9, 10)) != 1 {
+		t.Error("a request of a person who holds a booking left its slot free: the free places tell")
+	}
+	if got := queued(t, h, now); len(got) != 0 {
+		t.Errorf("%d e-mails for a person who holds a booking, want none", len(got))
+	}
+	for _, who := range []BookingRequest{again, {Name: "Ion Nou", BirthDate: "1970-01-01", Reason: "expiry", Kind: store.Intake}} {
+		who.Slot = at(8, 30) // full (capacity 1: Ana's)
+		if _, _, err := h.Request(ctx, who); !errors.Is(err, ErrSlotTaken) {
+			t.Errorf("%s at a full slot: %v, want ErrSlotTaken whoever asks", who.Name, err)
+		}
+	}
+}
+
+// TestOnePersonHowEverWritten: the one-booking rule reads the name's words
+// whatever their order and punctuation, and a name must be a name.
+func TestOnePersonHowEverWritten(t *testing.T) {
+	ctx := context.Background()
+	loc := calendar.Default().Location()
+	now := time.Date(2026, 11, 20, 12, 0, 0, 0, loc)
+	h := newHub(t, &now)
+	slot := time.Date(2026, 11, 23, 8, 30, 0, 0, loc)
+	if _, _, err := h.Request(ctx, BookingRequest{Name: "Maria Popescu", BirthDate: "1985-03-03", Reason: "expiry", Kind: store.Intake, Slot: slot}); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name string
+		want error
+	}{
+		{"Popescu Maria", ErrPersonHasBooking},
+		{"Maria-Popescu", ErrPersonHasBooking},
+		{"Maria Popescu.", ErrPersonHasBooking},
+		{"  maria   POPESCU ", ErrPersonHasBooking},
+		{"Maria Popescu\u200b", ErrBadName},
+		{"\u041caria Popescu", ErrBadName}, // a Cyrillic М
+		{"Ion. URGENT: plata la https://x.example/card", ErrBadName},
+		{"Ion Pop 2", ErrBadName},
+		{"I", ErrBadName},
+	}
+	for i, tt := range tests {
+		r := BookingRequest{Name: tt.name, BirthDate: "1985-03-03", Reason: "expiry", Kind: store.Intake, Slot: slot.Add(time.Duration(i+1) * 20 * time.Minute)}
+		if _, _, err := h.Request(ctx, r); !errors.Is(err, tt.want) {
+			t.Errorf("%q: %v, want %v", tt.name, err, tt.want)
+		}
+	}
+	if _, _, err := h.Request(ctx, BookingRequest{Name: "Ana-Maria O'Neil Ștefănescu", BirthDate: "1999-09-09", Reason: "expiry",
+		Kind: store.Intake, Slot: slot.Add(4 * time.Hour)}); err != nil {
+		t.Errorf("a Romanian name with a hyphen, an apostrophe and diacritics: %v", err)
+	}
+}
+
+// TestTooLateOrTooEarly: a cancel link stops at the appointment, a
+// confirmation after the slot began lapses, and a card is not ready before
+// its application.
+func TestTooLateOrTooEarly(t *testing.T) {
+	ctx := context.Background()
+	loc := calendar.Default().Location()
+	now := time.Date(2026, 11, 23, 8, 0, 0, 0, loc) // Monday
+	h := newHub(t, &now)
+	h.Letters = Letters{SiteURL: "https://p.example.ro", From: "Office <p@example.ro>"}
+	slot := time.Date(2026, 11, 23, 8, 30, 0, 0, loc)
+	token, _, err := h.Request(ctx, BookingRequest{Name: "Ana Pop", BirthDate: "1990-05-05", Reason: "expiry", Kind: store.Intake,
+		Slot: slot, Email: "ana@example.ro"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := h.Confirm(ctx, token)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := h.Ready(ctx, b.ID); !errors.Is(err, ErrNotYet) {
+		t.Errorf("ready before the application: %v, want ErrNotYet", err)
+	}
+	letters := queued(t, h, now)
+	cancel := strings.SplitN(letters[len(letters)-1].Text[strings.Index(letters[len(letters)-1].Text, "/anuleaza?t=")+len("/anuleaza?t="):], "\n", 2)[0]
+	cancel = strings.TrimSpace(cancel)[:32]
+	now = slot
+	if _, err := h.BookingByCancel(ctx, cancel); !errors.Is(err, ErrTooLate) {
+		t.Errorf("the cancel page at the appointment: %v, want ErrTooLate", err)
+	}
+	if _, err := h.CancelByToken(ctx, cancel); !errors.Is(err, ErrTooLate) {
+		t.Errorf("cancelling at the appointment: %v, want ErrTooLate", err)
+	}
+
+	now = time.Date(2026, 11, 23, 9, 45, 0, 0, loc)
+	late, _, err := h.Request(ctx, BookingRequest{Name: "Ion Pop", BirthDate: "1970-01-01", Reason: "expiry", Kind: store.Intake,
+		Slot: time.Date(2026, 11, 23, 9, 50, 0, 0, loc)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	now = time.Date(2026, 11, 23, 9, 51, 0, 0, loc) // within the 15 minutes, after the slot began
+	if _, err := h.Confirm(ctx, late); !errors.Is(err, ErrLapsed) {
+		t.Errorf("confirming after the slot began: %v, want ErrLapsed", err)
 	}
 }

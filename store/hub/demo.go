@@ -73,5 +73,14 @@ func (h *Hub) Demo(ctx context.Context, days int, fill float64, seed uint64) (in
 			}
 		}
 	}
-	return n, nil
+	return n, h.DB.SetSetting(ctx, keyDemo, "1")
+}
+
+const keyDemo = "hub_demo"
+
+// IsDemo reports whether this hub holds demo bookings (Demo filled it):
+// only then does its booking site show e-mails on its demo mailbox page.
+func (h *Hub) IsDemo(ctx context.Context) (bool, error) {
+	v, err := h.DB.Setting(ctx, keyDemo)
+	return v == "1", err
 }

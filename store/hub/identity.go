@@ -12,10 +12,15 @@ import (
 	"crypto/x509/pkix"
 	"encoding/hex"
 	"encoding/pem"
+	"errors"
 	"fmt"
 	"log/slog"
 	"math/big"
+	"slices"
+	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/ghiseu/ghiseu/assets/i18n"
 )
@@ -83,34 +88,57 @@ func (h *Hub) makeCert(ctx context.Context) (string, string, error) {
 	return certPEM, keyPEM, h.DB.SetSetting(ctx, keyTLSCert, certPEM)
 }
 
+// personHashVersion names the person hash's form; a hub that kept hashes
+// of an older form makes them again at its first request (see person).
+const (
+	keyPersonHashVersion = "hub_person_hash_version"
+	personHashVersion    = "2" // 2: the name's words in order, punctuation aside
+)
+
 // personKey is the office's secret that keys the person hashes, made the
-// first time (and then the hashes kept before it are made again with it).
+// first time (and then the hashes kept before it are made again with it,
+// as they are when their form changes).
 func (h *Hub) personKey(ctx context.Context) ([]byte, error) {
 	raw, err := h.DB.Setting(ctx, keyPersonKey)
 	if err != nil {
 		return nil, err
 	}
 	if raw != "" {
-		return hex.DecodeString(raw)
+		key, err := hex.DecodeString(raw)
+		if err != nil {
+			return nil, err
+		}
+		return key, h.rehash(ctx, key, false)
 	}
 	key := make([]byte, 32)
 	rand.Read(key)
 	if err := h.DB.SetSetting(ctx, keyPersonKey, hex.EncodeToString(key)); err != nil {
 		return nil, err
 	}
+	return key, h.rehash(ctx, key, true)
+}
+
+// rehash makes the kept person hashes again with key: always with a new
+// key, else once a form.
+func (h *Hub) rehash(ctx context.Context, key []byte, newKey bool) error {
+	v, err := h.DB.Setting(ctx, keyPersonHashVersion)
+	if err != nil || v == personHashVersion && !newKey {
+		return err
+	}
 	n, err := h.DB.RehashPersons(ctx, func(name, birth string) string { return personHash(key, name, birth) })
 	if err != nil {
-		return nil, fmt.Errorf("key the person hashes: %w", err)
+		return fmt.Errorf("key the person hashes: %w", err)
 	}
 	if n > 0 {
-		slog.Info("person hashes keyed with the office's secret", "bookings", n)
+		slog.Info("person hashes made again", "bookings", n, "form", personHashVersion)
 	}
-	return key, nil
+	return h.DB.SetSetting(ctx, keyPersonHashVersion, personHashVersion)
 }
 
 // person is how the hub recognises one person without keeping who they
-// are: an HMAC, keyed with the office's secret, of the name as written
-// (case, spaces and diacritics aside) and the birth date. Without the
+// are: an HMAC, keyed with the office's secret, of the name's words (case,
+// spaces, diacritics, hyphens, dots and the order of the words aside:
+// "Popescu Maria" is "Maria-Popescu.") and the birth date. Without the
 // secret a hash cannot be tested against guessed birth dates.
 func (h *Hub) person(ctx context.Context, name, birth string) (string, error) {
 	key, err := h.personKey(ctx)
@@ -122,6 +150,61 @@ func (h *Hub) person(ctx context.Context, name, birth string) (string, error) {
 
 func personHash(key []byte, name, birth string) string {
 	m := hmac.New(sha256.New, key)
-	m.Write([]byte(i18n.Fold(name) + "|" + birth))
+	m.Write([]byte(personName(name) + "|" + birth))
 	return hex.EncodeToString(m.Sum(nil)[:16])
+}
+
+// personName is the name as the person hash reads it: folded (i18n.Fold),
+// its words split at anything but a letter and sorted.
+func personName(name string) string {
+	words := strings.FieldsFunc(i18n.Fold(name), func(r rune) bool { return !unicode.IsLetter(r) })
+	slices.Sort(words)
+	return strings.Join(words, " ")
+}
+
+// ErrBadName: a name the booking system takes is letters of one script
+// (Romanian names: Latin, with ș ț ă î â and the other Latin letters),
+// with spaces, hyphens, apostrophes and dots between them: no digits, no
+// links, no invisible characters.
+var ErrBadName = errors.New("a name is letters (of one script), spaces, hyphens, apostrophes and dots, 2 to 100 characters")
+
+// checkName refuses a name that is not a person's: it goes into the
+// office's e-mails and onto the counters' screens.
+func checkName(name string) error {
+	letters, script := 0, ""
+	if n := utf8.RuneCountInString(name); n < 2 || n > 100 {
+		return ErrBadName
+	}
+	for _, r := range name {
+		switch {
+		case unicode.IsLetter(r):
+			letters++
+			s := scriptOf(r)
+			if script != "" && s != script {
+				return ErrBadName
+			}
+			script = s
+		case unicode.Is(unicode.Mn, r): // a combining mark (a decomposed ș)
+		case r == ' ' || r == '-' || r == '\'' || r == '.' || r == '’':
+		default:
+			return ErrBadName
+		}
+	}
+	if letters < 2 {
+		return ErrBadName
+	}
+	return nil
+}
+
+// scriptOf names the script of a letter, for checkName.
+func scriptOf(r rune) string {
+	for _, s := range []struct {
+		name  string
+		table *unicode.RangeTable
+	}{{"Latin", unicode.Latin}, {"Cyrillic", unicode.Cyrillic}, {"Greek", unicode.Greek}} {
+		if unicode.Is(s.table, r) {
+			return s.name
+		}
+	}
+	return "other"
 }

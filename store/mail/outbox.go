@@ -108,9 +108,15 @@ func (o *Outbox) Run(ctx context.Context) error {
 	}
 }
 
-// deliverDue sends every message due now, batch by batch, and logs the
-// counts.
+// deliverDue drops the messages not worth sending any more (a lapsed
+// confirmation link), then sends every message due now, batch by batch,
+// and logs the counts.
 func (o *Outbox) deliverDue(ctx context.Context) error {
+	if n, err := o.DB.DeleteExpiredMail(ctx, o.now()); err != nil {
+		return err
+	} else if n > 0 {
+		o.log().Info("mail outbox: expired messages dropped unsent", "count", n)
+	}
 	batch := o.Batch
 	if batch <= 0 {
 		batch = 50

@@ -50,38 +50,73 @@ func newCitizenSide(h *hub.Hub, fs *flag.FlagSet, stdin io.Reader) (*citizenSide
 	if addr == "" {
 		return nil, nil
 	}
-	sender, mailDir, err := mailSender(h, fs, stdin)
+	ctx := context.Background()
+	demo, err := h.IsDemo(ctx)
 	if err != nil {
 		return nil, err
 	}
-	url := strings.TrimSuffix(str(fs, "site-url"), "/")
-	if url == "" {
-		url = "http://" + addr
-		if strings.HasPrefix(addr, ":") {
-			url = "http://localhost" + addr
-		}
-	}
-	cal, _, err := h.DB.Office(context.Background())
-	if err != nil {
-		return nil, fmt.Errorf("no office yet: run ghiseu-hub init first (%w)", err)
-	}
-	from := str(fs, "mail-from")
-	if from == "" {
-		from = cal.OfficeName + " <programari@" + strings.ToLower(cal.Office) + ".invalid>"
-	}
-	secret, err := h.SiteSecret(context.Background())
+	sender, mailDir, err := mailSender(h, fs, stdin, demo)
 	if err != nil {
 		return nil, err
 	}
-	retention, err := h.DB.Retention(context.Background())
+	url, err := siteURL(addr, str(fs, "site-url"))
 	if err != nil {
 		return nil, err
 	}
-	outbox := &mail.Outbox{DB: h.DB, Sender: sender, Now: store.Now} // the hub's clock, which stamps the queue
+	from, err := mailFrom(ctx, h, fs)
+	if err != nil {
+		return nil, err
+	}
+	secret, err := h.SiteSecret(ctx)
+	if err != nil {
+		return nil, err
+	}
+	retention, err := h.DB.Retention(ctx)
+	if err != nil {
+		return nil, err
+	}
+	// The hub's clock stamps the queue; a server away for minutes must not
+	// hold a confirmation past its 15 minutes: retries at most 5 minutes apart.
+	outbox := &mail.Outbox{DB: h.DB, Sender: sender, Now: store.Now, MaxBackoff: 5 * time.Minute}
 	h.Letters = hub.Letters{SiteURL: url, From: from, Queued: outbox.Kick}
 	return &citizenSide{addr: addr, outbox: outbox,
-		site: site.New(siteBooker{h}, site.Options{BaseURL: url, MailDir: mailDir, Demo: mailDir != "", Secret: secret,
+		site: site.New(siteBooker{h}, site.Options{BaseURL: url, MailDir: mailDir, Demo: demo, Secret: secret,
 			TrustForwarded: str(fs, "site-behind-proxy") == "true", RetentionDays: retention, Now: store.Now})}, nil
+}
+
+// siteURL is the site's public address, for the links in e-mails: given,
+// or made of a loopback --site address (a demo on this PC). Links to
+// 0.0.0.0 or a LAN address would reach no citizen.
+func siteURL(addr, given string) (string, error) {
+	if given != "" {
+		if !strings.HasPrefix(given, "https://") && !strings.HasPrefix(given, "http://") {
+			return "", fmt.Errorf("--site-url %q: an http(s):// address", given)
+		}
+		return strings.TrimSuffix(given, "/"), nil
+	}
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return "", fmt.Errorf("--site: %w", err)
+	}
+	if ip := net.ParseIP(host); host != "localhost" && (ip == nil || !ip.IsLoopback()) {
+		return "", fmt.Errorf("--site %s: give --site-url, the address citizens open (https://programari.example.ro): the e-mails' links go there", addr)
+	}
+	if host == "" || host == "localhost" {
+		host = "localhost"
+	}
+	return "http://" + net.JoinHostPort(host, port), nil
+}
+
+// mailFrom is the e-mails' sender: given, or made of the office's name.
+func mailFrom(ctx context.Context, h *hub.Hub, fs *flag.FlagSet) (string, error) {
+	if from := str(fs, "mail-from"); from != "" {
+		return from, nil
+	}
+	cal, _, err := h.DB.Office(ctx)
+	if err != nil {
+		return "", fmt.Errorf("no office yet: run ghiseu-hub init first (%w)", err)
+	}
+	return cal.OfficeName + " <programari@" + strings.ToLower(cal.Office) + ".invalid>", nil
 }
 
 // siteBooker is the hub as the site sees it: a request's confirmation
@@ -95,9 +130,9 @@ func (b siteBooker) Request(ctx context.Context, r hub.BookingRequest) error {
 	return err
 }
 
-// mailSender is where e-mail goes: an SMTP server, or the demo's folder
-// (--mail-dir, or beside the database when no --smtp is given).
-func mailSender(h *hub.Hub, fs *flag.FlagSet, stdin io.Reader) (mail.Sender, string, error) {
+// mailSender is where e-mail goes: an SMTP server, or files (--mail-dir,
+// or, for a demo hub without --smtp, beside the database).
+func mailSender(h *hub.Hub, fs *flag.FlagSet, stdin io.Reader, demo bool) (mail.Sender, string, error) {
 	server, dir := str(fs, "smtp"), str(fs, "mail-dir")
 	switch {
 	case server != "" && dir != "":
@@ -107,6 +142,8 @@ func mailSender(h *hub.Hub, fs *flag.FlagSet, stdin io.Reader) (mail.Sender, str
 			return nil, "", fmt.Errorf("--mail-dir: %w", err)
 		}
 		return &mail.Dir{Path: dir}, dir, nil
+	case server == "" && !demo:
+		return nil, "", errors.New("--site sends e-mail: give --smtp HOST:PORT and --mail-from (or --mail-dir DIR to keep it in files; without --smtp only a demo hub writes it beside its database)")
 	case server == "":
 		dir = filepath.Join(filepath.Dir(h.DB.Path()), "mail")
 		slog.Warn("no --smtp: the site's e-mail is written to files, as in the demo, and shown at /demo/posta", "dir", dir)
@@ -208,11 +245,17 @@ func sweep(ctx context.Context, h *hub.Hub) {
 func ready(ctx context.Context, h *hub.Hub, fs *flag.FlagSet, pos []string, out io.Writer) error {
 	if h == nil {
 		fs.String("booking", "", "the application's booking ID")
+		fs.String("mail-from", "", "the e-mail's sender, as given to serve")
 		return nil
 	}
 	if err := needKey(h); err != nil {
 		return err
 	}
+	sender, err := mailFrom(ctx, h, fs)
+	if err != nil {
+		return err
+	}
+	h.Letters.From = sender // the running serve's outbox sends it
 	b, from, err := h.Ready(ctx, str(fs, "booking"))
 	if err != nil {
 		return err
