@@ -264,3 +264,26 @@ func (h *Hub) pickupSlot(ctx context.Context, cal calendar.Calendar, person stri
 	}
 	return time.Time{}, ErrNoPickup
 }
+
+// Find lists the bookings from today on (confirmed, cancelled or other)
+// whose name has the words of name, in any order: the office finds a
+// booking someone made in a citizen's name, to cancel it.
+func (h *Hub) Find(ctx context.Context, name string) ([]store.Booking, error) {
+	cal, _, err := h.DB.Office(ctx)
+	if err != nil {
+		return nil, err
+	}
+	want := personName(name)
+	if want == "" {
+		return nil, ErrBadName
+	}
+	now := h.now()
+	var found []store.Booking
+	err = h.DB.BookingsBetween(ctx, cal.Office, cal.Day(now), cal.Day(now.AddDate(0, 0, 366)), func(b store.Booking) error {
+		if personName(b.Name) == want {
+			found = append(found, b)
+		}
+		return nil
+	})
+	return found, err
+}

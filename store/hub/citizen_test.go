@@ -241,7 +241,11 @@ func TestOnePersonHowEverWritten(t *testing.T) {
 	now := time.Date(2026, 11, 20, 12, 0, 0, 0, loc)
 	h := newHub(t, &now)
 	slot := time.Date(2026, 11, 23, 8, 30, 0, 0, loc)
-	if _, _, err := h.Request(ctx, BookingRequest{Name: "Maria Popescu", BirthDate: "1985-03-03", Reason: "expiry", Kind: store.Intake, Slot: slot}); err != nil {
+	token, _, err := h.Request(ctx, BookingRequest{Name: "Maria Popescu", BirthDate: "1985-03-03", Reason: "expiry", Kind: store.Intake, Slot: slot})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := h.Confirm(ctx, token); err != nil {
 		t.Fatal(err)
 	}
 	tests := []struct {
@@ -263,6 +267,9 @@ func TestOnePersonHowEverWritten(t *testing.T) {
 		if _, _, err := h.Request(ctx, r); !errors.Is(err, tt.want) {
 			t.Errorf("%q: %v, want %v", tt.name, err, tt.want)
 		}
+	}
+	if found, err := h.Find(ctx, "popescu MARIA"); err != nil || len(found) != 1 || found[0].Name != "Maria Popescu" {
+		t.Errorf("find the booking in Maria Popescu's name: %+v, %v", found, err)
 	}
 	if _, _, err := h.Request(ctx, BookingRequest{Name: "Ana-Maria O'Neil Ștefănescu", BirthDate: "1999-09-09", Reason: "expiry",
 		Kind: store.Intake, Slot: slot.Add(4 * time.Hour)}); err != nil {

@@ -34,6 +34,7 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		"cancel":  func(a []string, w io.Writer) error { return withHub(ctx, a, w, cancel, false) },
 		"demo":    func(a []string, w io.Writer) error { return withHub(ctx, a, w, demo, false) },
 		"ready":   func(a []string, w io.Writer) error { return withHub(ctx, a, w, ready, false) },
+		"find":    func(a []string, w io.Writer) error { return withHub(ctx, a, w, find, false) },
 		"pack":    func(a []string, w io.Writer) error { return withHub(ctx, a, w, writePack, false) },
 	}
 	if len(args) == 0 || commands[args[0]] == nil {
@@ -55,7 +56,7 @@ const usage = `usage: ghiseu-hub COMMAND [flags]
                                                   and the citizens' booking site (plain HTTP behind a TLS
                                                   proxy), its e-mail by SMTP (with --mail-from) or, for the
                                                   demo, to .eml files (beside the database by default)
-  ready   --db F --key F --booking ID             the card is ready: book the pickup, e-mail its QR
+  ready   --db F --key F --booking ID [--mail-from S]   the card is ready: book the pickup, e-mail its QR
   enroll  --db F --counter N [--url https://H:P] [--replace]
                                                   a counter's enrolment string (printed once)
   revoke  --db F --counter N                      stop a counter's token
@@ -63,6 +64,7 @@ const usage = `usage: ghiseu-hub COMMAND [flags]
           [--pickup-office OFFICE] [--kind pickup --ready D]
                                                   a booking request (prints its confirmation token)
   confirm --db F --key F TOKEN [--png F]          confirm a request: the booking and its code
+  find    --db F --name N                         the coming bookings in a name (ID, slot, kind, status, name, reference)
   cancel  --db F --booking ID                     cancel a booking
   demo    --db F --key F [--days 5]               fill the coming days with demo bookings
   pack    --db F --key F --out F.zip              write today's day pack (for a USB stick)

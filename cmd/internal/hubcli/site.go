@@ -263,3 +263,21 @@ func ready(ctx context.Context, h *hub.Hub, fs *flag.FlagSet, pos []string, out 
 	fmt.Fprintf(out, "%s\t%s\t%s\tfrom %s\n", b.ID, b.SlotStart.Format(time.RFC3339), rescode.ReferenceOf(b.Office, b.ID), from.Format(time.DateOnly))
 	return nil
 }
+
+// find lists the coming bookings in a name, for the office to cancel one
+// made in a citizen's name by someone else.
+func find(ctx context.Context, h *hub.Hub, fs *flag.FlagSet, pos []string, out io.Writer) error {
+	if h == nil {
+		fs.String("name", "", "the person's name (its words in any order)")
+		return nil
+	}
+	found, err := h.Find(ctx, str(fs, "name"))
+	if err != nil {
+		return err
+	}
+	for _, b := range found {
+		fmt.Fprintf(out, "%s\t%s\t%s\t%s\t%s\t%s\n", b.ID, b.SlotStart.Format(time.RFC3339), b.Kind, b.Status, b.Name,
+			rescode.ReferenceOf(b.Office, b.ID))
+	}
+	return nil
+}
