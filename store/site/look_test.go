@@ -46,7 +46,7 @@ func TestLook(t *testing.T) {
 		}
 		os.WriteFile(filepath.Join(dir, "001"+strconv.Itoa(i)+"-confirmed.eml"), raw, 0o600)
 	}
-	srv := &http.Server{Addr: addr, Handler: New(f, Options{Now: func() time.Time { return now }, MailDir: dir,
+	srv := &http.Server{Addr: addr, Handler: New(f, Options{Now: func() time.Time { return now }, Demo: true, MailDir: dir,
 		PostsPerMinute: 1000, RequestsPerHour: 1000})}
 	go func() { time.Sleep(time.Duration(max(secs, 60)) * time.Second); srv.Close() }()
 	t.Logf("serving on http://%s", addr)

@@ -5,10 +5,13 @@ import (
 	"fmt"
 	"net/http"
 	"regexp"
+	"strconv"
 	"strings"
 	"time"
 	"unicode"
 	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
 
 	"github.com/ghiseu/ghiseu/assets/i18n"
 	"github.com/ghiseu/ghiseu/scanner/rescode"
@@ -268,8 +271,7 @@ func validate(l i18n.Lang, cal calendar.Calendar, f form, now time.Time) map[str
 	if !mail.ValidAddress(f.Email) {
 		errs["email"] = i18n.T(l, "site.err.email", nil)
 	}
-	if n := utf8.RuneCountInString(f.Name); n < 3 || n > 100 || !strings.ContainsFunc(f.Name, unicode.IsLetter) ||
-		strings.ContainsFunc(f.Name, unicode.IsControl) {
+	if !validName(f.Name) {
 		errs["name"] = i18n.T(l, "site.err.name", nil)
 	}
 	ok := false
@@ -295,9 +297,68 @@ func validate(l i18n.Lang, cal calendar.Calendar, f form, now time.Time) map[str
 	return errs
 }
 
+// maxName is the longest name the form takes, in characters.
+const maxName = 100
+
+// validName reports whether name (its spaces collapsed) is a person's, as
+// hub.ErrBadName says it and more strictly: letters of one script (a
+// Romanian name's Latin, ș ț ă î â and the other Latin letters included),
+// spaces, hyphens, apostrophes and dots, at least 2 letters and at most
+// maxName characters. A combining mark (a decomposed ș) may follow a
+// letter, two at most. Digits, ':', '/', '@' and invisible characters
+// (U+200B, U+202E) are refused, and letters that only look like letters
+// (fullwidth, mathematical, ligatures: what NFKC changes): the name goes
+// into the office's e-mails and onto the counters' screens, and must not
+// carry a message or a link nor pass for another name (a Cyrillic М in a
+// Latin name).
+func validName(name string) bool {
+	if utf8.RuneCountInString(name) > maxName || norm.NFKC.String(name) != norm.NFC.String(name) {
+		return false
+	}
+	letters, marks, script := 0, 0, ""
+	for _, r := range name {
+		switch {
+		case unicode.IsLetter(r):
+			sc := scriptOf(r)
+			if script != "" && sc != script || sc == "" || sc == "Common" {
+				return false
+			}
+			script = sc
+			letters++
+			marks = 0
+		case unicode.Is(unicode.Mn, r):
+			if letters == 0 || marks == 2 {
+				return false
+			}
+			marks++
+		case r == ' ' || r == '-' || r == '\'' || r == '’' || r == '.':
+			marks = 2 // no mark after these
+		default:
+			return false
+		}
+	}
+	return letters >= 2
+}
+
+// scriptOf is the name of the Unicode script of a letter, "" for none.
+func scriptOf(r rune) string {
+	if unicode.Is(unicode.Latin, r) { // most names, first
+		return "Latin"
+	}
+	for name, table := range unicode.Scripts {
+		if unicode.Is(table, r) {
+			return name
+		}
+	}
+	return ""
+}
+
 // request takes the form: the same answer whether or not the person holds
 // a booking already, the form again with one sentence for any other
-// refusal.
+// refusal. A request that passes the form's checks counts against its
+// e-mail address and its visitor (within the confirmation window: the
+// slots a visitor holds unconfirmed); one the hub refuses holds no slot
+// and is given back.
 func (s *server) request(w http.ResponseWriter, r *http.Request) {
 	l := s.lang(w, r)
 	f := form{Slot: r.PostFormValue("slot"), Email: strings.TrimSpace(r.PostFormValue("email")),
@@ -323,12 +384,23 @@ func (s *server) request(w http.ResponseWriter, r *http.Request) {
 		s.dayPage(w, r, http.StatusUnprocessableEntity, date, f, map[string]string{"slot": i18n.T(l, "site.err.slot", nil)}, "")
 		return
 	}
-	if ok, wait := s.perMail.allow(s.mailKey(f.Email), now); !ok {
+	visitor, mailKey := s.visitorKey(r), s.mailKey(f.Email)
+	if ok, wait := s.held.allow(visitor, now, max(minHoldWindow, time.Duration(cal.ConfirmTimeout))); !ok {
+		w.Header().Set("Retry-After", strconv.Itoa(max(1, int((wait+time.Second-1)/time.Second))))
+		s.message(w, r, http.StatusTooManyRequests, "site.limit.title", "site.limit.held")
+		return
+	}
+	if ok, wait := s.perMail.allow(mailKey, now); !ok {
+		s.held.undo(visitor, now)
 		s.tooMany(w, r, wait)
 		return
 	}
 	err = s.b.Request(r.Context(), hub.BookingRequest{Name: f.Name, BirthDate: f.Birth, Reason: f.Reason,
 		Kind: store.Intake, Slot: slot, Email: f.Email, Lang: string(l)})
+	if err != nil && !errors.Is(err, hub.ErrPersonHasBooking) { // refused: nothing held, nothing sent
+		s.held.undo(visitor, now)
+		s.perMail.refund(mailKey)
+	}
 	if err == nil || errors.Is(err, hub.ErrPersonHasBooking) {
 		s.render(w, r, http.StatusOK, "requested", "site.requested.title", requestedData{Email: f.Email,
 			Minutes: int(time.Duration(cal.ConfirmTimeout) / time.Minute)})
@@ -373,6 +445,8 @@ func refusal(err error) (field, key string) {
 		return "reason", "site.err.not_by_appointment"
 	case errors.Is(err, hub.ErrBadEmail):
 		return "email", "site.err.email"
+	case errors.Is(err, hub.ErrBadName):
+		return "name", "site.err.name"
 	case errors.Is(err, hub.ErrBadRequest):
 		return "", "site.err.bad_request"
 	}
@@ -451,7 +525,8 @@ func (s *server) view(l i18n.Lang, cal calendar.Calendar, fees rules.Fees, b sto
 }
 
 // confirm: GET shows the button (a mail scanner that follows the link
-// changes nothing), POST confirms.
+// changes nothing), POST confirms; pressing the button again shows the
+// confirmed booking again (hub.Confirm is idempotent), no redirect.
 func (s *server) confirm(w http.ResponseWriter, r *http.Request) {
 	t, ok := formToken(r)
 	if !ok {
@@ -471,11 +546,17 @@ func (s *server) confirm(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
+	if b.Status == store.Cancelled { // confirmed once, cancelled since: the button pressed again
+		s.message(w, r, http.StatusOK, "site.cancelled.title", "site.cancel.already")
+		return
+	}
 	cal, fees, err := s.b.Office(r.Context())
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
+	// The token's booking, however often the button is pressed (the hub
+	// confirms once): the same page each time.
 	s.render(w, r, http.StatusOK, "confirmed", "site.confirmed.title", actionData{Booking: s.view(s.lang(w, r), cal, fees, b)})
 }
 
@@ -499,6 +580,8 @@ func (s *server) cancel(w http.ResponseWriter, r *http.Request) {
 		b, err = s.b.BookingByCancel(r.Context(), t)
 	}
 	switch {
+	case errors.Is(err, hub.ErrTooLate):
+		s.message(w, r, http.StatusConflict, "site.cancel.late.title", "site.cancel.late.text")
 	case errors.Is(err, hub.ErrNoBooking) || errors.Is(err, store.ErrNotFound) || errors.Is(err, hub.ErrLapsed):
 		s.message(w, r, http.StatusNotFound, "site.cancel.gone.title", "site.cancel.gone.text")
 	case err != nil:

@@ -4,8 +4,9 @@
 // booking from the links of the e-mails. It needs no JavaScript; its
 // templates and style sheet are embedded (assets.Site), its texts are in
 // assets/translations/site. Every form carries a CSRF token, posts are
-// rate-limited per client and per e-mail address, and no answer tells
-// whether a person already holds a booking.
+// rate-limited per visitor (an IPv4 address, an IPv6 /64) and per e-mail
+// address, booking requests per visitor over the confirmation window, and
+// no answer tells whether a person already holds a booking.
 package site
 
 import (
@@ -21,6 +22,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"regexp"
 	"strconv"
 	"strings"
@@ -63,16 +65,26 @@ type Options struct {
 	// BaseURL is the site's public address (https://programari.example.ro);
 	// an https one marks the cookies Secure behind a TLS proxy.
 	BaseURL string
-	// Demo marks every page as a demo; MailDir, when set, is the folder of
-	// the demo's .eml messages shown at /demo/posta (and implies Demo).
+	// Demo marks every page as a demo (a banner on each) and serves the
+	// demo mailbox at /demo/posta: the .eml messages of MailDir. A real
+	// office's hub may write its mail to files too (MailDir set, Demo
+	// false): those are citizens' messages and no page shows them.
 	Demo    bool
 	MailDir string
-	// PostsPerMinute limits the forms a client address posts (10 when 0);
-	// RequestsPerHour the booking requests per e-mail address (3 when 0);
-	// MaxTracked bounds the addresses each limit remembers (10,000 when 0).
-	PostsPerMinute  int
-	RequestsPerHour int
-	MaxTracked      int
+	// PostsPerMinute limits the forms a visitor posts (10 when 0).
+	// RequestsPerHour limits the booking requests per e-mail address that
+	// pass the form's checks (6 when 0: a parent books for a family).
+	// RequestsPerVisitor limits the booking requests that pass the form's
+	// checks a visitor makes within the office's confirmation window (at
+	// least 15 minutes), which bounds the slots a visitor holds
+	// unconfirmed at once (5 when 0). A visitor is an IPv4 address or an
+	// IPv6 /64 (a home's or phone's prefix: one device has many of its
+	// addresses). MaxTracked bounds the keys each limit remembers (10,000
+	// when 0).
+	PostsPerMinute     int
+	RequestsPerHour    int
+	RequestsPerVisitor int
+	MaxTracked         int
 	// TrustForwarded takes the client's address from the last entry of
 	// X-Forwarded-For, the one a TLS proxy in front of the site appends;
 	// without a proxy it must stay false (a client would choose its own).
@@ -97,23 +109,28 @@ type server struct {
 	secret  []byte
 	pages   map[string]*template.Template
 	css     []byte
-	perIP   *limiter
-	perMail *limiter
+	perIP   *limiter // posts per visitor
+	perMail *limiter // booking requests per e-mail address
+	held    *window  // booking requests per visitor within the confirmation window
 }
+
+// minHoldWindow is the shortest window RequestsPerVisitor counts over: the
+// seeds' 15 minutes to confirm; an office that gives 30 gets 30.
+const minHoldWindow = 15 * time.Minute
 
 // New is the booking site for b.
 func New(b Booker, opt Options) http.Handler {
 	if opt.Now == nil {
 		opt.Now = time.Now
 	}
-	if opt.MailDir != "" {
-		opt.Demo = true
-	}
 	if opt.PostsPerMinute <= 0 {
 		opt.PostsPerMinute = 10
 	}
 	if opt.RequestsPerHour <= 0 {
-		opt.RequestsPerHour = 3
+		opt.RequestsPerHour = 6
+	}
+	if opt.RequestsPerVisitor <= 0 {
+		opt.RequestsPerVisitor = 5
 	}
 	if opt.MaxTracked <= 0 {
 		opt.MaxTracked = 10000
@@ -126,7 +143,8 @@ func New(b Booker, opt Options) http.Handler {
 	}
 	s := &server{b: b, opt: opt, secret: opt.Secret,
 		perIP:   newLimiter(opt.PostsPerMinute, time.Minute, opt.MaxTracked),
-		perMail: newLimiter(opt.RequestsPerHour, time.Hour, opt.MaxTracked)}
+		perMail: newLimiter(opt.RequestsPerHour, time.Hour, opt.MaxTracked),
+		held:    newWindow(opt.RequestsPerVisitor, opt.MaxTracked)}
 	if len(s.secret) == 0 {
 		s.secret = make([]byte, 32)
 		rand.Read(s.secret)
@@ -201,7 +219,7 @@ func (s *server) route(w http.ResponseWriter, r *http.Request) {
 		s.only(w, r, s.confirm, http.MethodGet, http.MethodPost)
 	case p == "/anuleaza":
 		s.only(w, r, s.cancel, http.MethodGet, http.MethodPost)
-	case s.opt.MailDir != "" && (p == "/demo/posta" || strings.HasPrefix(p, "/demo/posta/")):
+	case s.hasMailbox() && (p == "/demo/posta" || strings.HasPrefix(p, "/demo/posta/")):
 		s.only(w, r, s.mailbox, http.MethodGet)
 	default:
 		s.message(w, r, http.StatusNotFound, "site.notfound.title", "site.notfound.text")
@@ -238,7 +256,7 @@ func (s *server) only(w http.ResponseWriter, r *http.Request, h http.HandlerFunc
 // guard admits a POST: no larger than MaxBody, within the client's rate,
 // with the visitor's CSRF token. It answers the refusal itself.
 func (s *server) guard(w http.ResponseWriter, r *http.Request) bool {
-	if ok, wait := s.perIP.allow(clientIP(r, s.opt.TrustForwarded), s.opt.Now()); !ok {
+	if ok, wait := s.perIP.allow(s.visitorKey(r), s.opt.Now()); !ok {
 		s.tooMany(w, r, wait)
 		return false
 	}
@@ -263,6 +281,36 @@ func (s *server) tooMany(w http.ResponseWriter, r *http.Request, wait time.Durat
 	secs := max(1, int((wait+time.Second-1)/time.Second))
 	w.Header().Set("Retry-After", strconv.Itoa(secs))
 	s.message(w, r, http.StatusTooManyRequests, "site.limit.title", "site.limit.text")
+}
+
+// hasMailbox reports whether the site serves the demo mailbox: on a demo
+// only, never because mail is written to files.
+func (s *server) hasMailbox() bool { return s.opt.Demo && s.opt.MailDir != "" }
+
+// visitorKey is what the per-visitor limits count by: the client's IPv4
+// address, or the /64 prefix of its IPv6 address (a host picks any address
+// of its /64 at will, a privacy address a day or one a request).
+func (s *server) visitorKey(r *http.Request) string {
+	return prefixKey(clientIP(r, s.opt.TrustForwarded))
+}
+
+// prefixKey is an address's key for the limits: an IPv4 address (an
+// IPv4-mapped IPv6 one too) whole, an IPv6 address's first 64 bits; what
+// is no address, as it is.
+func prefixKey(addr string) string {
+	ip, err := netip.ParseAddr(addr)
+	if err != nil {
+		return addr
+	}
+	ip = ip.Unmap()
+	if ip.Is4() {
+		return ip.String()
+	}
+	p, err := ip.WithZone("").Prefix(64)
+	if err != nil {
+		return addr
+	}
+	return p.String()
 }
 
 // clientIP is the address the request came from: the peer's, or with a
@@ -391,7 +439,7 @@ func (s *server) render(w http.ResponseWriter, r *http.Request, code int, name, 
 		office = cal.OfficeName
 	}
 	p := page{Lang: l, Title: i18n.T(l, titleKey, nil), OfficeName: office, Demo: s.opt.Demo,
-		Mailbox: s.opt.MailDir != "", InMailbox: strings.HasPrefix(r.URL.Path, "/demo/"),
+		Mailbox: s.hasMailbox(), InMailbox: strings.HasPrefix(r.URL.Path, "/demo/"),
 		CSRF: s.csrfToken(sid), Data: data}
 	for _, c := range []struct{ code, name string }{{"ro", "RO"}, {"en", "EN"}} {
 		p.Langs = append(p.Langs, langLink{Code: c.code, Name: c.name, Href: s.here(r, c.code), Current: string(l) == c.code})

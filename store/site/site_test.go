@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -142,7 +143,7 @@ func post(h http.Handler, path string, form url.Values, cookies []*http.Cookie, 
 	r := httptest.NewRequest(http.MethodPost, path, strings.NewReader(form.Encode()))
 	r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	if ip != "" {
-		r.RemoteAddr = ip + ":40000"
+		r.RemoteAddr = net.JoinHostPort(ip, "40000")
 	}
 	for _, c := range cookies {
 		r.AddCookie(c)
@@ -174,7 +175,7 @@ func TestPagesRenderInBothLanguages(t *testing.T) {
 	dir := t.TempDir()
 	writeMail(t, dir, "0001-confirm.eml", "Confirmă rezervarea")
 	f := newFake()
-	h := newSite(t, f, Options{MailDir: dir})
+	h := newSite(t, f, Options{Demo: true, MailDir: dir})
 	for _, path := range []string{"/", "/zi/2026-11-24", "/zi/2026-11-30", "/zi/2027-05-01", "/gdpr",
 		"/confirma?t=" + token, "/anuleaza?t=" + token, "/demo/posta", "/demo/posta/0001-confirm.eml", "/nu-exista"} {
 		for _, lang := range []string{"ro", "en"} {
@@ -466,6 +467,7 @@ func TestRefusalsShowTheFormAgain(t *testing.T) {
 		{hub.ErrCISUnder14, "reason", "Sub 14 ani nu se eliberează"},
 		{hub.ErrBadRequest, "form", "Cererea este incompletă"},
 		{hub.ErrBadEmail, "email", "Scrieți o adresă de e-mail validă"},
+		{hub.ErrBadName, "name", "Scrieți numele și prenumele persoanei care vine, ca în actul de identitate"},
 		{errors.New("disk full"), "form", "Cererea nu a putut fi înregistrată acum"},
 	} {
 		t.Run(tc.err.Error(), func(t *testing.T) {
@@ -560,8 +562,9 @@ func TestRateLimits(t *testing.T) {
 		for i := 1; i <= 11; i++ {
 			form := goodForm(csrf)
 			form.Set("email", fmt.Sprintf("p%d@example.ro", i))
+			form.Del("gdpr") // refused by the form: only the posts' limit counts it
 			w := post(h, "/rezervare", form, cookies, "203.0.113.7")
-			if i <= 10 && w.Code != http.StatusOK {
+			if i <= 10 && w.Code != http.StatusUnprocessableEntity {
 				t.Fatalf("post %d: %d", i, w.Code)
 			}
 			if i == 11 && (w.Code != http.StatusTooManyRequests || w.Header().Get("Retry-After") == "") {
@@ -576,25 +579,43 @@ func TestRateLimits(t *testing.T) {
 		f := newFake()
 		h := newSite(t, f, Options{})
 		cookies, csrf := visit(t, h)
-		for i := 1; i <= 4; i++ {
+		// Forms refused by the form's checks, or by the hub, do not use
+		// up the address.
+		for i := 1; i <= 8; i++ {
+			form := goodForm(csrf)
+			form.Set("email", "ana.pop@example.ro")
+			form.Set("name", fmt.Sprintf("Ana Pop %d", i))
+			if w := post(h, "/rezervare", form, cookies, fmt.Sprintf("198.51.99.%d", i)); w.Code != http.StatusUnprocessableEntity {
+				t.Fatalf("invalid form %d: %d", i, w.Code)
+			}
+		}
+		f.requestErr = hub.ErrSlotTaken
+		for i := 1; i <= 8; i++ {
+			if w := post(h, "/rezervare", goodForm(csrf), cookies, fmt.Sprintf("198.51.98.%d", i)); w.Code != http.StatusUnprocessableEntity {
+				t.Fatalf("refused request %d: %d", i, w.Code)
+			}
+		}
+		f.requestErr = nil
+		f.requests = nil
+		for i := 1; i <= 7; i++ {
 			form := goodForm(csrf)
 			form.Set("email", "Ana.Pop@example.ro")
 			if i%2 == 0 {
 				form.Set("email", "ana.pop@EXAMPLE.ro")
 			}
 			w := post(h, "/rezervare", form, cookies, fmt.Sprintf("198.51.100.%d", i))
-			if i <= 3 && w.Code != http.StatusOK {
+			if i <= 6 && w.Code != http.StatusOK {
 				t.Fatalf("request %d: %d", i, w.Code)
 			}
-			if i == 4 {
+			if i == 7 {
 				retry := w.Header().Get("Retry-After")
 				if w.Code != http.StatusTooManyRequests || retry == "" || retry == "0" {
-					t.Fatalf("request 4: %d, Retry-After %q", w.Code, retry)
+					t.Fatalf("request 7: %d, Retry-After %q", w.Code, retry)
 				}
 			}
 		}
-		if len(f.requests) != 3 {
-			t.Errorf("%d requests reached the hub, want 3", len(f.requests))
+		if len(f.requests) != 6 {
+			t.Errorf("%d requests reached the hub, want 6", len(f.requests))
 		}
 	})
 }
@@ -799,7 +820,7 @@ func TestDemoMailbox(t *testing.T) {
 	secret := filepath.Join(t.TempDir(), "secret.eml")
 	os.WriteFile(secret, []byte("Subject: secret\r\n\r\nsecret body"), 0o600)
 	os.Symlink(secret, filepath.Join(dir, "link.eml"))
-	h := newSite(t, newFake(), Options{MailDir: dir})
+	h := newSite(t, newFake(), Options{Demo: true, MailDir: dir})
 
 	list := get(h, "/demo/posta", nil).Body.String()
 	a, b := strings.Index(list, "Confirmă rezervarea"), strings.Index(list, "Rezervarea dumneavoastră")
@@ -838,9 +859,41 @@ func TestDemoMailbox(t *testing.T) {
 			t.Errorf("%s: %d", path, w.Code)
 		}
 	}
-	// Without a mail folder there is no mailbox.
-	if w := get(newSite(t, newFake(), Options{}), "/demo/posta", nil); w.Code != http.StatusNotFound {
-		t.Errorf("mailbox without a folder: %d", w.Code)
+}
+
+// TestMailboxOnlyOnADemo: the mailbox is served, linked and the DEMO banner
+// shown only on a demo; a real office whose hub writes its mail to files
+// (MailDir without Demo) shows neither the messages nor the banner.
+func TestMailboxOnlyOnADemo(t *testing.T) {
+	dir := t.TempDir()
+	writeMail(t, dir, "0001-a.eml", "Confirmă rezervarea")
+	for _, tc := range []struct {
+		name            string
+		opt             Options
+		mailbox, banner bool
+	}{
+		{"demo with mail files", Options{Demo: true, MailDir: dir}, true, true},
+		{"mail files of a real office", Options{MailDir: dir}, false, false},
+		{"demo without mail files", Options{Demo: true}, false, true},
+		{"real office", Options{}, false, false},
+	} {
+		h := newSite(t, newFake(), tc.opt)
+		for _, path := range []string{"/demo/posta", "/demo/posta/0001-a.eml", "/demo/posta/0001-a.eml/0"} {
+			w := get(h, path, nil)
+			if got := w.Code == http.StatusOK; got != tc.mailbox {
+				t.Errorf("%s: %s answers %d", tc.name, path, w.Code)
+			}
+			if !tc.mailbox && strings.Contains(w.Body.String(), "ana.pop@example.ro") {
+				t.Errorf("%s: %s shows a message", tc.name, path)
+			}
+		}
+		home := get(h, "/", nil).Body.String()
+		if got := strings.Contains(home, `<p class="demo">`); got != tc.banner {
+			t.Errorf("%s: DEMO banner %v, want %v", tc.name, got, tc.banner)
+		}
+		if got := strings.Contains(home, `href="/demo/posta"`); got != tc.mailbox {
+			t.Errorf("%s: link to the mailbox %v, want %v", tc.name, got, tc.mailbox)
+		}
 	}
 }
 
