@@ -106,6 +106,24 @@ func (db *DB) Setting(ctx context.Context, key string) (string, error) {
 	return v, nil
 }
 
+// FirstSetting stores value under key unless the key holds one already
+// (a non-empty one), and returns the value the key holds: the first
+// writer wins, whoever races it, in this process or another.
+func (db *DB) FirstSetting(ctx context.Context, key, value string) (string, error) {
+	var v string
+	err := db.tx(ctx, func(t *sql.Tx) error {
+		if _, err := t.ExecContext(ctx, `INSERT INTO settings (key, value) VALUES (?, ?)
+			ON CONFLICT (key) DO UPDATE SET value = excluded.value WHERE settings.value = ''`, key, value); err != nil {
+			return err
+		}
+		return t.QueryRowContext(ctx, `SELECT value FROM settings WHERE key = ?`, key).Scan(&v)
+	})
+	if err != nil {
+		return "", fmt.Errorf("write setting %s: %w", key, err)
+	}
+	return v, nil
+}
+
 // SetSetting stores one office setting.
 func (db *DB) SetSetting(ctx context.Context, key, value string) error {
 	_, err := db.sql.ExecContext(ctx, `INSERT INTO settings (key, value) VALUES (?, ?)

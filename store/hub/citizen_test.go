@@ -8,6 +8,7 @@ import (
 	"image/draw"
 	"image/png"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -319,5 +320,38 @@ func TestTooLateOrTooEarly(t *testing.T) {
 	now = time.Date(2026, 11, 23, 9, 51, 0, 0, loc) // within the 15 minutes, after the slot began
 	if _, err := h.Confirm(ctx, late); !errors.Is(err, ErrLapsed) {
 		t.Errorf("confirming after the slot began: %v, want ErrLapsed", err)
+	}
+}
+
+// TestOnePersonKeyUnderARace: requests racing on a hub without its person
+// key yet (a hub from before the key) agree on one key, so one person
+// holds one request (each once made its own key and all were held).
+func TestOnePersonKeyUnderARace(t *testing.T) {
+	ctx := context.Background()
+	loc := calendar.Default().Location()
+	now := time.Date(2026, 11, 20, 12, 0, 0, 0, loc)
+	h := newHub(t, &now)
+	if err := h.DB.SetSetting(ctx, keyPersonKey, ""); err != nil {
+		t.Fatal(err)
+	}
+	slots := calendar.Default().Slots(time.Date(2026, 11, 23, 0, 0, 0, 0, loc), false)
+	var wg sync.WaitGroup
+	held := make(chan bool, len(slots))
+	for _, slot := range slots {
+		wg.Go(func() {
+			_, _, err := h.Request(ctx, BookingRequest{Name: "Pop Ana", BirthDate: "1980-01-01", Reason: "expiry", Kind: store.Intake, Slot: slot})
+			held <- err == nil
+		})
+	}
+	wg.Wait()
+	close(held)
+	n := 0
+	for ok := range held {
+		if ok {
+			n++
+		}
+	}
+	if n != 1 {
+		t.Errorf("one person, %d racing requests: %d held, want 1", len(slots), n)
 	}
 }

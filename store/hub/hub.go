@@ -63,6 +63,9 @@ func Init(ctx context.Context, db *store.DB, cal calendar.Calendar, key ed25519.
 	if err := db.PutKeys(ctx, ring); err != nil {
 		return err
 	}
+	if _, err := (&Hub{DB: db}).personKey(ctx); err != nil { // made before any request can race for it
+		return err
+	}
 	return db.Bump(ctx)
 }
 

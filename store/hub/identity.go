@@ -97,25 +97,26 @@ const (
 
 // personKey is the office's secret that keys the person hashes, made the
 // first time (and then the hashes kept before it are made again with it,
-// as they are when their form changes).
+// as they are when their form changes). Requests racing on a new hub agree
+// on one key: the first one stored (store.DB.FirstSetting).
 func (h *Hub) personKey(ctx context.Context) ([]byte, error) {
 	raw, err := h.DB.Setting(ctx, keyPersonKey)
 	if err != nil {
 		return nil, err
 	}
-	if raw != "" {
-		key, err := hex.DecodeString(raw)
-		if err != nil {
+	newKey := raw == ""
+	if newKey {
+		fresh := make([]byte, 32)
+		rand.Read(fresh)
+		if raw, err = h.DB.FirstSetting(ctx, keyPersonKey, hex.EncodeToString(fresh)); err != nil {
 			return nil, err
 		}
-		return key, h.rehash(ctx, key, false)
 	}
-	key := make([]byte, 32)
-	rand.Read(key)
-	if err := h.DB.SetSetting(ctx, keyPersonKey, hex.EncodeToString(key)); err != nil {
-		return nil, err
+	key, err := hex.DecodeString(raw)
+	if err != nil {
+		return nil, fmt.Errorf("the office's person key: %w", err)
 	}
-	return key, h.rehash(ctx, key, true)
+	return key, h.rehash(ctx, key, newKey)
 }
 
 // rehash makes the kept person hashes again with key: always with a new
