@@ -303,10 +303,21 @@ func (c Calendar) Slots(t time.Time, pickup bool) []time.Time {
 	return out
 }
 
-// IsSlot reports whether start is the start of a slot of that kind.
+// IsSlot reports whether start is the start of a slot of that kind: one of
+// Slots, found by arithmetic (the booking site asks it of every slot of a
+// day at every page).
 func (c Calendar) IsSlot(start time.Time, pickup bool) bool {
-	for _, s := range c.Slots(start, pickup) {
-		if s.Equal(start) {
+	week, length := c.Intake, Clock(c.SlotMinutes)
+	if pickup {
+		week, length = c.Pickup, Clock(c.PickupMinute)
+	}
+	local := start.In(c.Location())
+	k := Clock(local.Hour()*60 + local.Minute())
+	if length <= 0 || local.Second() != 0 || local.Nanosecond() != 0 || !c.At(local, k).Equal(start) || c.IsClosed(start) {
+		return false
+	}
+	for _, w := range week.On(local) {
+		if k >= w.Start && k+length <= w.End && (k-w.Start)%length == 0 {
 			return true
 		}
 	}

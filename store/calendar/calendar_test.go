@@ -257,3 +257,52 @@ func TestCheckBooking(t *testing.T) {
 		})
 	}
 }
+
+// TestIsSlotAgreesWithSlots: IsSlot's arithmetic finds exactly the starts
+// Slots lists, over a year of days, both kinds, and nothing a minute off.
+func TestIsSlotAgreesWithSlots(t *testing.T) {
+	c := Default()
+	c.Pickup["mon"] = []Window{{510, 600}} // a second pickup day
+	day := time.Date(2026, 1, 1, 0, 0, 0, 0, c.Location())
+	checked := 0
+	for d := 0; d < 366; d++ {
+		at := day.AddDate(0, 0, d)
+		for _, pickup := range []bool{false, true} {
+			for _, s := range c.Slots(at, pickup) {
+				checked++
+				if !c.IsSlot(s, pickup) {
+					t.Fatalf("%v (pickup %v) is a slot, IsSlot says no", s, pickup)
+				}
+				for _, off := range []time.Duration{time.Minute, -time.Minute, time.Second} {
+					if c.IsSlot(s.Add(off), pickup) && !slicesContain(c.Slots(at, pickup), s.Add(off)) {
+						t.Fatalf("%v (pickup %v) is no slot, IsSlot says yes", s.Add(off), pickup)
+					}
+				}
+			}
+		}
+	}
+	if checked < 1000 {
+		t.Fatalf("only %d slots checked", checked)
+	}
+	for d := 0; d < 40; d++ { // every minute of 40 days (holidays among them): the same answer
+		at := day.AddDate(0, 0, d)
+		for _, pickup := range []bool{false, true} {
+			slots := c.Slots(at, pickup)
+			for m := 0; m < 24*60; m++ {
+				s := at.Add(time.Duration(m) * time.Minute)
+				if c.IsSlot(s, pickup) != slicesContain(slots, s) {
+					t.Fatalf("%v (pickup %v): IsSlot %v", s, pickup, c.IsSlot(s, pickup))
+				}
+			}
+		}
+	}
+}
+
+func slicesContain(ts []time.Time, x time.Time) bool {
+	for _, t := range ts {
+		if t.Equal(x) {
+			return true
+		}
+	}
+	return false
+}
