@@ -232,11 +232,11 @@ func TestConfirmed(t *testing.T) {
 				tr("en", "doc.current_id"), "cannot be transferred", "Monday – Wednesday: 08:30–13:00", "Friday: 08:30–12:00", cal.Address},
 			[]string{"1982", "lei"}, false},
 		{"lost card, 70 lei", "ro", "lost", "1990-06-01", "Rezervare confirmată – SPCLEP Dumbrăvița, luni, 30 noiembrie 2026, ora 09:10",
-			[]string{"70 lei", cal.PayAt, tr("ro", "reason.lost"), tr("ro", "doc.payment_if_due")}, []string{"1990"}, true},
+			[]string{"70 de lei", cal.PayAt, tr("ro", "reason.lost"), tr("ro", "doc.payment_if_due")}, []string{"1990", "70 lei"}, true},
 		{"child under 14: both parents", "en", "child_under_14", "2017-05-20", "Booking confirmed – SPCLEP Dumbrăvița, Monday, 30 November 2026, 09:10",
 			[]string{"70 lei", cal.PayAt, tr("en", "escort.both_parents"), tr("en", "doc.parents_ids")}, []string{"2017"}, true},
 		{"birth date unknown", "ro", "expiry", "", "Rezervare confirmată – SPCLEP Dumbrăvița, luni, 30 noiembrie 2026, ora 09:10",
-			[]string{"70 lei, dacă se datorează", cal.PayAt}, nil, true},
+			[]string{"70 de lei, dacă se datorează", cal.PayAt}, nil, true},
 	} {
 		lang := i18n.Lang(tt.lang)
 		label := tt.name + " " + tt.lang
