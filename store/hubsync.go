@@ -182,8 +182,8 @@ func acceptWalkIn(ctx context.Context, t *sql.Tx, x Exchange, b Booking) (Result
 		r, err := refused(b.ID, err)
 		return r, false, err
 	}
-	if !rules.KnownDocument(b.Document) {
-		r, err := refused(b.ID, refusal("walk_in", "walk-in %s: card %q", b.ID, b.Document))
+	if err := rules.CheckCard(b.Reason, b.Document, -1); err != nil { // a card its reason allows, as the counter checks
+		r, err := refused(b.ID, refusal("walk_in", "walk-in %s: %v", b.ID, err))
 		return r, false, err
 	}
 	var owner string

@@ -70,22 +70,26 @@ func TestDeriveRefused(t *testing.T) {
 }
 
 // TestAcceptWalkInCard: the hub keeps a walk-in's card (a CIP for the CIP
-// reasons) and refuses one it does not know; a refusal travels like any
-// event (issue 14).
+// reasons) and refuses one it does not know or the reason does not allow,
+// as the counter does (rules.CheckCard); a refusal travels like any event
+// (issue 14).
 func TestAcceptWalkInCard(t *testing.T) {
 	ctx := context.Background()
 	db := openTemp(t)
 	now := time.Date(2026, 11, 26, 9, 30, 0, 0, time.UTC)
 	day := func(t time.Time) string { return t.Format(time.DateOnly) }
 	tests := []struct {
-		id, doc, status, reason string
+		id, why, doc, status, reason string
 	}{
-		{"w-00000000000000a1", "", ResultAccepted, ""},
-		{"w-00000000000000a2", "cip", ResultAccepted, ""},
-		{"w-00000000000000a3", "passport", ResultRefused, "walk_in"},
+		{"w-00000000000000a1", "cip_abroad", "", ResultAccepted, ""},
+		{"w-00000000000000a2", "cip_abroad", "cip", ResultAccepted, ""},
+		{"w-00000000000000a3", "cip_abroad", "passport", ResultRefused, "walk_in"},
+		{"w-00000000000000a4", "cip_abroad", "cis", ResultRefused, "walk_in"}, // a CIP reason takes the CIP only
+		{"w-00000000000000a5", "lost", "cip", ResultRefused, "walk_in"},       // no CIP for a lost card
+		{"w-00000000000000a6", "lost", "cis", ResultAccepted, ""},
 	}
 	for _, tt := range tests {
-		b := Booking{ID: tt.id, SlotStart: now, SlotMinutes: 20, Kind: Intake, Name: "Pop Ion", Reason: "cip_abroad", Status: WalkIn, Document: tt.doc}
+		b := Booking{ID: tt.id, SlotStart: now, SlotMinutes: 20, Kind: Intake, Name: "Pop Ion", Reason: tt.why, Status: WalkIn, Document: tt.doc}
 		refusal := Event{ID: "r" + tt.id[2:], BookingID: tt.id, Type: Refused, At: now, Counter: "1", Clerk: "ana", Note: "missing_documents"}
 		a, err := db.Accept(ctx, Exchange{Counter: "1", Now: now, MaxAhead: time.Minute, Office: "O", Day: day,
 			WalkIns: []Booking{b}, Events: []Event{refusal}})
