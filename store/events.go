@@ -16,14 +16,14 @@ func NewEventID() string {
 	return hex.EncodeToString(b[:])
 }
 
-const eventColumns = `seq, id, booking_id, type, at, counter, clerk, undoes, note, received_at`
+const eventColumns = `seq, id, booking_id, type, at, counter, clerk, undoes, note, received_at, ticket`
 
 func scanEvent(row interface{ Scan(...any) error }) (Event, error) {
 	var e Event
 	var at int64
 	var undoes sql.NullString
 	var received sql.NullInt64
-	err := row.Scan(&e.Seq, &e.ID, &e.BookingID, &e.Type, &at, &e.Counter, &e.Clerk, &undoes, &e.Note, &received)
+	err := row.Scan(&e.Seq, &e.ID, &e.BookingID, &e.Type, &at, &e.Counter, &e.Clerk, &undoes, &e.Note, &received, &e.Ticket)
 	e.At = time.UnixMilli(at)
 	e.Undoes = undoes.String
 	if received.Valid {
@@ -54,9 +54,9 @@ func insertEvent(ctx context.Context, t *sql.Tx, e Event, synced bool) (bool, er
 	if !e.ReceivedAt.IsZero() {
 		received = e.ReceivedAt.UnixMilli()
 	}
-	res, err := t.ExecContext(ctx, `INSERT INTO events (id, booking_id, type, at, counter, clerk, undoes, note, received_at, synced)
-		VALUES (?, ?, ?, ?, ?, ?, NULLIF(?, ''), ?, ?, ?) ON CONFLICT (id) DO NOTHING`,
-		e.ID, e.BookingID, e.Type, e.At.UnixMilli(), e.Counter, e.Clerk, e.Undoes, e.Note, received, synced)
+	res, err := t.ExecContext(ctx, `INSERT INTO events (id, booking_id, type, at, counter, clerk, undoes, note, received_at, synced, ticket)
+		VALUES (?, ?, ?, ?, ?, ?, NULLIF(?, ''), ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`,
+		e.ID, e.BookingID, e.Type, e.At.UnixMilli(), e.Counter, e.Clerk, e.Undoes, e.Note, received, synced, e.Ticket)
 	if err != nil {
 		return false, fmt.Errorf("append %s event for booking %s: %w", e.Type, e.BookingID, err)
 	}

@@ -215,6 +215,33 @@ var migrations = []string{
 		expires_at INTEGER NOT NULL DEFAULT 0 -- not worth sending after (0: always)
 	);
 	CREATE INDEX mail_outbox_due ON mail_outbox (next_at);`,
+
+	// 9: ticket numbers (issue 13). An arrival's event carries the ticket
+	// the person was given (D-017), so that every counter and the hub show
+	// the same one. A counter hands out numbers from blocks the hub leased
+	// it (ticket_blocks: the numbers not given yet), or, when it has none
+	// left and no hub, from the range its desk index reserves; the hub keeps
+	// the next number to lease of each office's day and kind (ticket_next)
+	// and one small index per desk (desk_index).
+	`ALTER TABLE events ADD COLUMN ticket TEXT NOT NULL DEFAULT '';
+	CREATE TABLE ticket_blocks (
+		day    TEXT NOT NULL,
+		letter TEXT NOT NULL,
+		next   INTEGER NOT NULL, -- the next number to give
+		last   INTEGER NOT NULL, -- the block's last number
+		PRIMARY KEY (day, letter, next)
+	);
+	CREATE TABLE ticket_next (
+		office TEXT NOT NULL,
+		day    TEXT NOT NULL,
+		letter TEXT NOT NULL,
+		next   INTEGER NOT NULL,
+		PRIMARY KEY (office, day, letter)
+	);
+	CREATE TABLE desk_index (
+		counter TEXT PRIMARY KEY,
+		idx     INTEGER NOT NULL UNIQUE
+	);`,
 }
 
 // migrate applies the migrations the database has not seen, up to version

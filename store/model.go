@@ -72,6 +72,9 @@ const (
 	// cancelled (the note says why: a cancellation reason such as
 	// "missing_documents" or "data_mismatch"); they must book anew.
 	Refused EventType = "refused"
+	// Recalled: the clerk announced the call again (the person did not
+	// come up); it changes no state.
+	Recalled EventType = "recalled"
 )
 
 // Event is one entry of the append-only log.
@@ -84,6 +87,9 @@ type Event struct {
 	Clerk     string    `json:"clerk"`
 	Undoes    string    `json:"undoes,omitempty"` // for Undone: the ID of the cancelled event
 	Note      string    `json:"note,omitempty"`   // the clerk's reason for an override
+	// Ticket is the number an arrival gave the person (D-017), which
+	// calls show; empty on other events and before issue 13.
+	Ticket string `json:"ticket,omitempty"`
 	// ReceivedAt is when the hub received the event, by the hub's clock
 	// (zero until known): counters' clocks may disagree.
 	ReceivedAt time.Time `json:"received_at,omitzero"`
