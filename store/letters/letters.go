@@ -1,8 +1,10 @@
 // Package letters composes the e-mails the hub sends to citizens, in
 // Romanian or English (assets/translations/mail): the request to confirm a
 // booking (Request), the confirmed booking with its QR code, documents, fee
-// and calendar file (Confirmed), and the notice that a card is ready for
-// pickup (Ready). Each letter is plain text, with a simple HTML alternative
+// and calendar file (Confirmed), the notice that a card is ready for
+// pickup (Ready), the notice to a booking's contact that someone asked for
+// another booking for its person (Notice), and the office's cancelling of a
+// booking (OfficeCancelled). Each letter is plain text, with a simple HTML alternative
 // (inline styles, every value escaped by html/template) that says the same.
 //
 // Letters hold as little about the person as they can: the name of the
@@ -193,8 +195,7 @@ func Ready(cal calendar.Calendar, from string, lang i18n.Lang, to string, b stor
 	return l.message(from, to, subject, []mail.Attachment{{Name: qrName, ContentType: "image/png", Data: png}}), nil
 }
 
-// feeFacts are the fee and, when there is one to pay, where: the office's
-// own words (PayAt) or, without them, the rules' (the bank, the town hall).
+// feeFacts are the fee and, when there is one to pay, where (payAt).
 func feeFacts(cal calendar.Calendar, lang i18n.Lang, h rules.Help) []fact {
 	if h.FeeLei == 0 && h.FeeNote == "" { // a pickup: nothing to pay
 		return nil
@@ -206,14 +207,20 @@ func feeFacts(cal calendar.Calendar, lang i18n.Lang, h rules.Help) []fact {
 	if h.FeeNote == "fee.age_unknown" {
 		amount = i18n.T(lang, "mail.confirmed.lei_if_due", map[string]string{"lei": strconv.Itoa(h.FeeLei)})
 	}
-	where := cal.PayAt
-	if where == "" && h.FeeNote != "fee.age_unknown" {
-		where = i18n.T(lang, h.FeeNote, nil)
+	return []fact{{"mail.fact.fee", amount}, {"mail.fact.pay_at", payAt(cal, lang, h.FeeNote)}}
+}
+
+// payAt is where a fee is paid: the office's own words (PayAt, written in
+// Romanian) in a Romanian letter; else the place the rules name (the bank,
+// the town hall), in the letter's language.
+func payAt(cal calendar.Calendar, lang i18n.Lang, note string) string {
+	if cal.PayAt != "" && lang == i18n.Romanian {
+		return cal.PayAt
 	}
-	if where == "" {
-		where = i18n.T(lang, "fee.cec", nil)
+	if note == "fee.town_hall" {
+		return i18n.T(lang, "mail.pay_at.town_hall", nil)
 	}
-	return []fact{{"mail.fact.fee", amount}, {"mail.fact.pay_at", where}}
+	return i18n.T(lang, "mail.pay_at.cec", nil)
 }
 
 // qrPNG draws code as a PNG.
@@ -437,4 +444,59 @@ func (l *letter) html(title string) string {
 
 func (l *letter) message(from, to, subject string, att []mail.Attachment) mail.Message {
 	return mail.Message{From: from, To: to, Subject: subject, Text: l.text(), HTML: l.html(subject), Attachments: att}
+}
+
+// Notice is the e-mail to the contact of booking b when someone asked for
+// another booking for its person: one person has one booking, so to take
+// another time the existing one is cancelled first, with the cancel link of
+// its confirmation e-mail (its token is kept only as a hash and cannot be
+// given again). It names the booking, never who asked nor from where.
+func Notice(cal calendar.Calendar, from string, lang i18n.Lang, to string, b store.Booking) mail.Message {
+	loc := cal.Location()
+	office := officeName(cal)
+	start := b.SlotStart.In(loc)
+	l := &letter{lang: lang}
+	l.p("mail.hello", nil)
+	l.p("mail.notice.intro", map[string]string{"name": b.Name})
+	l.facts(
+		fact{"mail.fact.date", longDate(lang, start)},
+		fact{"mail.fact.time", start.Format("15:04")},
+		fact{"mail.fact.office", office},
+		fact{"mail.fact.name", b.Name},
+		fact{"mail.fact.purpose", i18n.T(lang, "mail.kind."+kindKey(b.Kind), nil)},
+	)
+	l.p("mail.notice.cancel", nil)
+	l.p("mail.notice.ignore", nil)
+	l.contact(cal)
+	l.p("mail.automatic", nil)
+	return l.message(from, to, i18n.T(lang, "mail.notice.subject", map[string]string{"office": office}), nil)
+}
+
+// OfficeCancelled is the e-mail that the office cancelled booking b, with
+// the booking site's address (siteURL, "" when not known) to book again.
+func OfficeCancelled(cal calendar.Calendar, from string, lang i18n.Lang, to string, b store.Booking, siteURL string) mail.Message {
+	loc := cal.Location()
+	office := officeName(cal)
+	start := b.SlotStart.In(loc)
+	date, clock := longDate(lang, start), start.Format("15:04")
+	l := &letter{lang: lang}
+	l.p("mail.hello", nil)
+	l.p("mail.office_cancel.intro", map[string]string{"date": date, "time": clock})
+	l.facts(
+		fact{"mail.fact.date", date},
+		fact{"mail.fact.time", clock},
+		fact{"mail.fact.office", office},
+		fact{"mail.fact.name", b.Name},
+		fact{"mail.fact.purpose", i18n.T(lang, "mail.kind."+kindKey(b.Kind), nil)},
+	)
+	if siteURL != "" {
+		l.p("mail.office_cancel.again", map[string]string{"site": siteURL})
+		l.button("mail.office_cancel.button", siteURL)
+	} else {
+		l.p("mail.office_cancel.again_office", nil)
+	}
+	l.contact(cal)
+	l.p("mail.automatic", nil)
+	subject := i18n.T(lang, "mail.office_cancel.subject", map[string]string{"office": office, "date": date, "time": clock})
+	return l.message(from, to, subject, nil)
 }

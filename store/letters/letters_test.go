@@ -234,7 +234,9 @@ func TestConfirmed(t *testing.T) {
 		{"lost card, 70 lei", "ro", "lost", "1990-06-01", "Rezervare confirmată – SPCLEP Dumbrăvița, luni, 30 noiembrie 2026, ora 09:10",
 			[]string{"70 de lei", cal.PayAt, tr("ro", "reason.lost"), tr("ro", "doc.payment_if_due")}, []string{"1990", "70 lei"}, true},
 		{"child under 14: both parents", "en", "child_under_14", "2017-05-20", "Booking confirmed – SPCLEP Dumbrăvița, Monday, 30 November 2026, 09:10",
-			[]string{"70 lei", cal.PayAt, tr("en", "escort.both_parents"), tr("en", "doc.parents_ids")}, []string{"2017"}, true},
+			// Where to pay in English, not the office's Romanian words.
+			[]string{"70 lei", "at a CEC Bank counter or a SelfPay machine", tr("en", "escort.both_parents"), tr("en", "doc.parents_ids")},
+			[]string{"2017", cal.PayAt, "CEC Bank sau"}, true},
 		{"birth date unknown", "ro", "expiry", "", "Rezervare confirmată – SPCLEP Dumbrăvița, luni, 30 noiembrie 2026, ora 09:10",
 			[]string{"70 de lei, dacă se datorează", cal.PayAt}, nil, true},
 	} {
