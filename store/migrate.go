@@ -242,6 +242,16 @@ var migrations = []string{
 		counter TEXT PRIMARY KEY,
 		idx     INTEGER NOT NULL UNIQUE
 	);`,
+
+	// 10: the citizen's side, against abuse (issue 12): an e-mail address
+	// is stored in lower case and counted (store.MaxPerAddress), and a
+	// contact remembers when it was last told that someone asked again
+	// for its person (store.NoticeEvery).
+	`UPDATE contacts SET email = lower(email);
+	UPDATE requests SET email = lower(email);
+	ALTER TABLE contacts ADD COLUMN noticed_at INTEGER NOT NULL DEFAULT 0;
+	CREATE INDEX contacts_email ON contacts (email);
+	CREATE INDEX requests_email ON requests (email);`,
 }
 
 // migrate applies the migrations the database has not seen, up to version

@@ -5,11 +5,15 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"regexp"
+	"strings"
 	"time"
 
+	"github.com/ghiseu/ghiseu/assets/i18n"
 	"github.com/ghiseu/ghiseu/store"
 	"github.com/ghiseu/ghiseu/store/calendar"
+	"github.com/ghiseu/ghiseu/store/letters"
 	"github.com/ghiseu/ghiseu/store/mail"
 	"github.com/ghiseu/ghiseu/store/rules"
 	"github.com/ghiseu/ghiseu/store/verdict"
@@ -40,11 +44,17 @@ type BookingRequest struct {
 // calendar.Bookable).
 var (
 	ErrPersonHasBooking = errors.New("this person already holds a booking")
-	ErrSlotTaken        = errors.New("the slot is taken")
-	ErrBadRequest       = errors.New("incomplete request")
-	ErrLapsed           = errors.New("the request was not confirmed in time and has lapsed")
-	ErrCISUnder14       = errors.New("no simple identity card (CIS) is issued under 14")
-	ErrPriorityOnly     = errors.New("the slot is reserved for priority cases: expiring identity cards and 14-year-olds")
+	// ErrAddressFull: the request's e-mail address has as many live
+	// bookings and requests as one address may (store.MaxPerAddress). It
+	// is an ErrPersonHasBooking (errors.Is), so that it is answered
+	// exactly alike: the page everyone gets, no e-mail, the slot held
+	// until the request lapses.
+	ErrAddressFull  = fmt.Errorf("%w, or its e-mail address has as many bookings and requests as one address may", ErrPersonHasBooking)
+	ErrSlotTaken    = errors.New("the slot is taken")
+	ErrBadRequest   = errors.New("incomplete request")
+	ErrLapsed       = errors.New("the request was not confirmed in time and has lapsed")
+	ErrCISUnder14   = errors.New("no simple identity card (CIS) is issued under 14")
+	ErrPriorityOnly = errors.New("the slot is reserved for priority cases: expiring identity cards and 14-year-olds")
 	// ErrCIPNotBooked: a provisional card (CIP) is taken only without
 	// appointment, in the office's walk-in hours (seed 002).
 	ErrCIPNotBooked = fmt.Errorf("%w: a provisional identity card (CIP) is applied for only without appointment, in the office's walk-in hours", calendar.ErrNotByAppointment)
@@ -62,6 +72,15 @@ var (
 // slot of the office's calendar, in the future and within the booking
 // window, not on a closed day, one booking per person. It returns the
 // confirmation token the e-mail carries and when it lapses.
+//
+// A person's new request replaces their earlier unconfirmed one (its link
+// then reads as lapsed): a citizen who mistyped the address asks again at
+// once. A person with a live confirmed booking, or an e-mail address with
+// store.MaxPerAddress bookings and requests, gets ErrPersonHasBooking
+// (ErrAddressFull) and the requester no e-mail, while the slot is held as
+// any request's is (see store.DB.Hold): nobody learns from the answer
+// whether a person or an address has a booking. The contact of the
+// person's booking is told instead (letters.Notice), at most once an hour.
 func (h *Hub) Request(ctx context.Context, r BookingRequest) (string, time.Time, error) {
 	cal, _, err := h.DB.Office(ctx)
 	if err != nil {
@@ -87,6 +106,7 @@ func (h *Hub) Request(ctx context.Context, r BookingRequest) (string, time.Time,
 	if r.Email != "" && !mail.ValidAddress(r.Email) {
 		return "", time.Time{}, ErrBadEmail
 	}
+	r.Email = store.NormalEmail(r.Email) // as stored and counted
 	who, err := h.person(ctx, r.Name, r.BirthDate)
 	if err != nil {
 		return "", time.Time{}, err
@@ -98,20 +118,48 @@ func (h *Hub) Request(ctx context.Context, r BookingRequest) (string, time.Time,
 	if err != nil {
 		return "", time.Time{}, err
 	}
-	err = h.DB.HoldRequest(ctx, store.Request{Token: hashToken(token), Booking: string(raw), Person: who,
-		SlotStart: r.Slot, Kind: r.Kind, Expires: expires, Email: r.Email, Lang: r.Lang}, cal.Capacity, now, letter)
+	held, err := h.DB.Hold(ctx, store.Hold{
+		Request: store.Request{Token: hashToken(token), Booking: string(raw), Person: who,
+			SlotStart: r.Slot, Kind: r.Kind, Expires: expires, Email: r.Email, Lang: r.Lang},
+		Capacity: cal.Capacity, Mail: letter,
+		Notice: func(b store.Booking, c store.Contact) ([]byte, error) {
+			return letters.Notice(cal, h.sender(cal), i18n.Parse(c.Lang), c.Email, b).Bytes(now)
+		},
+	}, now)
+	if held.Mailed || held.Noticed {
+		h.queued()
+	}
+	if held.Replaced > 0 {
+		slog.Debug("booking request replaces the person's earlier one", "replaced", held.Replaced)
+	}
 	switch {
 	case errors.Is(err, store.ErrPersonHolds):
 		return "", time.Time{}, ErrPersonHasBooking
+	case errors.Is(err, store.ErrAddressFull):
+		// Nothing personal: neither the address nor the name.
+		slog.Warn("booking request over the e-mail address's cap: held without an e-mail",
+			"bookings_and_requests", held.AddressCount, "cap", store.MaxPerAddress)
+		return "", time.Time{}, ErrAddressFull
 	case errors.Is(err, store.ErrSlotFull):
 		return "", time.Time{}, ErrSlotTaken
 	case err != nil:
 		return "", time.Time{}, err
 	}
-	if letter != nil {
-		h.queued()
-	}
 	return token, expires, nil
+}
+
+// sender is the e-mails' sender: Letters.From, or without it the office's
+// name at an address of its own that no mail server takes for real (as the
+// CLI's commands that queue e-mail for a running serve do).
+func (h *Hub) sender(cal calendar.Calendar) string {
+	if h.Letters.From != "" {
+		return h.Letters.From
+	}
+	name := cal.OfficeName
+	if name == "" {
+		name = cal.Office
+	}
+	return name + " <programari@" + strings.ToLower(cal.Office) + ".invalid>"
 }
 
 // seedRules are the rules of the seeds a booking request must meet besides
@@ -204,10 +252,25 @@ func booking(cal calendar.Calendar, r BookingRequest) store.Booking {
 	return b
 }
 
-// Cancel cancels a booking; the counters learn it with the next pack.
+// Cancel cancels a booking for the office (ghiseu-hub cancel); the
+// counters learn it with the next pack. A booking made on the site, still
+// ahead, gets an e-mail in its language that the office cancelled it and
+// where to book again, and its contact is forgotten; a booking made at the
+// hub has no contact and is only cancelled.
 func (h *Hub) Cancel(ctx context.Context, id string) error {
-	if err := h.DB.SetStatus(ctx, id, store.Cancelled); err != nil {
+	cal, _, err := h.DB.Office(ctx)
+	if err != nil {
 		return fmt.Errorf("cancel booking %s: %w", id, err)
 	}
-	return h.DB.Bump(ctx)
+	now := h.now()
+	_, mailed, err := h.DB.CancelByOffice(ctx, id, now, func(b store.Booking, c store.Contact) ([]byte, error) {
+		return letters.OfficeCancelled(cal, h.sender(cal), i18n.Parse(c.Lang), c.Email, b, h.Letters.SiteURL).Bytes(now)
+	})
+	if err != nil {
+		return fmt.Errorf("cancel booking %s: %w", id, err)
+	}
+	if mailed {
+		h.queued()
+	}
+	return nil
 }
