@@ -96,7 +96,7 @@ func (e Event) Validate() error {
 		return refusal("undo", "a %s event undoes nothing", e.Type)
 	}
 	switch e.Type {
-	case Arrived, NoShow, PickedUp, Undone, Called, Served, Refused:
+	case Arrived, NoShow, PickedUp, Undone, Called, Served, Refused, Recalled:
 		return CheckText(e.Clerk, e.Note)
 	}
 	return refusal("type", "event type %q", e.Type)

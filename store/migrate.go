@@ -252,6 +252,30 @@ var migrations = []string{
 	ALTER TABLE contacts ADD COLUMN noticed_at INTEGER NOT NULL DEFAULT 0;
 	CREATE INDEX contacts_email ON contacts (email);
 	CREATE INDEX requests_email ON requests (email);`,
+
+	// 11: a call can be repeated (issue 13): the log is copied, every
+	// event with its seq, into a table whose type may be 'recalled'.
+	`CREATE TABLE events_v11 (
+		seq         INTEGER PRIMARY KEY AUTOINCREMENT,
+		id          TEXT NOT NULL UNIQUE,
+		booking_id  TEXT NOT NULL,
+		type        TEXT NOT NULL CHECK (type IN ('arrived', 'no_show', 'picked_up', 'undone', 'called', 'served', 'refused', 'recalled')),
+		at          INTEGER NOT NULL,
+		counter     TEXT NOT NULL,
+		clerk       TEXT NOT NULL,
+		undoes      TEXT,
+		note        TEXT NOT NULL DEFAULT '',
+		received_at INTEGER,
+		synced      INTEGER NOT NULL DEFAULT 0,
+		parked      TEXT NOT NULL DEFAULT '',
+		ticket      TEXT NOT NULL DEFAULT ''
+	);
+	INSERT INTO events_v11 (seq, id, booking_id, type, at, counter, clerk, undoes, note, received_at, synced, parked, ticket)
+		SELECT seq, id, booking_id, type, at, counter, clerk, undoes, note, received_at, synced, parked, ticket FROM events;
+	DROP TABLE events;
+	ALTER TABLE events_v11 RENAME TO events;
+	CREATE INDEX events_booking ON events (booking_id, seq);
+	CREATE INDEX events_outbox ON events (synced, seq);`,
 }
 
 // migrate applies the migrations the database has not seen, up to version

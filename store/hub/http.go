@@ -79,6 +79,7 @@ func (h *Hub) Handler() http.Handler {
 	mux.HandleFunc("POST /v1/events", h.acceptEvents)
 	mux.HandleFunc("GET /v1/events", h.serveEvents)
 	mux.HandleFunc("GET /v1/keys", h.serveKeys)
+	mux.HandleFunc("GET /v1/calls", h.serveCalls) // the waiting room's long poll (calls.go)
 	return h.stamped(h.authenticated(mux))
 }
 

@@ -94,6 +94,7 @@ type Syncer struct {
 
 	mu     gosync.Mutex
 	status Status
+	nudge  chan struct{} // Nudge's (nudge.go)
 }
 
 func (s *Syncer) now() time.Time {
@@ -110,16 +111,19 @@ func (s *Syncer) Status() Status {
 	return s.status
 }
 
-// Run syncs every interval until ctx ends.
+// Run syncs every interval, and at once when nudged (Nudge), until ctx
+// ends.
 func (s *Syncer) Run(ctx context.Context, every time.Duration) {
 	t := time.NewTicker(every)
 	defer t.Stop()
+	nudged := s.nudges()
 	for {
 		s.Once(ctx)
 		select {
 		case <-ctx.Done():
 			return
 		case <-t.C:
+		case <-nudged:
 		}
 	}
 }
