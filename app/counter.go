@@ -141,6 +141,7 @@ func (c *Counter) bindShortcuts() {
 		c.win.Canvas().AddShortcut(s, func(fyne.Shortcut) { f() })
 	}
 	bind(&fyne.ShortcutUndo{}, c.Undo)
+	bind(&desktop.CustomShortcut{KeyName: fyne.KeyN, Modifier: fyne.KeyModifierControl | fyne.KeyModifierShift}, c.CallAgain) // recall.go
 	// Function keys come as plain keys: the fields and the window look
 	// them up by name.
 	c.shortcuts[string(fyne.KeyF2)] = c.askSignIn

@@ -51,6 +51,7 @@ func (c *Counter) callNext() {
 		c.fail(err)
 		return
 	}
+	c.nudge() // the waiting room learns of the call now (recall.go)
 	v := verdict.Queue(c.desk.Judging(), verdict.CalledIn, r.Booking, c.desk.Time().Sub(r.Last.At))
 	c.showVerdict(v, "")
 }

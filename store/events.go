@@ -86,9 +86,10 @@ func (db *DB) LastEvent(ctx context.Context, counter string) (Event, error) {
 
 // LastEventBy is LastEvent for one clerk at a counter, among the events
 // logged at or after since (the start of the clerk's shift; zero for any
-// time): what that clerk may still undo.
+// time): what that clerk may still undo. A call again (Recalled) is
+// passed over: it changed nothing to undo.
 func (db *DB) LastEventBy(ctx context.Context, counter, clerk string, since time.Time) (Event, error) {
-	es, err := db.events(ctx, db.ro, `WHERE counter = ? AND clerk = ? AND at >= ? AND type != 'undone'
+	es, err := db.events(ctx, db.ro, `WHERE counter = ? AND clerk = ? AND at >= ? AND type NOT IN ('undone', 'recalled')
 		AND id NOT IN (SELECT undoes FROM events WHERE undoes IS NOT NULL)
 		ORDER BY seq DESC LIMIT 1`, counter, clerk, since.UnixMilli())
 	if err != nil {
