@@ -4,7 +4,10 @@
 // Texts are translation keys (assets/i18n).
 package rules
 
-import "time"
+import (
+	"slices"
+	"time"
+)
 
 // Fees are the amounts in lei (they change over time: office settings).
 type Fees struct {
@@ -82,10 +85,11 @@ func For(reason string, birth, day time.Time, fees Fees) Help {
 // ForCard is For for a chosen card: document is "cei", "cis", "cip" or ""
 // (the one the reason implies, see DocumentFor).
 func ForCard(reason, document string, birth, day time.Time, fees Fees) Help {
-	h := Help{Age: -1, Document: DocumentFor(reason, document), Documents: documents[reason]}
+	h := Help{Age: -1, Document: DocumentFor(reason, document)}
 	if !birth.IsZero() {
 		h.Age = AgeOn(birth, day)
 	}
+	h.Documents = documentsFor(reason, h.Age)
 	h.Where = "where.any_office"
 	if DomicileOnly(reason, h.Document) {
 		h.Where = "where.domicile_only"
@@ -154,6 +158,48 @@ func validity(h Help) (years int, unlimited bool) {
 		return 10, false
 	}
 	return 0, true
+}
+
+// The documents of a minor's application that are not the reason's own
+// (DOMAIN.md, "Documents the clerk checks" 2 and 3): under 14 the parents
+// come and sign, and bring their IDs (the child's proof of address) and
+// their marriage or divorce papers; from 14 to 17 one parent comes, with
+// an ID (the proof of address). The birth certificate is the child's.
+var (
+	minorUnder14 = []string{"doc.birth_cert", "doc.parents_ids", "doc.parents_marriage", "doc.both_parents_sign"}
+	minor14to17  = []string{"doc.birth_cert", "doc.parent_id"}
+	// adultOnly are a person's own civil status papers and children's
+	// certificates, which a child under 14 does not have.
+	adultOnly = []string{"doc.marriage_cert_if", "doc.divorce_if", "doc.civil_status_certs", "doc.children_birth_certs"}
+)
+
+// documentsFor is reason's checklist for a person aged age (-1: unknown):
+// the reason's own documents and, for a minor applying for a card with a
+// reason that is not the minors' own (a lost card, an expiring one, a
+// move...), what DOMAIN asks of a minor: a child under 14 comes with both
+// parents and their papers, one aged 14 to 17 with one parent and an ID.
+// A new slice: the table is shared.
+func documentsFor(reason string, age int) []string {
+	docs := slices.Clone(documents[reason])
+	var add []string
+	switch {
+	case age < 0 || age >= 18 || reason == "residence_mention":
+		return docs
+	case age < 14 && reason != "turning_14":
+		docs = slices.DeleteFunc(docs, func(d string) bool { return slices.Contains(adultOnly, d) })
+		add = minorUnder14
+	default:
+		add = minor14to17
+	}
+	for _, d := range add {
+		if !slices.Contains(docs, d) {
+			docs = append(docs, d)
+		}
+	}
+	if age < 14 && reason != "turning_14" && !slices.Contains(docs, "doc.payment") && !slices.Contains(docs, "doc.payment_if_due") {
+		docs = append(docs, "doc.payment") // a child's card costs, unless near 14 (then dropped as free)
+	}
+	return docs
 }
 
 // withoutPayment is docs less the proofs of payment (a new slice: the

@@ -186,3 +186,28 @@ func PickupHandIn(reason string) string {
 	}
 	return ""
 }
+
+// ReasonFee is what the card of a reason costs, in lei, by the age of the
+// person at the visit: a child under 14 (more than 30 days before turning
+// 14), a minor of 14 to 17 and an adult; -1 where the reason does not fit
+// the age (ReasonFitsAge: a "child_under_14" is no adult).
+type ReasonFee struct{ Under14, Minor, Adult int }
+
+// FeeOf is reason's ReasonFee for its default card, as ForCard works it
+// out (the same fee the verdict and the e-mails give): what the booking
+// site shows beside the reason.
+func FeeOf(reason string, fees Fees) ReasonFee {
+	day := time.Date(2026, time.January, 15, 0, 0, 0, 0, time.UTC)
+	at := func(age int) int {
+		birth := day.AddDate(-age, -6, 0) // half a year past the birthday: not near the next one
+		if !ReasonFitsAge(reason, birth, day) {
+			return -1
+		}
+		return For(reason, birth, day, fees).FeeLei
+	}
+	f := ReasonFee{Under14: at(10), Minor: at(16), Adult: at(30)}
+	if reason == "turning_14" {
+		f.Minor = at(14) // the reason is the card at 14
+	}
+	return f
+}
