@@ -49,6 +49,7 @@ type Feed struct {
 	OpenCounters   int     `json:"open_counters"` // counters that called or served in the last hour (at least 1)
 	Hours          []Hours `json:"hours"`         // today's; none on a closed day
 	OfficeName     string  `json:"office_name"`
+	TimeZone       string  `json:"time_zone"` // the office's, for the screen's clock
 }
 
 // MaxCalls bounds the calls a feed carries.
@@ -69,7 +70,7 @@ func Compute(ctx context.Context, db *store.DB, cal calendar.Calendar, now time.
 	if err != nil {
 		return Feed{}, fmt.Errorf("calls feed: %w", err)
 	}
-	f := Feed{Calls: []Call{}, Hours: hoursOf(cal, now), OfficeName: cal.OfficeName}
+	f := Feed{Calls: []Call{}, Hours: hoursOf(cal, now), OfficeName: cal.OfficeName, TimeZone: cal.Location().String()}
 	var all []store.Event
 	for _, es := range events {
 		all = append(all, es...)

@@ -1,0 +1,204 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+
+	"github.com/ghiseu/ghiseu/assets/i18n"
+	"github.com/ghiseu/ghiseu/store/calls"
+)
+
+// fakeCalls is a calls.Source the test feeds: each Wait takes the next
+// answer (a feed or an error), waiting for it.
+type fakeCalls struct{ answers chan fakeAnswer }
+
+type fakeAnswer struct {
+	f   calls.Feed
+	err error
+}
+
+func (s *fakeCalls) Wait(ctx context.Context, after int64, wait time.Duration) (calls.Feed, error) {
+	select {
+	case a := <-s.answers:
+		return a.f, a.err
+	case <-ctx.Done():
+		return calls.Feed{}, ctx.Err()
+	}
+}
+
+// room is a waiting room in a test window of a size, run against a fake
+// source, with what it announced.
+type room struct {
+	mu   sync.Mutex // held while the room's goroutines touch the window
+	r    *WaitingRoom
+	src  *fakeCalls
+	w    fyne.Window
+	said []calls.Call
+	done chan struct{} // a feed or error was shown
+}
+
+func newRoom(t *testing.T, size fyne.Size, lang i18n.Lang) *room {
+	t.Helper()
+	test.NewTempApp(t)
+	rm := &room{src: &fakeCalls{answers: make(chan fakeAnswer)}, done: make(chan struct{}, 16)}
+	rm.w = test.NewWindow(nil)
+	rm.w.SetPadded(false)
+	rm.w.Resize(size)
+	rm.r = NewWaitingRoom(rm.w, rm.src, lang)
+	rm.r.retry = 10 * time.Millisecond
+	rm.r.do = func(fn func()) {
+		rm.mu.Lock()
+		fn()
+		rm.mu.Unlock()
+		select {
+		case rm.done <- struct{}{}:
+		default:
+		}
+	}
+	rm.r.Announce = func(_ context.Context, c calls.Call) error {
+		rm.mu.Lock()
+		defer rm.mu.Unlock()
+		rm.said = append(rm.said, c)
+		return nil
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	t.Cleanup(cancel)
+	go rm.r.Run(ctx)
+	return rm
+}
+
+// answer gives the room's next Wait its answer and waits until the screen
+// showed it.
+func (rm *room) answer(t *testing.T, f calls.Feed, err error) {
+	t.Helper()
+	for len(rm.done) > 0 {
+		<-rm.done
+	}
+	select {
+	case rm.src.answers <- fakeAnswer{f, err}:
+	case <-time.After(5 * time.Second):
+		t.Fatal("the room did not ask for the feed")
+	}
+	select {
+	case <-rm.done:
+	case <-time.After(5 * time.Second):
+		t.Fatal("the screen did not change")
+	}
+	rm.mu.Lock()
+	defer rm.mu.Unlock()
+	rm.w.Content().Refresh()
+}
+
+func feedOf(seq int64, cs ...calls.Call) calls.Feed {
+	return calls.Feed{Seq: seq, Calls: cs, Waiting: 4, ExpectedWaitMinutes: 18, ServiceMinutes: 9, OpenCounters: 2,
+		Hours: []calls.Hours{{Start: "08:30", End: "13:00", Kind: "intake"}}, OfficeName: "SPCLEP Dumbrăvița", TimeZone: "Europe/Bucharest"}
+}
+
+func call(seq int64, ticket, counter string, repeat bool) calls.Call {
+	return calls.Call{Seq: seq, Ticket: ticket, Counter: counter, Repeat: repeat, At: time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)}
+}
+
+// The latest call is at least a fifth of the screen's height, on a
+// 1920×1080 TV and a 1366×768 one, and fits its width.
+func TestWaitingRoomLatestCallIsHuge(t *testing.T) {
+	for _, size := range []fyne.Size{{Width: 1920, Height: 1080}, {Width: 1366, Height: 768}, {Width: 1024, Height: 768}} {
+		t.Run(fmt.Sprintf("%.0fx%.0f", size.Width, size.Height), func(t *testing.T) {
+			rm := newRoom(t, size, i18n.Romanian)
+			rm.answer(t, feedOf(9, call(3, "D-012", "1", false), call(5, "D-013", "2", false), call(8, "D-017", "2", false)), nil)
+			rm.mu.Lock()
+			defer rm.mu.Unlock()
+			v := rm.r.v
+			h := rm.w.Canvas().Size().Height
+			if h < size.Height-1 {
+				t.Fatalf("canvas height %v, window %v", h, size)
+			}
+			if v.ticket.Text != "D-017" || v.counter.Text != "→ Ghișeul 2" {
+				t.Fatalf("latest call %q %q", v.ticket.Text, v.counter.Text)
+			}
+			for _, txt := range []*struct {
+				name string
+				size float32
+				text string
+			}{{"ticket", v.ticket.TextSize, v.ticket.Text}, {"counter", v.counter.TextSize, v.counter.Text}} {
+				if txt.size < h/5 {
+					t.Errorf("the latest call's %s is %.0f high on a %.0f screen: under a fifth", txt.name, txt.size, h)
+				}
+				if w := fyne.MeasureText(txt.text, txt.size, fyne.TextStyle{Bold: true}).Width; w > size.Width {
+					t.Errorf("the latest call's %s is %.0f wide on a %.0f screen", txt.name, w, size.Width)
+				}
+			}
+			var prev []string
+			for _, p := range v.prev {
+				if p.Text != "" {
+					prev = append(prev, p.Text)
+				}
+			}
+			if strings.Join(prev, "|") != "D-013  → Ghișeul 2|D-012  → Ghișeul 1" {
+				t.Errorf("previous calls %q", prev)
+			}
+			if v.waiting.Text != "În așteptare: 4 persoane" || v.wait.Text != "Așteptare estimată: ~18 minute" || v.hours.Text != "Program azi: 08:30–13:00" {
+				t.Errorf("footer %q | %q | %q", v.waiting.Text, v.wait.Text, v.hours.Text)
+			}
+		})
+	}
+}
+
+// When the source fails the screen says it is reconnecting and keeps its
+// calls; it tries again by itself and, answered, shows the new feed.
+func TestWaitingRoomReconnects(t *testing.T) {
+	rm := newRoom(t, fyne.NewSize(1366, 768), i18n.English)
+	rm.answer(t, feedOf(4, call(4, "R-005", "1", false)), nil)
+	rm.answer(t, calls.Feed{}, errors.New("connection refused"))
+	rm.mu.Lock()
+	v := rm.r.v
+	if !rm.r.Reconnecting() || v.status.Text != "Reconnecting… the last calls stay on screen" || v.statusBg.Hidden {
+		t.Errorf("after a failure: reconnecting %v, status %q", rm.r.Reconnecting(), v.status.Text)
+	}
+	if v.ticket.Text != "R-005" || v.counter.Text != "→ Counter 1" || v.waiting.Text != "Waiting: 4 people" {
+		t.Errorf("the calls went with the hub: %q %q %q", v.ticket.Text, v.counter.Text, v.waiting.Text)
+	}
+	rm.mu.Unlock()
+	rm.answer(t, feedOf(6, call(4, "R-005", "1", false), call(6, "D-001", "3", false)), nil) // asked again by itself
+	rm.mu.Lock()
+	defer rm.mu.Unlock()
+	if rm.r.Reconnecting() || v.status.Text != "" || !v.statusBg.Hidden || v.ticket.Text != "D-001" {
+		t.Errorf("back: reconnecting %v, status %q, latest %q", rm.r.Reconnecting(), v.status.Text, v.ticket.Text)
+	}
+}
+
+// The calls made before the screen started are shown, not said; each new
+// call is said, and a call again is said again.
+func TestWaitingRoomAnnouncesNewCalls(t *testing.T) {
+	rm := newRoom(t, fyne.NewSize(1366, 768), i18n.Romanian)
+	rm.answer(t, feedOf(3, call(3, "D-001", "1", false)), nil)
+	rm.answer(t, feedOf(5, call(3, "D-001", "1", false), call(5, "D-002", "2", false)), nil)
+	rm.answer(t, feedOf(7, call(3, "D-001", "1", false), call(5, "D-002", "2", false), call(7, "D-002", "2", true)), nil)
+	var said []string
+	for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
+		rm.mu.Lock()
+		said = nil
+		for _, c := range rm.said {
+			said = append(said, fmt.Sprintf("%s@%s repeat=%v", c.Ticket, c.Counter, c.Repeat))
+		}
+		rm.mu.Unlock()
+		if len(said) >= 2 {
+			break
+		}
+	}
+	if strings.Join(said, ", ") != "D-002@2 repeat=false, D-002@2 repeat=true" {
+		t.Errorf("said %q", said)
+	}
+	rm.mu.Lock()
+	defer rm.mu.Unlock()
+	if v := rm.r.v; v.ticket.Text != "D-002" || len(v.prev[0].Text) == 0 || v.prev[1].Text != "" {
+		t.Errorf("a call again is no new line: latest %q, previous %q, %q", v.ticket.Text, v.prev[0].Text, v.prev[1].Text)
+	}
+}
