@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -95,19 +96,24 @@ func dayState(l i18n.Lang, cal calendar.Calendar, day, now time.Time, taken map[
 	if len(slots) == 0 {
 		return 0, i18n.T(l, "site.day.no_booking", nil)
 	}
-	free, future := 0, 0
+	free, places, future := 0, 0, 0
 	for _, sl := range slots {
 		if cal.Bookable(sl, false, now) != nil {
 			continue
 		}
 		future++
-		free += max(0, capacity(cal)-taken[sl.Unix()])
+		if left := max(0, capacity(cal)-taken[sl.Unix()]); left > 0 {
+			free++ // the citizen picks a time interval: count those
+			places += left
+		}
 	}
 	switch {
 	case future == 0:
 		return 0, i18n.T(l, "site.day.past", nil)
 	case free == 0:
 		return 0, i18n.T(l, "site.day.full", nil)
+	case capacity(cal) > 1: // several people per interval: both, plainly
+		return free, i18n.T(l, "site.day.free_places", map[string]string{"n": fmt.Sprint(free), "places": fmt.Sprint(places)})
 	}
 	return free, i18n.T(l, "site.day.free", map[string]string{"n": fmt.Sprint(free)})
 }
@@ -192,7 +198,7 @@ func (s *server) day(w http.ResponseWriter, r *http.Request) {
 // date 404.
 func (s *server) dayPage(w http.ResponseWriter, r *http.Request, code int, date string, f form, errs map[string]string, general string) {
 	l := s.lang(w, r)
-	cal, _, err := s.b.Office(r.Context())
+	cal, fees, err := s.b.Office(r.Context())
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -209,7 +215,15 @@ func (s *server) dayPage(w http.ResponseWriter, r *http.Request, code int, date 
 	now := s.opt.Now().In(cal.Location())
 	label := i18n.Time(l, day, "date")
 	first := cal.At(now, 0)
+	posted := errs != nil || general != ""
 	if day.Before(first) || day.After(first.AddDate(0, 0, cal.BookingDays)) {
+		if posted { // a form came back: keep what the citizen typed, with one sentence
+			d := dayData{Date: date, Label: label, Form: f, Errs: errs, Reasons: reasonOptions(l, cal, fees, f.Reason), BirthMax: now.Format(time.DateOnly),
+				General: i18n.T(l, "site.err.too_far", map[string]string{"days": fmt.Sprint(cal.BookingDays)})}
+			d.Form.Slot = ""
+			s.render(w, r, code, "day", "site.day.title", d)
+			return
+		}
 		s.render(w, r, http.StatusOK, "closed", "site.closed.title", closedData{Label: label,
 			Why: i18n.T(l, "site.closed.window", map[string]string{"days": fmt.Sprint(cal.BookingDays)})})
 		return
@@ -220,7 +234,7 @@ func (s *server) dayPage(w http.ResponseWriter, r *http.Request, code int, date 
 		return
 	}
 	free, note := dayState(l, cal, day, now, taken)
-	if free == 0 && errs == nil && general == "" {
+	if free == 0 && !posted {
 		s.render(w, r, http.StatusOK, "closed", "site.closed.title", closedData{Label: label, Why: note})
 		return
 	}
@@ -243,10 +257,59 @@ func (s *server) dayPage(w http.ResponseWriter, r *http.Request, code int, date 
 		}
 		d.Slots = append(d.Slots, it)
 	}
-	for _, reason := range bookedReasons(cal) {
-		d.Reasons = append(d.Reasons, option{Value: reason, Label: i18n.T(l, "reason."+reason, nil), Selected: reason == f.Reason})
-	}
+	d.Reasons = reasonOptions(l, cal, fees, f.Reason)
 	s.render(w, r, code, "day", "site.day.title", d)
+}
+
+// reasonOptions are the form's reasons, each with its fee (reasonLabel),
+// chosen selected.
+func reasonOptions(l i18n.Lang, cal calendar.Calendar, fees rules.Fees, chosen string) []option {
+	var out []option
+	for _, reason := range bookedReasons(cal) {
+		out = append(out, option{Value: reason, Label: reasonLabel(l, reason, fees), Selected: reason == chosen})
+	}
+	return out
+}
+
+// reasonLabel is a reason's name with what its card costs, by age where
+// that differs (rules.FeeOf: the fee the e-mail and the counter give):
+// "Pierdere, furt sau deteriorare (70 de lei)", "Expirarea actului de
+// identitate (sub 14 ani: 70 de lei; de la 14 ani: gratuit)".
+func reasonLabel(l i18n.Lang, reason string, fees rules.Fees) string {
+	f := rules.FeeOf(reason, fees)
+	amount := func(lei int) string {
+		if lei == 0 {
+			return i18n.T(l, "site.fee.free", nil)
+		}
+		return i18n.T(l, "site.fee.lei", map[string]string{"lei": fmt.Sprint(lei)})
+	}
+	type band struct {
+		key string
+		lei int
+	}
+	var bands []band
+	if f.Minor == f.Adult {
+		bands = []band{{"site.fee.under_14", f.Under14}, {"site.fee.from_14", f.Minor}}
+	} else {
+		bands = []band{{"site.fee.under_14", f.Under14}, {"site.fee.minor", f.Minor}, {"site.fee.adult", f.Adult}}
+	}
+	bands = slices.DeleteFunc(bands, func(b band) bool { return b.lei < 0 }) // the reason does not fit the age
+	same := true
+	for _, b := range bands {
+		same = same && b.lei == bands[0].lei
+	}
+	name := i18n.T(l, "reason."+reason, nil)
+	if len(bands) == 0 {
+		return name
+	}
+	if same {
+		return name + " (" + amount(bands[0].lei) + ")"
+	}
+	parts := make([]string, len(bands))
+	for i, b := range bands {
+		parts[i] = i18n.T(l, b.key, map[string]string{"fee": amount(b.lei)})
+	}
+	return name + " (" + strings.Join(parts, "; ") + ")"
 }
 
 type closedData struct{ Label, Why string }

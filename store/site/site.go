@@ -4,8 +4,8 @@
 // booking from the links of the e-mails. It needs no JavaScript; its
 // templates and style sheet are embedded (assets.Site), its texts are in
 // assets/translations/site. Every form carries a CSRF token, posts are
-// rate-limited per visitor (an IPv4 address, an IPv6 /64) and per e-mail
-// address, booking requests per visitor over the confirmation window, and
+// rate-limited per visitor (an IPv4 address, an IPv6 /64 and, at five
+// times that, its /48) and per e-mail address, booking requests per visitor over the confirmation window, and
 // no answer tells whether a person already holds a booking.
 package site
 
@@ -79,8 +79,8 @@ type Options struct {
 	// least 15 minutes), which bounds the slots a visitor holds
 	// unconfirmed at once (5 when 0). A visitor is an IPv4 address or an
 	// IPv6 /64 (a home's or phone's prefix: one device has many of its
-	// addresses). MaxTracked bounds the keys each limit remembers (10,000
-	// when 0).
+	// addresses); an IPv6 /48 may post 5 × PostsPerMinute. MaxTracked
+	// bounds the keys each limit remembers (10,000 when 0).
 	PostsPerMinute     int
 	RequestsPerHour    int
 	RequestsPerVisitor int
@@ -104,12 +104,15 @@ type Options struct {
 const MaxBody = 16 << 10
 
 type server struct {
-	b       Booker
-	opt     Options
-	secret  []byte
-	pages   map[string]*template.Template
-	css     []byte
-	perIP   *limiter // posts per visitor
+	b      Booker
+	opt    Options
+	secret []byte
+	pages  map[string]*template.Template
+	css    []byte
+	perIP  *limiter // posts per visitor
+	// perSite is posts per IPv6 /48 (a site's allocation: 65,536 /64s),
+	// at wideFactor times the per-visitor rate; IPv4 has none.
+	perSite *limiter
 	perMail *limiter // booking requests per e-mail address
 	held    *window  // booking requests per visitor within the confirmation window
 }
@@ -143,6 +146,7 @@ func New(b Booker, opt Options) http.Handler {
 	}
 	s := &server{b: b, opt: opt, secret: opt.Secret,
 		perIP:   newLimiter(opt.PostsPerMinute, time.Minute, opt.MaxTracked),
+		perSite: newLimiter(wideFactor*opt.PostsPerMinute, time.Minute, opt.MaxTracked),
 		perMail: newLimiter(opt.RequestsPerHour, time.Hour, opt.MaxTracked),
 		held:    newWindow(opt.RequestsPerVisitor, opt.MaxTracked)}
 	if len(s.secret) == 0 {
@@ -256,7 +260,7 @@ func (s *server) only(w http.ResponseWriter, r *http.Request, h http.HandlerFunc
 // guard admits a POST: no larger than MaxBody, within the client's rate,
 // with the visitor's CSRF token. It answers the refusal itself.
 func (s *server) guard(w http.ResponseWriter, r *http.Request) bool {
-	if ok, wait := s.perIP.allow(s.visitorKey(r), s.opt.Now()); !ok {
+	if ok, wait := s.allowPost(clientIP(r, s.opt.TrustForwarded), s.opt.Now()); !ok {
 		s.tooMany(w, r, wait)
 		return false
 	}
@@ -286,6 +290,49 @@ func (s *server) tooMany(w http.ResponseWriter, r *http.Request, wait time.Durat
 // hasMailbox reports whether the site serves the demo mailbox: on a demo
 // only, never because mail is written to files.
 func (s *server) hasMailbox() bool { return s.opt.Demo && s.opt.MailDir != "" }
+
+// wideFactor is how many visitors' posts an IPv6 /48 may send: one host
+// takes a new /64 at will within its /48, so the /64 limit alone lets it
+// post 65,536 times as much.
+const wideFactor = 5
+
+// allowPost takes a post of the client at addr at now from its limits:
+// for IPv6 its /48's first, so that a host walking through the /64s of
+// its /48 is stopped before each new /64 is remembered, then its /64's
+// (a post its /64 refuses gives its /48's token back: one host over its
+// limit does not use up its neighbours'); for IPv4 its address's.
+func (s *server) allowPost(addr string, now time.Time) (bool, time.Duration) {
+	wide, ok := siteKey(addr)
+	if !ok {
+		return s.perIP.allow(prefixKey(addr), now)
+	}
+	if ok, wait := s.perSite.allow(wide, now); !ok {
+		return false, wait
+	}
+	ok, wait := s.perIP.allow(prefixKey(addr), now)
+	if !ok {
+		s.perSite.refund(wide)
+	}
+	return ok, wait
+}
+
+// siteKey is an IPv6 address's /48 (false for IPv4, IPv4-mapped IPv6, or
+// no address).
+func siteKey(addr string) (string, bool) {
+	ip, err := netip.ParseAddr(addr)
+	if err != nil {
+		return "", false
+	}
+	ip = ip.Unmap()
+	if !ip.Is6() {
+		return "", false
+	}
+	p, err := ip.WithZone("").Prefix(48)
+	if err != nil {
+		return "", false
+	}
+	return p.String(), true
+}
 
 // visitorKey is what the per-visitor limits count by: the client's IPv4
 // address, or the /64 prefix of its IPv6 address (a host picks any address
