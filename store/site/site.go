@@ -5,8 +5,9 @@
 // templates and style sheet are embedded (assets.Site), its texts are in
 // assets/translations/site. Every form carries a CSRF token, posts are
 // rate-limited per visitor (an IPv4 address, an IPv6 /64 and, at five
-// times that, its /48) and per e-mail address, booking requests per visitor over the confirmation window, and
-// no answer tells whether a person already holds a booking.
+// times that, its /48) and per e-mail address, booking requests per
+// visitor over the confirmation window, and no answer tells whether a
+// person already holds a booking.
 package site
 
 import (
