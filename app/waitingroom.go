@@ -68,7 +68,11 @@ func (r *WaitingRoom) Run(ctx context.Context) {
 	var after, lastCall int64
 	first, backoff := true, r.retry
 	for ctx.Err() == nil {
-		f, err := r.src.Wait(ctx, after, calls.DefaultWait)
+		wait := calls.DefaultWait
+		if first { // what there is, at once
+			wait = 0
+		}
+		f, err := r.src.Wait(ctx, after, wait)
 		if err != nil {
 			if ctx.Err() != nil {
 				return

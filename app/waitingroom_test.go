@@ -18,7 +18,11 @@ import (
 
 // fakeCalls is a calls.Source the test feeds: each Wait takes the next
 // answer (a feed or an error), waiting for it.
-type fakeCalls struct{ answers chan fakeAnswer }
+type fakeCalls struct {
+	answers chan fakeAnswer
+	mu      sync.Mutex
+	waits   []time.Duration // the waits asked
+}
 
 type fakeAnswer struct {
 	f   calls.Feed
@@ -26,6 +30,9 @@ type fakeAnswer struct {
 }
 
 func (s *fakeCalls) Wait(ctx context.Context, after int64, wait time.Duration) (calls.Feed, error) {
+	s.mu.Lock()
+	s.waits = append(s.waits, wait)
+	s.mu.Unlock()
 	select {
 	case a := <-s.answers:
 		return a.f, a.err
@@ -169,6 +176,11 @@ func TestWaitingRoomReconnects(t *testing.T) {
 	rm.answer(t, feedOf(6, call(4, "R-005", "1", false), call(6, "D-001", "3", false)), nil) // asked again by itself
 	rm.mu.Lock()
 	defer rm.mu.Unlock()
+	rm.src.mu.Lock()
+	if w := rm.src.waits; w[0] != 0 || w[1] != calls.DefaultWait {
+		t.Errorf("waits asked %v: the first must be answered at once, then long polls", w)
+	}
+	rm.src.mu.Unlock()
 	if rm.r.Reconnecting() || v.status.Text != "" || !v.statusBg.Hidden || v.ticket.Text != "D-001" {
 		t.Errorf("back: reconnecting %v, status %q, latest %q", rm.r.Reconnecting(), v.status.Text, v.ticket.Text)
 	}

@@ -125,8 +125,9 @@ func (l *waitingLayout) Layout(_ []fyne.CanvasObject, size fyne.Size) {
 	ts := fit(v.ticket, H*hTicketText, inner)
 	ks := fit(v.counter, counterWant, inner)
 	gap := (panelEnd - panelTop - ts - ks) / 3
-	if v.ticket.Text == "" {
-		gap, ts = (panelEnd-panelTop-ks)/2, 0
+	if v.ticket.Text == "" { // no call yet: the one line in the middle
+		ts = 0
+		gap = (panelEnd - panelTop - ks) / 3
 	}
 	place(v.ticket, pad, panelTop+gap, inner, ts)
 	place(v.counter, pad, panelTop+2*gap+ts, inner, ks)
