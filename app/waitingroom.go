@@ -97,8 +97,10 @@ func (r *WaitingRoom) Run(ctx context.Context) {
 		if f.Seq < after { // another log (a hub restored, replaced): its calls are its own
 			lastCall = 0
 		}
+		var fresh []calls.Call
 		for _, c := range f.Calls {
 			if !first && c.Seq > lastCall {
+				fresh = append(fresh, c)
 				select {
 				case said <- c:
 				default: // a backlog of calls is shown, not read out for minutes
@@ -108,6 +110,9 @@ func (r *WaitingRoom) Run(ctx context.Context) {
 		for _, c := range f.Calls {
 			lastCall = max(lastCall, c.Seq)
 		}
+		if first {
+			slog.Info("waiting room: showing", "calls", len(f.Calls), "waiting", f.Waiting)
+		}
 		first, after = false, f.Seq
 		r.mu.Lock()
 		if r.reconnecting {
@@ -115,7 +120,12 @@ func (r *WaitingRoom) Run(ctx context.Context) {
 		}
 		r.feed, r.have, r.reconnecting = f, true, false
 		r.mu.Unlock()
-		r.do(r.render)
+		r.do(func() {
+			r.render()
+			for _, c := range fresh { // tickets and counters only: no name is ever here
+				slog.Info("waiting room: call shown", "ticket", c.Ticket, "counter", c.Counter, "repeat", c.Repeat, "seq", c.Seq)
+			}
+		})
 	}
 }
 
@@ -256,17 +266,27 @@ func (r *WaitingRoom) render() {
 }
 
 // splitCalls picks the latest call and the earlier ones, newest first,
-// each ticket and counter once (a call again is not a new line).
+// each once: a call again is no new line, and neither is the call it
+// repeats when it is the latest.
 func splitCalls(cs []calls.Call) (*calls.Call, []calls.Call) {
 	if len(cs) == 0 {
 		return nil, nil
 	}
 	latest := cs[len(cs)-1]
 	seen := map[string]bool{latest.Ticket + "\x00" + latest.Counter: true}
+	skip := -1 // the call the latest repeats
+	if latest.Repeat {
+		for i := len(cs) - 2; i >= 0; i-- {
+			if !cs[i].Repeat && cs[i].Ticket == latest.Ticket && cs[i].Counter == latest.Counter {
+				skip = i
+				break
+			}
+		}
+	}
 	var prev []calls.Call
 	for i := len(cs) - 2; i >= 0; i-- {
 		k := cs[i].Ticket + "\x00" + cs[i].Counter
-		if cs[i].Ticket != "" && seen[k] {
+		if cs[i].Repeat || i == skip || cs[i].Ticket != "" && seen[k] {
 			continue
 		}
 		seen[k] = true

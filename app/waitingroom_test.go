@@ -214,3 +214,33 @@ func TestWaitingRoomAnnouncesNewCalls(t *testing.T) {
 		t.Errorf("a call again is no new line: latest %q, previous %q, %q", v.ticket.Text, v.prev[0].Text, v.prev[1].Text)
 	}
 }
+
+func TestSplitCalls(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		calls  []calls.Call
+		latest string
+		prev   string
+	}{
+		{"none", nil, "", ""},
+		{"newest first", []calls.Call{call(1, "D-001", "1", false), call(2, "D-002", "2", false), call(3, "D-003", "1", false)}, "D-003@1", "D-002@2 D-001@1"},
+		{"a repeat is the latest, its call no line", []calls.Call{call(1, "D-001", "1", false), call(2, "D-002", "2", false), call(3, "D-001", "1", true)}, "D-001@1", "D-002@2"},
+		{"a repeat of an earlier call is no line", []calls.Call{call(1, "D-001", "1", false), call(2, "D-001", "1", true), call(3, "D-002", "2", false)}, "D-002@2", "D-001@1"},
+		{"no tickets: a repeat hides only its own call", []calls.Call{call(1, "", "1", false), call(2, "", "1", false), call(3, "", "1", true)}, "@1", "@1"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			l, p := splitCalls(tc.calls)
+			got := ""
+			if l != nil {
+				got = l.Ticket + "@" + l.Counter
+			}
+			var ps []string
+			for _, c := range p {
+				ps = append(ps, c.Ticket+"@"+c.Counter)
+			}
+			if got != tc.latest || strings.Join(ps, " ") != tc.prev {
+				t.Errorf("latest %q, previous %q; want %q, %q", got, strings.Join(ps, " "), tc.latest, tc.prev)
+			}
+		})
+	}
+}

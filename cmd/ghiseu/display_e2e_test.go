@@ -1,0 +1,140 @@
+package main
+
+import (
+	"bufio"
+	"image/png"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	gosync "sync"
+	"testing"
+	"time"
+)
+
+// logLines collects a process's log lines as they come.
+type logLines struct {
+	mu    gosync.Mutex
+	lines []string
+	times []time.Time
+}
+
+func (l *logLines) read(r io.Reader) {
+	sc := bufio.NewScanner(r)
+	for sc.Scan() {
+		l.mu.Lock()
+		l.lines, l.times = append(l.lines, sc.Text()), append(l.times, time.Now())
+		l.mu.Unlock()
+	}
+}
+
+// wait is when a line holding every part was logged, waiting up to d.
+func (l *logLines) wait(d time.Duration, parts ...string) (time.Time, bool) {
+	var at time.Time
+	ok := waitFor(d, func() bool {
+		l.mu.Lock()
+		defer l.mu.Unlock()
+	lines:
+		for i, line := range l.lines {
+			for _, p := range parts {
+				if !strings.Contains(line, p) {
+					continue lines
+				}
+			}
+			at = l.times[i]
+			return true
+		}
+		return false
+	})
+	return at, ok
+}
+
+// An office with one counter and no hub: the waiting room's screen, on a
+// screen of its own, reads the counter's database. The clerk's Ctrl+N is
+// on the screen within 2 s, and so is a call again (Ctrl+Shift+N); the
+// latest call is drawn (its ticket's yellow), and no name is shown or
+// logged.
+func TestDisplayShowsTheCountersCalls(t *testing.T) {
+	s := newShift(t, 1366, 768)
+	s.withOpenbox()
+	code := s.rowsAt("10:12")["Bălan Ana"].Code
+	s.start("10:12", "")
+	s.scan(code)
+	if st := s.rowsAt("10:12")["Bălan Ana"].State; st != "arrived" {
+		t.Fatalf("Bălan Ana %s, want arrived", st)
+	}
+
+	tv := startX(t, 1366, 768) // the waiting room's TV
+	wm := exec.Command("openbox")
+	wm.Env = append(os.Environ(), "DISPLAY="+tv.display)
+	if err := wm.Start(); err == nil {
+		t.Cleanup(func() { wm.Process.Kill(); wm.Wait() })
+	}
+	env := append(append([]string{}, s.env...), "DISPLAY="+tv.display)
+	display := exec.Command(s.bin, "display", "--clock", "10:12")
+	display.Env = env
+	logs := &logLines{}
+	pr, pw := io.Pipe()
+	display.Stderr = pw
+	go logs.read(pr)
+	if err := display.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { display.Process.Kill(); display.Wait(); pw.Close() })
+	if _, ok := logs.wait(30*time.Second, "waiting room: showing", "waiting=1"); !ok {
+		t.Fatalf("the screen did not show the office (one waiting): %q", logs.lines)
+	}
+	time.Sleep(time.Second)
+
+	for _, step := range []struct{ key, repeat string }{{"ctrl+n", "repeat=false"}, {"ctrl+shift+n", "repeat=true"}} {
+		start := time.Now()
+		s.x.run("xdotool", "key", step.key)
+		at, ok := logs.wait(10*time.Second, "waiting room: call shown", step.repeat)
+		if !ok {
+			t.Fatalf("%s never reached the screen: %q", step.key, logs.lines)
+		}
+		took := at.Sub(start)
+		t.Logf("%s: on the screen after %v", step.key, took)
+		if took > 2*time.Second {
+			t.Errorf("%s reached the screen after %v, want within 2 s", step.key, took)
+		}
+	}
+	if st := s.rowsAt("10:12")["Bălan Ana"].State; st != "called" {
+		t.Errorf("after the call and the call again: %s, want called", st)
+	}
+	time.Sleep(500 * time.Millisecond)
+	path := filepath.Join(shotDir(), "display", "one-counter-1366x768.png")
+	tv.screenshot(path)
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	img, err := png.Decode(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	yellow := 0
+	b := img.Bounds()
+	for y := b.Min.Y; y < b.Max.Y*2/3; y++ {
+		for x := b.Min.X; x < b.Max.X; x++ {
+			r, g, bl, _ := img.At(x, y).RGBA()
+			if r>>8 > 0xe0 && g>>8 > 0xb0 && g>>8 < 0xf0 && bl>>8 < 0x40 {
+				yellow++
+			}
+		}
+	}
+	if yellow < 500 {
+		t.Errorf("the latest call's ticket is not drawn: %d yellow pixels", yellow)
+	}
+	logs.mu.Lock()
+	defer logs.mu.Unlock()
+	for _, line := range logs.lines {
+		for _, part := range []string{"Bălan", "Ana Pop"} {
+			if strings.Contains(line, part) {
+				t.Errorf("the screen logged a name: %s", line)
+			}
+		}
+	}
+}
