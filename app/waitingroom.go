@@ -26,12 +26,13 @@ type WaitingRoom struct {
 	src  calls.Source
 	lang i18n.Lang
 
-	// Announce, when set, says a call aloud (a chime, then the words);
-	// it is called off the GUI goroutine, one call at a time, for every
-	// call and call again that arrives while the screen runs (not for
-	// the calls already made when it starts). An error is logged, and
-	// said on the screen once.
-	Announce func(ctx context.Context, c calls.Call) error
+	// Announce, when set, says a call aloud (a chime, then the words) at
+	// volume (0 to 1); it is called off the GUI goroutine, one call at a
+	// time, for every call and call again that arrives while the screen
+	// runs (not for the calls already made when it starts), unless the
+	// sound is muted (M; Up and Down set the volume: remembered). An error
+	// is logged, and said on the screen once.
+	Announce func(ctx context.Context, c calls.Call, volume float64) error
 
 	do    func(func())     // runs a function on the GUI goroutine
 	now   func() time.Time // the clock shown
@@ -42,15 +43,20 @@ type WaitingRoom struct {
 	have         bool // a feed arrived
 	reconnecting bool
 	muteNote     string // said once when announcing failed
+	notice       string // a short note in the status bar (the volume set), until noticeUntil
+	noticeUntil  time.Time
+	prefs        fyne.Preferences
 
 	v *waitingView
 }
 
-// NewWaitingRoom builds the waiting room's screen into w, fed by src.
-func NewWaitingRoom(w fyne.Window, src calls.Source, lang i18n.Lang) *WaitingRoom {
-	r := &WaitingRoom{win: w, src: src, lang: lang, do: fyne.Do, now: time.Now, retry: time.Second}
+// NewWaitingRoom builds the waiting room's screen into w, fed by src;
+// the sound's settings are a's preferences.
+func NewWaitingRoom(a fyne.App, w fyne.Window, src calls.Source, lang i18n.Lang) *WaitingRoom {
+	r := &WaitingRoom{win: w, src: src, lang: lang, do: fyne.Do, now: time.Now, retry: time.Second, prefs: a.Preferences()}
 	r.v = newWaitingView()
 	w.SetContent(r.v.root)
+	w.Canvas().SetOnTypedKey(r.typedKey)
 	w.SetTitle(r.t("display.window_title", nil))
 	r.render()
 	return r
@@ -136,10 +142,11 @@ func (r *WaitingRoom) speak(ctx context.Context, said <-chan calls.Call) {
 		case <-ctx.Done():
 			return
 		case c := <-said:
-			if r.Announce == nil {
+			volume, muted := r.volume()
+			if r.Announce == nil || muted {
 				continue
 			}
-			if err := r.Announce(ctx, c); err != nil && ctx.Err() == nil {
+			if err := r.Announce(ctx, c, volume); err != nil && ctx.Err() == nil {
 				r.mu.Lock()
 				first := r.muteNote == ""
 				r.muteNote = r.t("display.no_speech", nil)
@@ -197,6 +204,9 @@ func (r *WaitingRoom) Reconnecting() bool {
 func (r *WaitingRoom) render() {
 	r.mu.Lock()
 	f, have, reconnecting, note := r.feed, r.have, r.reconnecting, r.muteNote
+	if r.notice != "" && r.now().Before(r.noticeUntil) {
+		note = r.notice
+	}
 	r.mu.Unlock()
 	v := r.v
 	v.office.Text = f.OfficeName

@@ -49,6 +49,7 @@ type room struct {
 	src  *fakeCalls
 	w    fyne.Window
 	said []calls.Call
+	vols []float64     // the volume of each call said
 	done chan struct{} // a feed or error was shown
 }
 
@@ -59,7 +60,7 @@ func newRoom(t *testing.T, size fyne.Size, lang i18n.Lang) *room {
 	rm.w = test.NewWindow(nil)
 	rm.w.SetPadded(false)
 	rm.w.Resize(size)
-	rm.r = NewWaitingRoom(rm.w, rm.src, lang)
+	rm.r = NewWaitingRoom(fyne.CurrentApp(), rm.w, rm.src, lang)
 	rm.r.retry = 10 * time.Millisecond
 	rm.r.do = func(fn func()) {
 		rm.mu.Lock()
@@ -70,10 +71,10 @@ func newRoom(t *testing.T, size fyne.Size, lang i18n.Lang) *room {
 		default:
 		}
 	}
-	rm.r.Announce = func(_ context.Context, c calls.Call) error {
+	rm.r.Announce = func(_ context.Context, c calls.Call, volume float64) error {
 		rm.mu.Lock()
 		defer rm.mu.Unlock()
-		rm.said = append(rm.said, c)
+		rm.said, rm.vols = append(rm.said, c), append(rm.vols, volume)
 		return nil
 	}
 	ctx, cancel := context.WithCancel(context.Background())
@@ -242,5 +243,51 @@ func TestSplitCalls(t *testing.T) {
 				t.Errorf("latest %q, previous %q; want %q, %q", got, strings.Join(ps, " "), tc.latest, tc.prev)
 			}
 		})
+	}
+}
+
+// said waits until the room said n calls, and returns what it said.
+func (rm *room) saidN(n int) ([]calls.Call, []float64) {
+	for deadline := time.Now().Add(3 * time.Second); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
+		rm.mu.Lock()
+		if len(rm.said) >= n {
+			defer rm.mu.Unlock()
+			return append([]calls.Call(nil), rm.said...), append([]float64(nil), rm.vols...)
+		}
+		rm.mu.Unlock()
+	}
+	rm.mu.Lock()
+	defer rm.mu.Unlock()
+	return append([]calls.Call(nil), rm.said...), append([]float64(nil), rm.vols...)
+}
+
+// M mutes the calls (shown, not said), Up unmutes and raises the volume;
+// the settings are remembered.
+func TestWaitingRoomSoundSettings(t *testing.T) {
+	rm := newRoom(t, fyne.NewSize(1366, 768), i18n.Romanian)
+	rm.answer(t, feedOf(1), nil)
+	press := func(k fyne.KeyName) {
+		rm.mu.Lock()
+		defer rm.mu.Unlock()
+		rm.r.typedKey(&fyne.KeyEvent{Name: k})
+	}
+	press(fyne.KeyM)
+	rm.mu.Lock()
+	if rm.r.v.status.Text != "Sunet oprit (M îl pornește)" {
+		t.Errorf("after M the status says %q", rm.r.v.status.Text)
+	}
+	rm.mu.Unlock()
+	rm.answer(t, feedOf(2, call(2, "D-001", "1", false)), nil)
+	if said, _ := rm.saidN(1); len(said) != 0 {
+		t.Fatalf("muted, yet said %+v", said)
+	}
+	press(fyne.KeyUp)
+	rm.answer(t, feedOf(3, call(2, "D-001", "1", false), call(3, "D-002", "2", false)), nil)
+	said, vols := rm.saidN(1)
+	if len(said) != 1 || said[0].Ticket != "D-002" || vols[0] != 0.8 {
+		t.Fatalf("after Up: said %+v at %v, want D-002 at 0.8", said, vols)
+	}
+	if p := fyne.CurrentApp().Preferences(); p.Int(PrefVolume) != 80 || p.Bool(PrefMute) {
+		t.Errorf("remembered volume %d, muted %v", p.Int(PrefVolume), p.Bool(PrefMute))
 	}
 }

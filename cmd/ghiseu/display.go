@@ -56,7 +56,7 @@ func runDisplay(args []string) int {
 	a := fyneapp.NewWithID("ro.ghiseu.display")
 	a.SetIcon(fyne.NewStaticResource("icon.png", assets.Icon))
 	w := a.NewWindow("Ghișeu")
-	r := app.NewWaitingRoom(w, src, lang)
+	r := app.NewWaitingRoom(a, w, src, lang)
 	r.Announce = speech(lang)
 	r.SetClock(now)
 	go r.Run(ctx)
@@ -107,4 +107,4 @@ func displaySource(ctx context.Context, path, clock string, lang i18n.Lang) (cal
 }
 
 // speech says calls aloud; nil (silent) until the announcer is wired.
-func speech(i18n.Lang) func(context.Context, calls.Call) error { return nil }
+func speech(i18n.Lang) func(context.Context, calls.Call, float64) error { return nil }
