@@ -72,6 +72,7 @@ type Trust struct {
 //	POST /v1/events          {"events": [...], "walk_ins": [...]} → one result each
 //	GET  /v1/events?after=N  events the hub holds after cursor N → {"events": [...], "next": M}
 //	GET  /v1/keys            the office and the keys that sign codes and packs
+//	GET  /v1/calls?after=N&wait=25s  the waiting room's calls feed, as soon as the log moves past N (calls.go)
 func (h *Hub) Handler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /v1/hello", h.serveHello)
