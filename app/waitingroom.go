@@ -46,6 +46,7 @@ type WaitingRoom struct {
 	notice       string // a short note in the status bar (the volume set), until noticeUntil
 	noticeUntil  time.Time
 	prefs        fyne.Preferences
+	stopped      bool // Run returned
 
 	v *waitingView
 }
@@ -68,6 +69,11 @@ func (r *WaitingRoom) t(key string, args map[string]string) string { return i18n
 // it, and announces the new calls; when the source fails it shows
 // "reconnecting" and tries again, after 1 s, then up to 5 s apart.
 func (r *WaitingRoom) Run(ctx context.Context) {
+	defer func() {
+		r.mu.Lock()
+		r.stopped = true
+		r.mu.Unlock()
+	}()
 	said := make(chan calls.Call, 32)
 	go r.speak(ctx, said)
 	go r.tick(ctx)
@@ -75,7 +81,7 @@ func (r *WaitingRoom) Run(ctx context.Context) {
 	first, backoff := true, r.retry
 	for ctx.Err() == nil {
 		wait := calls.DefaultWait
-		if first { // what there is, at once
+		if first || r.Reconnecting() { // what there is, at once: back on the screen as soon as the source is
 			wait = 0
 		}
 		f, err := r.src.Wait(ctx, after, wait)

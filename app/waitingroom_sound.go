@@ -54,5 +54,12 @@ func (r *WaitingRoom) note(text string) {
 	r.notice, r.noticeUntil = text, r.now().Add(noticeFor)
 	r.mu.Unlock()
 	r.render()
-	time.AfterFunc(noticeFor, func() { r.do(r.render) })
+	time.AfterFunc(noticeFor, func() {
+		r.mu.Lock()
+		stopped := r.stopped
+		r.mu.Unlock()
+		if !stopped { // a screen closed is drawn no more
+			r.do(r.render)
+		}
+	})
 }
