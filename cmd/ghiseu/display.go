@@ -62,7 +62,7 @@ func runDisplay(args []string) int {
 	go r.Run(ctx)
 	w.Resize(fyne.NewSize(1366, 768))
 	if !*windowed {
-		w.SetFullScreen(true)
+		fillScreen(a, w)
 	}
 	w.SetMaster()
 	w.ShowAndRun()
@@ -108,3 +108,23 @@ func displaySource(ctx context.Context, path, clock string, lang i18n.Lang) (cal
 
 // speech says calls aloud; nil (silent) until the announcer is wired.
 func speech(i18n.Lang) func(context.Context, calls.Call, float64) error { return nil }
+
+// fillScreen makes w full screen. The window is first given the screen's
+// size and put in its middle, so that it fills the screen also where no
+// window manager honours the full-screen request (a TV's computer that
+// starts the screen alone, or before its window manager).
+func fillScreen(a fyne.App, w fyne.Window) {
+	if area, ok := workArea(); ok {
+		size := func(scale float32) fyne.Size {
+			return fyne.NewSize(float32(area.Dx())/scale, float32(area.Dy())/scale)
+		}
+		w.Resize(size(1))
+		w.CenterOnScreen()
+		a.Lifecycle().SetOnStarted(func() {
+			if s := w.Canvas().Scale(); s > 0 && s != 1 {
+				w.Resize(size(s))
+			}
+		})
+	}
+	w.SetFullScreen(true)
+}

@@ -128,6 +128,7 @@ func TestDisplayShowsTheCountersCalls(t *testing.T) {
 	if yellow < 500 {
 		t.Errorf("the latest call's ticket is not drawn: %d yellow pixels", yellow)
 	}
+	fillsScreen(t, path)
 	logs.mu.Lock()
 	defer logs.mu.Unlock()
 	for _, line := range logs.lines {

@@ -237,6 +237,7 @@ func TestDisplayFollowsTheHub(t *testing.T) {
 	if n := yellow("hub-1920x1080"); n < 5000 {
 		t.Errorf("the latest call's ticket is not drawn: %d yellow pixels", n)
 	}
+	fillsScreen(t, filepath.Join(shotDir(), "display", "hub-1920x1080.png"))
 
 	stopHub()
 	if _, ok := logs.wait(10*time.Second, "reconnecting"); !ok {
@@ -251,4 +252,31 @@ func TestDisplayFollowsTheHub(t *testing.T) {
 		t.Fatalf("the hub is back, the screen is not: %q", logs.lines)
 	}
 	call("D-023")
+}
+
+// fillsScreen checks that the screenshot at path is the waiting room's
+// screen from corner to corner: its header's colour at the top left, its
+// footer's at the bottom right.
+func fillsScreen(t *testing.T, path string) {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	img, err := png.Decode(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := img.Bounds()
+	for _, c := range []struct {
+		x, y    int
+		r, g, b uint32
+	}{{b.Min.X + 20, b.Min.Y + 20, 0x0b, 0x1d, 0x3a}, {b.Max.X - 20, b.Max.Y - 20, 0x2a, 0x45, 0x70}} {
+		r, g, bl, _ := img.At(c.x, c.y).RGBA()
+		near := func(a, b uint32) bool { return a>>8+8 >= b && a>>8 <= b+8 }
+		if !near(r, c.r) || !near(g, c.g) || !near(bl, c.b) {
+			t.Errorf("the screen does not fill the screen: at %d,%d #%02x%02x%02x, want #%02x%02x%02x", c.x, c.y, r>>8, g>>8, bl>>8, c.r, c.g, c.b)
+		}
+	}
 }
