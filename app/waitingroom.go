@@ -2,8 +2,10 @@ package app
 
 import (
 	"context"
+	"errors"
 	"image/color"
 	"log/slog"
+	"net/http"
 	"strconv"
 	"strings"
 	gosync "sync"
@@ -13,6 +15,7 @@ import (
 
 	"github.com/ghiseu/ghiseu/assets/i18n"
 	"github.com/ghiseu/ghiseu/store/calls"
+	"github.com/ghiseu/ghiseu/store/sync"
 )
 
 // WaitingRoom is the waiting room's screen (ghiseu display): the latest
@@ -47,6 +50,7 @@ type WaitingRoom struct {
 	noticeUntil  time.Time
 	prefs        fyne.Preferences
 	stopped      bool // Run returned
+	refused      bool // the hub refuses this screen (a revoked token, another hub): reconnecting will not help
 
 	v *waitingView
 }
@@ -90,10 +94,10 @@ func (r *WaitingRoom) Run(ctx context.Context) {
 				return
 			}
 			r.mu.Lock()
-			was := r.reconnecting
-			r.reconnecting = true
+			was, wasRefused := r.reconnecting, r.refused
+			r.reconnecting, r.refused = true, refusedScreen(err)
 			r.mu.Unlock()
-			if !was {
+			if !was || wasRefused != refusedScreen(err) {
 				slog.Warn("waiting room: the calls' source failed; reconnecting", "err", err)
 				r.do(r.render)
 			}
@@ -209,7 +213,7 @@ func (r *WaitingRoom) Reconnecting() bool {
 // render shows the state on the screen (on the GUI goroutine).
 func (r *WaitingRoom) render() {
 	r.mu.Lock()
-	f, have, reconnecting, note := r.feed, r.have, r.reconnecting, r.muteNote
+	f, have, reconnecting, refused, note := r.feed, r.have, r.reconnecting, r.refused, r.muteNote
 	if r.notice != "" && r.now().Before(r.noticeUntil) {
 		note = r.notice
 	}
@@ -218,6 +222,8 @@ func (r *WaitingRoom) render() {
 	v.office.Text = f.OfficeName
 	v.clock.Text = r.clock()
 	switch {
+	case reconnecting && refused:
+		v.status.Text = r.t("display.refused", nil)
 	case reconnecting:
 		v.status.Text = r.t("display.reconnecting", nil)
 	case !have:
@@ -279,6 +285,14 @@ func (r *WaitingRoom) render() {
 		o.Refresh()
 	}
 	v.statusBg.Refresh()
+}
+
+// refusedScreen tells an error that trying again does not mend: the hub
+// does not take this screen's token, or is not the enrolled hub.
+func refusedScreen(err error) bool {
+	var he *sync.HubError
+	return errors.Is(err, sync.ErrNotTheHub) ||
+		errors.As(err, &he) && (he.Status == http.StatusUnauthorized || he.Status == http.StatusForbidden)
 }
 
 // splitCalls picks the latest call and the earlier ones, newest first,

@@ -14,6 +14,7 @@ import (
 
 	"github.com/ghiseu/ghiseu/assets/i18n"
 	"github.com/ghiseu/ghiseu/store/calls"
+	hubsync "github.com/ghiseu/ghiseu/store/sync"
 )
 
 // fakeCalls is a calls.Source the test feeds: each Wait takes the next
@@ -297,5 +298,27 @@ func TestWaitingRoomSoundSettings(t *testing.T) {
 	}
 	if p := fyne.CurrentApp().Preferences(); p.Int(PrefVolume) != 80 || p.Bool(PrefMute) {
 		t.Errorf("remembered volume %d, muted %v", p.Int(PrefVolume), p.Bool(PrefMute))
+	}
+}
+
+// A hub that refuses the screen's token is said so: reconnecting will not
+// mend it; the calls stay.
+func TestWaitingRoomRefusedByTheHub(t *testing.T) {
+	rm := newRoom(t, fyne.NewSize(1366, 768), i18n.English)
+	rm.answer(t, feedOf(4, call(4, "R-005", "1", false)), nil)
+	for _, tc := range []struct {
+		err  error
+		want string
+	}{
+		{&hubsync.HubError{Status: 403, Msg: "counter token revoked"}, "The hub no longer knows this screen: enrol it again (ghiseu-hub enroll, then ghiseu link)"},
+		{errors.New("connection refused"), "Reconnecting… the last calls stay on screen"},
+		{fmt.Errorf("calls: %w", hubsync.ErrNotTheHub), "The hub no longer knows this screen: enrol it again (ghiseu-hub enroll, then ghiseu link)"},
+	} {
+		rm.answer(t, calls.Feed{}, tc.err)
+		rm.mu.Lock()
+		if got := rm.r.v.status.Text; got != tc.want || rm.r.v.ticket.Text != "R-005" {
+			t.Errorf("%v: status %q, latest %q; want %q and the call kept", tc.err, got, rm.r.v.ticket.Text, tc.want)
+		}
+		rm.mu.Unlock()
 	}
 }
