@@ -22,7 +22,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"github.com/ghiseu/ghiseu/assets/i18n"
+	"golang.org/x/text/unicode/norm"
 )
 
 // Settings keys of the hub's own secrets, kept in its database (0600).
@@ -92,7 +92,11 @@ func (h *Hub) makeCert(ctx context.Context) (string, string, error) {
 // of an older form makes them again at its first request (see person).
 const (
 	keyPersonHashVersion = "hub_person_hash_version"
-	personHashVersion    = "2" // 2: the name's words in order, punctuation aside
+	// 2: the name's words in order, punctuation aside. 3: the words'
+	// skeletons (nameSkeleton): ı, ß, ø, æ, œ, ł, đ, ð, þ as the plain
+	// letters a clerk reads, so a hash of version 2 of "Marıa" differed
+	// from that of "Maria".
+	personHashVersion = "3"
 )
 
 // personKey is the office's secret that keys the person hashes, made the
@@ -139,8 +143,10 @@ func (h *Hub) rehash(ctx context.Context, key []byte, newKey bool) error {
 // person is how the hub recognises one person without keeping who they
 // are: an HMAC, keyed with the office's secret, of the name's words (case,
 // spaces, diacritics, hyphens, dots and the order of the words aside:
-// "Popescu Maria" is "Maria-Popescu.") and the birth date. Without the
-// secret a hash cannot be tested against guessed birth dates.
+// "Popescu Maria" is "Maria-Popescu."; letters that are other letters with
+// a stroke or a ligature read as those letters: "Łukasz" is "Lukasz",
+// "Marıa" is "Maria") and the birth date. Without the secret a hash cannot
+// be tested against guessed birth dates.
 func (h *Hub) person(ctx context.Context, name, birth string) (string, error) {
 	key, err := h.personKey(ctx)
 	if err != nil {
@@ -155,38 +161,138 @@ func personHash(key []byte, name, birth string) string {
 	return hex.EncodeToString(m.Sum(nil)[:16])
 }
 
-// personName is the name as the person hash reads it: folded (i18n.Fold),
-// its words split at anything but a letter and sorted.
+// personName is the name as the person hash and Find read it: its
+// skeleton (nameSkeleton), split into words at anything but a letter, the
+// words sorted. It takes any string (names kept before checkName was as
+// strict are hashed again with it).
 func personName(name string) string {
-	words := strings.FieldsFunc(i18n.Fold(name), func(r rune) bool { return !unicode.IsLetter(r) })
+	words := strings.FieldsFunc(nameSkeleton(name), func(r rune) bool { return !unicode.IsLetter(r) })
 	slices.Sort(words)
 	return strings.Join(words, " ")
 }
 
-// ErrBadName: a name the booking system takes is letters of one script
-// (Romanian names: Latin, with ș ț ă î â and the other Latin letters),
-// with spaces, hyphens, apostrophes and dots between them: no digits, no
-// links, no invisible characters.
-var ErrBadName = errors.New("a name is letters (of one script), spaces, hyphens, apostrophes and dots, 2 to 100 characters")
+// skeletonOf is what a letter of a name that does not decompose (NFD)
+// reads as without its stroke or ligature, in lower case.
+var skeletonOf = map[rune]string{
+	'ı': "i", 'ß': "ss", 'ẞ': "ss", 'ø': "o", 'Ø': "o", 'æ': "ae", 'Æ': "ae", 'œ': "oe", 'Œ': "oe",
+	'ł': "l", 'Ł': "l", 'đ': "d", 'Đ': "d", 'ð': "d", 'Ð': "d", 'þ': "th", 'Þ': "th", '’': "'",
+}
 
-// checkName refuses a name that is not a person's: it goes into the
-// office's e-mails and onto the counters' screens.
+// nameSkeleton folds a name to the letters a clerk reads in it: decomposed
+// (NFD), its combining marks dropped (ș, ş and s alike), lower case, and
+// the letters of skeletonOf spelt as their plain letters, spaces
+// collapsed. "  Ţepeş  ŁUKASZ" is "tepes lukasz".
+func nameSkeleton(name string) string {
+	var b strings.Builder
+	for _, r := range norm.NFD.String(name) {
+		if unicode.Is(unicode.Mn, r) {
+			continue
+		}
+		if s, ok := skeletonOf[r]; ok {
+			b.WriteString(s)
+			continue
+		}
+		b.WriteRune(unicode.ToLower(r))
+	}
+	return strings.Join(strings.Fields(b.String()), " ")
+}
+
+// ErrBadName: a name the booking system takes is written in Latin letters
+// (A to Z, with the accents and marks of European names, and ß ø æ œ ł đ ı
+// ð þ), with spaces, hyphens, apostrophes and dots between them: no
+// digits, no links, no invisible characters, no other script.
+var ErrBadName = errors.New("a name is Latin letters (accents allowed), spaces, hyphens, apostrophes and dots, 2 to 100 characters")
+
+// Names are checked against an allow-list, not a deny-list: Unicode has
+// many letters that look like Latin ones (dotless ı is allowed and read
+// as i, but ɑ U+0251, ᴍ U+1D0D, ꞌ U+A78C, Cyrillic а and Greek ο are not)
+// and many marks that show nothing or pile up (U+034F, U+FE0F, U+0336
+// twenty times, U+0483). Other scripts are refused, though the hub took
+// Cyrillic and Greek names before: a Romanian identity card, a residence
+// permit and a foreign passport's machine-readable line all print the name
+// in Latin letters, which is what the clerk compares with; a name in
+// another script would be one the clerk cannot match to the card, and its
+// letters are exactly the look-alikes that let one person book twice.
+const (
+	maxNameLen   = 100 // characters, as typed
+	maxNameMarks = 2   // combining marks on one letter (Vietnamese ệ has 2)
+)
+
+// nameLetters are the base letters a name may use besides A–Z and a–z:
+// Latin letters of European names that do not decompose (NFD), each read
+// as its skeletonOf. İ decomposes (I and a dot above) and needs no entry.
+var nameLetters = map[rune]bool{
+	'ß': true, 'ẞ': true, 'ø': true, 'Ø': true, 'æ': true, 'Æ': true, 'œ': true, 'Œ': true,
+	'ł': true, 'Ł': true, 'đ': true, 'Đ': true, 'ı': true, 'ð': true, 'Ð': true, 'þ': true, 'Þ': true,
+}
+
+// nameMarks are the combining marks a name's letters may carry: those of
+// the precomposed letters of European languages (and Vietnamese, whose
+// names are common in Europe). Overlays (U+0334–U+0338), the grapheme
+// joiner U+034F, marks above or below that no alphabet uses on a letter,
+// and every mark outside U+0300–U+036F are refused.
+var nameMarks = map[rune]bool{
+	'̀': true, // grave: à è ò
+	'́': true, // acute: á é í ó ú ő
+	'̂': true, // circumflex: â î ê ô
+	'̃': true, // tilde: ã ñ õ
+	'̄': true, // macron: ā ē ī ū
+	'̆': true, // breve: ă ğ
+	'̇': true, // dot above: ż ė İ
+	'̈': true, // diaeresis: ä ö ü ë ï
+	'̉': true, // hook above: ả (Vietnamese)
+	'̊': true, // ring above: å ů
+	'̋': true, // double acute: ő ű
+	'̌': true, // caron: č š ž ř
+	'̛': true, // horn: ơ ư (Vietnamese)
+	'̣': true, // dot below: ạ ệ (Vietnamese)
+	'̦': true, // comma below: ș ț
+	'̧': true, // cedilla: ç ş ţ
+	'̨': true, // ogonek: ą ę
+}
+
+// nameSeparator reports whether r may stand between a name's words: a
+// space, a hyphen, an apostrophe (' or ’) or a full stop.
+func nameSeparator(r rune) bool {
+	return r == ' ' || r == '-' || r == '\'' || r == '’' || r == '.'
+}
+
+// nameLetter reports whether r is a base letter a name may use.
+func nameLetter(r rune) bool {
+	return r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || nameLetters[r]
+}
+
+// checkName refuses a name that is not a person's as an identity card
+// prints it (ErrBadName): it goes into the office's e-mails and onto the
+// counters' screens, and its person hash must not tell apart two names a
+// clerk reads as one. Every character, decomposed (NFD), must be a letter
+// of nameLetter, a separator, or a mark of nameMarks on a letter, at most
+// maxNameMarks of them and no mark twice; a character that is only a
+// stand-in for another (the Kelvin sign for K, the ångström sign for Å:
+// NFC changes it on its own) is refused. At least 2 letters, at most
+// maxNameLen characters.
 func checkName(name string) error {
-	letters, script := 0, ""
-	if n := utf8.RuneCountInString(name); n < 2 || n > 100 {
+	if n := utf8.RuneCountInString(name); n < 2 || n > maxNameLen || !utf8.ValidString(name) {
 		return ErrBadName
 	}
 	for _, r := range name {
+		if s := string(r); !norm.NFC.IsNormalString(s) {
+			return ErrBadName
+		}
+	}
+	letters, onLetter := 0, false
+	var marks []rune // the marks on the last letter
+	for _, r := range norm.NFD.String(name) {
 		switch {
-		case unicode.IsLetter(r):
-			letters++
-			s := scriptOf(r)
-			if script != "" && s != script {
+		case nameLetter(r):
+			letters, onLetter, marks = letters+1, true, marks[:0]
+		case nameMarks[r]:
+			if !onLetter || len(marks) == maxNameMarks || slices.Contains(marks, r) {
 				return ErrBadName
 			}
-			script = s
-		case unicode.Is(unicode.Mn, r): // a combining mark (a decomposed ș)
-		case r == ' ' || r == '-' || r == '\'' || r == '.' || r == '’':
+			marks = append(marks, r)
+		case nameSeparator(r):
+			onLetter = false
 		default:
 			return ErrBadName
 		}
@@ -195,17 +301,4 @@ func checkName(name string) error {
 		return ErrBadName
 	}
 	return nil
-}
-
-// scriptOf names the script of a letter, for checkName.
-func scriptOf(r rune) string {
-	for _, s := range []struct {
-		name  string
-		table *unicode.RangeTable
-	}{{"Latin", unicode.Latin}, {"Cyrillic", unicode.Cyrillic}, {"Greek", unicode.Greek}} {
-		if unicode.Is(s.table, r) {
-			return s.name
-		}
-	}
-	return "other"
 }
