@@ -219,8 +219,8 @@ func TestNames(t *testing.T) {
 		form.Set("name", "Ion. URGENT: plata la https://x.example/card")
 		form.Set("lang", lang)
 		w := post(h, "/rezervare", form, cookies, "")
-		want := map[string]string{"ro": "Scrieți numele și prenumele persoanei care vine, ca în actul de identitate: numai litere (dintr-un singur alfabet)",
-			"en": "Enter the full name of the person who will come, as on the identity card: only letters (of one alphabet)"}[lang]
+		want := map[string]string{"ro": "Scrieți numele și prenumele persoanei care vine, ca în actul de identitate: numai litere latine (cu diacritice)",
+			"en": "Enter the full name of the person who will come, as on the identity card: only Latin letters (accents allowed)"}[lang]
 		if w.Code != http.StatusUnprocessableEntity || !strings.Contains(w.Body.String(), `<p class="error" id="err-name">`+want) {
 			t.Errorf("%s: %d, no %q on the name\n%s", lang, w.Code, want, w.Body)
 		}
