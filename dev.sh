@@ -10,10 +10,12 @@ cd "$(dirname "$0")"
 # Debian packages: the C toolchain and X11/GL headers for Fyne (cgo), Xvfb and
 # the X tools and a window manager (openbox) for the end-to-end tests, the
 # archivers the tests use, a mail server for the e-mail tests (aiosmtpd) and
-# a browser for the booking site's end-to-end test (chromium).
+# a browser for the booking site's end-to-end test (chromium), the speech of
+# the waiting room's calls (espeak-ng) and sox, with which the tests measure it.
 packages=(gcc pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-dev
   libxinerama-dev libxi-dev libxxf86vm-dev xvfb xauth xdotool imagemagick
-  zip p7zip-full fonts-dejavu-core libasound2-dev openbox python3-aiosmtpd chromium)
+  zip p7zip-full fonts-dejavu-core libasound2-dev openbox python3-aiosmtpd chromium
+  espeak-ng sox)
 
 install_packages() {
   local missing=()
