@@ -5,7 +5,9 @@ import (
 	"crypto/rand"
 	"database/sql"
 	"encoding/hex"
+	"errors"
 	"fmt"
+	"log/slog"
 	"time"
 )
 
@@ -142,6 +144,10 @@ func (db *DB) events(ctx context.Context, q querier, where string, args ...any) 
 type Outcome struct {
 	Event   *Event
 	Booking *Booking
+	// Ticket, when its letter is set, gives Event (an arrival with no
+	// ticket yet) the next ticket of that day and letter, in the same
+	// transaction (tickets.go).
+	Ticket TicketFor
 }
 
 // Judge runs fn with a booking's current events and writes what fn returns
@@ -169,6 +175,16 @@ func (db *DB) Judge(ctx context.Context, bookingID string, fn func([]Event) (Out
 		}
 		if o.Event == nil {
 			return nil
+		}
+		if o.Ticket.Letter != "" && o.Event.Type == Arrived && o.Event.Ticket == "" {
+			o.Event.Ticket, err = giveTicketTx(ctx, t, o.Ticket.Day, o.Ticket.Letter)
+			if errors.Is(err, ErrNoTicket) { // the arrival counts more than its number
+				slog.Warn("arrival recorded without a ticket", "booking", bookingID, "err", err)
+				err = nil
+			}
+			if err != nil {
+				return err
+			}
 		}
 		return appendTx(ctx, t, *o.Event)
 	})

@@ -103,7 +103,10 @@ type Calendar struct {
 	// PayAt says, in the office's own words, where the fees are paid
 	// (the bank, the machines, the town hall's cashier for a CIP).
 	PayAt string `json:"pay_at,omitempty"`
-	loc   *time.Location
+	// Tickets are the letters of the ticket numbers by kind (tickets.go);
+	// empty: D, R, F.
+	Tickets TicketLetters `json:"tickets,omitzero"`
+	loc     *time.Location
 }
 
 // MaxBookingDays is the longest booking window an office may set: the

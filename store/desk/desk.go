@@ -162,16 +162,18 @@ func (d *Desk) record(ctx context.Context, claims rescode.Claims, local *store.B
 		} else {
 			v = verdict.Judge(c, claims, local, c.Derive(b, es))
 		}
+		v.Ticket = store.TicketOf(es) // a person already here keeps their number
 		if action == "" || action == "arrive" && !v.Accepts() || action != "arrive" && !v.Overridable() {
 			return store.Outcome{}, nil
 		}
-		o := store.Outcome{Event: d.event(id, store.Arrived, c.Now)}
+		o := store.Outcome{Event: d.event(id, store.Arrived, c.Now), Ticket: d.ticketFor(b, c.Now)}
 		o.Event.Note = noteOf(action, manual)
 		if local == nil {
 			o.Booking = v.Booking // keep what the code says, until the next sync brings the booking
 		}
 		if action != "arrive" {
 			v = v.Overridden(c, *o.Event)
+			o.Event = v.Recorded // Judge writes the ticket on the verdict's event
 			return o, nil
 		}
 		v.Recorded = o.Event
@@ -182,7 +184,8 @@ func (d *Desk) record(ctx context.Context, claims rescode.Claims, local *store.B
 		return verdict.Verdict{}, fmt.Errorf("check in booking %s: %w", id, err)
 	}
 	if v.Recorded != nil {
-		slog.Info("arrival recorded", "booking", id, "event", v.Recorded.ID, "verdict", v.Name, "manual", manual, "counter", d.Counter)
+		v.Ticket = v.Recorded.Ticket
+		slog.Info("arrival recorded", "booking", id, "event", v.Recorded.ID, "verdict", v.Name, "manual", manual, "counter", d.Counter, "ticket", v.Ticket)
 	}
 	return v, nil
 }
@@ -255,8 +258,9 @@ func (d *Desk) event(bookingID string, t store.EventType, at time.Time) *store.E
 type Row struct {
 	store.Booking
 	store.Derived
-	Ref    string        `json:"ref,omitempty"` // the short reference (rescode.Reference); none for a walk-in
-	Events []store.Event `json:"-"`             // the booking's log, oldest first
+	Ref    string        `json:"ref,omitempty"`    // the short reference (rescode.Reference); none for a walk-in
+	Ticket string        `json:"ticket,omitempty"` // the standing arrival's number (D-017); "" before arriving
+	Events []store.Event `json:"-"`                // the booking's log, oldest first
 }
 
 // Day lists an office day's bookings with their states at the desk's
@@ -277,7 +281,7 @@ func (d *Desk) Day(ctx context.Context, day string) ([]Row, error) {
 	for _, b := range bs {
 		b.SlotStart = b.SlotStart.In(d.Cal.Location())
 		es := events[b.ID]
-		r := Row{Booking: b, Derived: c.Derive(b, es), Events: es, Ref: rescode.ReferenceOf(b.Office, b.ID)}
+		r := Row{Booking: b, Derived: c.Derive(b, es), Events: es, Ref: rescode.ReferenceOf(b.Office, b.ID), Ticket: store.TicketOf(es)}
 		if store.Withdrawn(r.Booking, r.Derived) { // an undone walk-in: never expected
 			continue
 		}

@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"log/slog"
 	"strings"
 	"time"
 
@@ -65,12 +66,13 @@ func (d *Desk) WalkInCard(ctx context.Context, name, reason, document string) (v
 	e := d.event(b.ID, store.Arrived, now)
 	e.Note = "walk-in"
 	err := d.DB.Judge(ctx, b.ID, func([]store.Event) (store.Outcome, error) {
-		return store.Outcome{Booking: &b, Event: e}, nil
+		return store.Outcome{Booking: &b, Event: e, Ticket: d.ticketFor(b, now)}, nil
 	})
 	if err != nil {
 		return verdict.Verdict{}, fmt.Errorf("register walk-in: %w", err)
 	}
 	v := verdict.Queue(d.Judging(), verdict.WalkedIn, b, 0)
-	v.Recorded = e
+	v.Recorded, v.Ticket = e, e.Ticket
+	slog.Info("walk-in registered", "booking", b.ID, "event", e.ID, "ticket", e.Ticket, "counter", d.Counter)
 	return v, nil
 }

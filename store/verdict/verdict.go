@@ -81,6 +81,10 @@ type Verdict struct {
 	State   store.State    `json:"state,omitempty"`
 	// Recorded is the event this scan wrote, if any.
 	Recorded *store.Event `json:"recorded,omitempty"`
+	// Ticket is the person's number (D-017): the one this arrival gave,
+	// or the one an earlier arrival gave a person already here; "" when
+	// they have not arrived (or arrived before tickets existed).
+	Ticket string `json:"ticket,omitempty"`
 	// Details are the message's arguments: times in RFC 3339, the rest as is.
 	Details map[string]string `json:"details,omitempty"`
 	// Help is what the clerk must check for this booking.
