@@ -73,6 +73,7 @@ type Trust struct {
 //	GET  /v1/events?after=N  events the hub holds after cursor N → {"events": [...], "next": M}
 //	GET  /v1/keys            the office and the keys that sign codes and packs
 //	GET  /v1/calls?after=N&wait=25s  the waiting room's calls feed, as soon as the log moves past N (calls.go)
+//	POST /v1/tickets         {"day", "want": {"D": 10}} → the counter's desk index and blocks of ticket numbers (tickets.go)
 func (h *Hub) Handler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /v1/hello", h.serveHello)
@@ -81,6 +82,7 @@ func (h *Hub) Handler() http.Handler {
 	mux.HandleFunc("GET /v1/events", h.serveEvents)
 	mux.HandleFunc("GET /v1/keys", h.serveKeys)
 	mux.HandleFunc("GET /v1/calls", h.serveCalls) // the waiting room's long poll (calls.go)
+	mux.HandleFunc("POST /v1/tickets", h.serveTickets)
 	return h.stamped(h.authenticated(mux))
 }
 

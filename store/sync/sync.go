@@ -95,6 +95,8 @@ type Syncer struct {
 	mu     gosync.Mutex
 	status Status
 	nudge  chan struct{} // Nudge's (nudge.go)
+	// noLease: the hub said it leases no ticket numbers (tickets.go).
+	noLease bool
 }
 
 func (s *Syncer) now() time.Time {
@@ -180,7 +182,10 @@ func (s *Syncer) round(ctx context.Context) (changed bool, err error) {
 		return trusted || pulled, err
 	}
 	packed, err := s.pack(ctx)
-	return trusted || pulled || packed, err
+	if err != nil {
+		return trusted || pulled || packed, err
+	}
+	return trusted || pulled || packed, s.lease(ctx) // tickets.go
 }
 
 // hello checks that the hub is the enrolled one and knows this counter's
