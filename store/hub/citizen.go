@@ -7,7 +7,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/ghiseu/ghiseu/assets/i18n"
@@ -175,39 +177,97 @@ func (h *Hub) SiteSecret(ctx context.Context) ([]byte, error) {
 	return key, h.DB.SetSetting(ctx, keySiteSecret, hex.EncodeToString(key))
 }
 
+// More reasons a card-ready notice is refused.
+var (
+	// ErrNoIntake: nobody came to the booking, as far as the counters'
+	// events tell (no arrival, call or service recorded, or the person was
+	// sent away): no application was taken in, so no card can be ready.
+	ErrNoIntake = errors.New("no application was taken in at this booking: the counters recorded no arrival for it")
+	// ErrAnnounced: the card was announced ready already (see Announced).
+	ErrAnnounced = errors.New("the card was announced ready already")
+	// ErrNoSender: the citizen is to be e-mailed but the hub knows no
+	// sender (Letters.From).
+	ErrNoSender = errors.New("no sender for the citizen's e-mail")
+)
+
+// Announced is the refusal of a second card-ready notice: when the first
+// was told and the pickup it booked. It is ErrAnnounced.
+type Announced struct {
+	On     string        // YYYY-MM-DD of the first notice
+	Pickup store.Booking // the pickup it booked
+	loc    *time.Location
+}
+
+func (a *Announced) Error() string {
+	return fmt.Sprintf("already announced on %s; pickup booked for %s (booking %s)", a.On,
+		a.Pickup.SlotStart.In(a.loc).Format("2006-01-02 15:04"), a.Pickup.ID)
+}
+
+// Is makes an *Announced match ErrAnnounced.
+func (a *Announced) Is(target error) bool { return target == ErrAnnounced }
+
+// ReadyNotice is what a card-ready notice did.
+type ReadyNotice struct {
+	Pickup  store.Booking // the pickup booked
+	From    time.Time     // the first day the card may be collected
+	Emailed bool          // an e-mail to the citizen was queued (false: no contact on file)
+}
+
 // Ready tells the hub that the card applied for at booking id is ready:
 // the hub books the pickup at the first free pickup slot from the first
 // day the card may be collected (the office's working days after today's
 // notice) and, when the booking came from the site, e-mails the citizen
 // the day, the pickup hours, the pickup's code and the PIN reminder.
-// It returns the pickup booking and the first day.
-func (h *Hub) Ready(ctx context.Context, id string) (store.Booking, time.Time, error) {
+//
+// A card is ready only for an application that was taken in: the
+// counters' events must record the person's arrival at the booking
+// (ErrNoIntake otherwise), unless force (the office took it in on paper
+// while the counters were down). A booking told ready already is refused
+// with *Announced.
+func (h *Hub) Ready(ctx context.Context, id string, force bool) (ReadyNotice, error) {
 	cal, _, err := h.DB.Office(ctx)
 	if err != nil {
-		return store.Booking{}, time.Time{}, err
+		return ReadyNotice{}, err
 	}
 	in, err := h.DB.BookingByID(ctx, id)
 	switch {
 	case errors.Is(err, store.ErrNotFound) || err == nil && in.Status != store.Confirmed:
-		return store.Booking{}, time.Time{}, ErrNoBooking
+		return ReadyNotice{}, ErrNoBooking
 	case err != nil:
-		return store.Booking{}, time.Time{}, err
+		return ReadyNotice{}, err
 	case in.Kind != store.Intake:
-		return store.Booking{}, time.Time{}, ErrNotIntake
+		return ReadyNotice{}, ErrNotIntake
 	case in.PickupOffice != "" && in.PickupOffice != cal.Office:
-		return store.Booking{}, time.Time{}, fmt.Errorf("%w (%s)", ErrElsewhere, in.PickupOffice)
+		return ReadyNotice{}, fmt.Errorf("%w (%s)", ErrElsewhere, in.PickupOffice)
 	}
 	now := h.now()
 	if in.SlotStart.After(now) {
-		return store.Booking{}, time.Time{}, fmt.Errorf("%w (%s)", ErrNotYet, in.SlotStart.In(cal.Location()).Format("2006-01-02 15:04"))
+		return ReadyNotice{}, fmt.Errorf("%w (%s)", ErrNotYet, in.SlotStart.In(cal.Location()).Format("2006-01-02 15:04"))
+	}
+	if err := h.announced(ctx, cal, in); err != nil {
+		return ReadyNotice{}, err
+	}
+	if !force {
+		events, err := h.DB.Events(ctx, id)
+		if err != nil {
+			return ReadyNotice{}, err
+		}
+		if s := store.Derive(events).State; s == store.Turned {
+			return ReadyNotice{}, fmt.Errorf("%w (the person was sent away at the counter)", ErrNoIntake)
+		} else if !s.Came() {
+			return ReadyNotice{}, ErrNoIntake
+		}
 	}
 	contact, err := h.DB.ContactOf(ctx, id)
 	if err != nil && !errors.Is(err, store.ErrNotFound) {
-		return store.Booking{}, time.Time{}, err
+		return ReadyNotice{}, err
+	}
+	if contact.Email != "" && h.Letters.From == "" {
+		return ReadyNotice{}, ErrNoSender
 	}
 	if contact.Person == "" {
 		if contact.Person, err = h.person(ctx, in.Name, in.BirthDate); err != nil {
-			return store.Booking{}, time.Time{}, err
+			return ReadyNotice{}, err
 		}
 	}
 	p := store.Booking{Office: cal.Office, Kind: store.Pickup, Name: in.Name, Reason: in.Reason,
@@ -215,7 +275,7 @@ func (h *Hub) Ready(ctx context.Context, id string) (store.Booking, time.Time, e
 	from, _ := verdict.ReadyFrom(cal, p)
 	slot, err := h.pickupSlot(ctx, cal, contact.Person, from, now)
 	if err != nil {
-		return store.Booking{}, time.Time{}, err
+		return ReadyNotice{}, err
 	}
 	p.SlotStart, p.Day = slot.In(cal.Location()), cal.Day(slot)
 	b, err := h.DB.AddBooking(ctx, now, func(next uint64) (store.Confirmation, error) {
@@ -236,10 +296,35 @@ func (h *Hub) Ready(ctx context.Context, id string) (store.Booking, time.Time, e
 		c.Mail, err = m.Bytes(now)
 		return c, err
 	})
-	if err == nil {
+	if err != nil {
+		return ReadyNotice{}, err
+	}
+	if contact.Email != "" {
 		h.queued()
 	}
-	return b, from, err
+	return ReadyNotice{Pickup: b, From: from, Emailed: contact.Email != ""}, nil
+}
+
+// announced is *Announced when the intake in was told ready already: a
+// confirmed pickup of the same person (name and birth date), noticed on
+// or after the intake's day.
+func (h *Hub) announced(ctx context.Context, cal calendar.Calendar, in store.Booking) error {
+	name := personName(in.Name)
+	var first *store.Booking
+	err := h.DB.BookingsBetween(ctx, cal.Office, in.Day, cal.Day(in.SlotStart.AddDate(0, 0, 400)), func(b store.Booking) error {
+		if first == nil && b.Kind == store.Pickup && b.Status == store.Confirmed && b.ReadyOn >= in.Day &&
+			b.BirthDate == in.BirthDate && personName(b.Name) == name {
+			first = &b
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("earlier card-ready notices: %w", err)
+	}
+	if first != nil {
+		return &Announced{On: first.ReadyOn, Pickup: *first, loc: cal.Location()}
+	}
+	return nil
 }
 
 // pickupSlot is the first pickup slot from from with room, in the next 60
@@ -265,25 +350,48 @@ func (h *Hub) pickupSlot(ctx context.Context, cal calendar.Calendar, person stri
 	return time.Time{}, ErrNoPickup
 }
 
-// Find lists the bookings from today on (confirmed, cancelled or other)
-// whose name has the words of name, in any order: the office finds a
-// booking someone made in a citizen's name, to cancel it.
-func (h *Hub) Find(ctx context.Context, name string) ([]store.Booking, error) {
+// Find lists the office's own bookings from today on (confirmed,
+// cancelled or other) whose name holds every word of name, each as a part
+// of one of its words, in any order, case and diacritics aside: "popescu"
+// and "pop ion" find "Ion Popescu". With birth (YYYY-MM-DD, from the ID
+// card the citizen shows), only that person's. The office finds a booking
+// someone made in a citizen's name, to cancel it.
+func (h *Hub) Find(ctx context.Context, name, birth string) ([]store.Booking, error) {
 	cal, _, err := h.DB.Office(ctx)
 	if err != nil {
 		return nil, err
 	}
-	want := personName(name)
-	if want == "" {
+	want := strings.Fields(personName(name))
+	if len(want) == 0 {
 		return nil, ErrBadName
 	}
 	now := h.now()
 	var found []store.Booking
-	err = h.DB.BookingsBetween(ctx, cal.Office, cal.Day(now), cal.Day(now.AddDate(0, 0, 366)), func(b store.Booking) error {
-		if personName(b.Name) == want {
+	err = h.DB.BookingsBetween(ctx, cal.Office, cal.Day(now), cal.Day(now.AddDate(0, 0, 400)), func(b store.Booking) error {
+		if (birth == "" || b.BirthDate == birth) && nameHas(strings.Fields(personName(b.Name)), want) {
 			found = append(found, b)
 		}
 		return nil
 	})
 	return found, err
+}
+
+// nameHas reports whether each word of want is a part of a word of words,
+// each word of words serving one word of want ("ana ana" is not "Ana Pop").
+func nameHas(words, want []string) bool {
+	used := make([]bool, len(words))
+	// The longest words first: "an" must not take the word "ana" needs.
+	want = slices.Clone(want)
+	slices.SortFunc(want, func(a, b string) int { return len(b) - len(a) })
+next:
+	for _, w := range want {
+		for i, word := range words {
+			if !used[i] && strings.Contains(word, w) {
+				used[i] = true
+				continue next
+			}
+		}
+		return false
+	}
+	return true
 }

@@ -162,11 +162,13 @@ func TestCardReady(t *testing.T) {
 		t.Fatal(err)
 	}
 	queued(t, h, now)
+	arrive(t, h, in)
 	now = time.Date(2026, 12, 3, 10, 0, 0, 0, loc) // a Thursday: the card is ready
-	p, from, err := h.Ready(ctx, in.ID)
+	n, err := h.Ready(ctx, in.ID, false)
 	if err != nil {
 		t.Fatal(err)
 	}
+	p, from := n.Pickup, n.From
 	// Two working days after Thursday's notice is Monday 7 Dec; the office
 	// hands cards over only on Fridays: from Friday 11 Dec.
 	wantFrom := time.Date(2026, 12, 11, 0, 0, 0, 0, loc)
@@ -177,13 +179,13 @@ func TestCardReady(t *testing.T) {
 	if len(letters) != 1 || qrText(t, letters[0]) != p.Code {
 		t.Fatalf("ready e-mails %d, want one with the pickup's QR", len(letters))
 	}
-	if _, _, err := h.Ready(ctx, in.ID); !errors.Is(err, ErrPersonHasBooking) {
-		t.Errorf("ready told twice: %v, want ErrPersonHasBooking", err)
+	if _, err := h.Ready(ctx, in.ID, false); !errors.Is(err, ErrAnnounced) {
+		t.Errorf("ready told twice: %v, want ErrAnnounced", err)
 	}
-	if _, _, err := h.Ready(ctx, p.ID); !errors.Is(err, ErrNotIntake) {
+	if _, err := h.Ready(ctx, p.ID, false); !errors.Is(err, ErrNotIntake) {
 		t.Errorf("ready for a pickup: %v, want ErrNotIntake", err)
 	}
-	if _, _, err := h.Ready(ctx, "999"); !errors.Is(err, ErrNoBooking) {
+	if _, err := h.Ready(ctx, "999", false); !errors.Is(err, ErrNoBooking) {
 		t.Errorf("ready for no booking: %v, want ErrNoBooking", err)
 	}
 }
@@ -275,7 +277,7 @@ func TestOnePersonHowEverWritten(t *testing.T) {
 			t.Errorf("%q: %v, want %v", tt.name, err, tt.want)
 		}
 	}
-	if found, err := h.Find(ctx, "popescu MARIA"); err != nil || len(found) != 1 || found[0].Name != "Maria Popescu" {
+	if found, err := h.Find(ctx, "popescu MARIA", ""); err != nil || len(found) != 1 || found[0].Name != "Maria Popescu" {
 		t.Errorf("find the booking in Maria Popescu's name: %+v, %v", found, err)
 	}
 	if _, _, err := h.Request(ctx, BookingRequest{Name: "Ana-Maria O'Neil Ștefănescu", BirthDate: "1999-09-09", Reason: "expiry",
@@ -303,7 +305,7 @@ func TestTooLateOrTooEarly(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, _, err := h.Ready(ctx, b.ID); !errors.Is(err, ErrNotYet) {
+	if _, err := h.Ready(ctx, b.ID, true); !errors.Is(err, ErrNotYet) {
 		t.Errorf("ready before the application: %v, want ErrNotYet", err)
 	}
 	letters := queued(t, h, now)

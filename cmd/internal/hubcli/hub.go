@@ -121,6 +121,7 @@ func serve(ctx context.Context, h *hub.Hub, fs *flag.FlagSet, pos []string, out 
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	slog.Info("hub serving", "addr", str(fs, "addr"), "db", h.DB.Path())
+	go sweep(ctx, h) // the retention purge runs with or without the site
 	if citizens == nil {
 		return h.Serve(ctx, str(fs, "addr"))
 	}

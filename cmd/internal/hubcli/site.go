@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -59,12 +60,21 @@ func newCitizenSide(h *hub.Hub, fs *flag.FlagSet, stdin io.Reader) (*citizenSide
 	if err != nil {
 		return nil, err
 	}
-	url, err := siteURL(addr, str(fs, "site-url"))
+	url, err := siteURL(addr, str(fs, "site-url"), demo, str(fs, "smtp") != "")
 	if err != nil {
 		return nil, err
 	}
 	from, err := mailFrom(ctx, h, fs)
 	if err != nil {
+		return nil, err
+	}
+	// ready (another process) writes its e-mails as this serve does.
+	if given := str(fs, "mail-from"); given != "" {
+		if err := h.DB.SetSetting(ctx, keyMailFrom, given); err != nil {
+			return nil, err
+		}
+	}
+	if err := h.DB.SetSetting(ctx, keySiteURL, url); err != nil {
 		return nil, err
 	}
 	secret, err := h.SiteSecret(ctx)
@@ -86,25 +96,38 @@ func newCitizenSide(h *hub.Hub, fs *flag.FlagSet, stdin io.Reader) (*citizenSide
 
 // siteURL is the site's public address, for the links in e-mails: given,
 // or made of a loopback --site address (a demo on this PC). Links to
-// 0.0.0.0 or a LAN address would reach no citizen.
-func siteURL(addr, given string) (string, error) {
+// 0.0.0.0 or a LAN address would reach no citizen, and a hub that e-mails
+// real citizens (smtp) must be given it. A given address is an absolute
+// http(s) URL, https unless its host is loopback or the hub a demo.
+func siteURL(addr, given string, demo, smtp bool) (string, error) {
 	if given != "" {
-		if !strings.HasPrefix(given, "https://") && !strings.HasPrefix(given, "http://") {
-			return "", fmt.Errorf("--site-url %q: an http(s):// address", given)
+		u, err := url.Parse(given)
+		switch {
+		case err != nil || u.Host == "" || u.Hostname() == "" || u.User != nil || u.RawQuery != "" || u.Fragment != "" ||
+			u.Scheme != "https" && u.Scheme != "http":
+			return "", fmt.Errorf("--site-url %q: an absolute http(s):// address, the one citizens open (https://programari.example.ro)", given)
+		case u.Scheme == "http" && !demo && !loopback(u.Hostname()):
+			return "", fmt.Errorf("--site-url %q: citizens' links must be https:// (plain http only for a demo or on this PC)", given)
 		}
 		return strings.TrimSuffix(given, "/"), nil
+	}
+	if smtp {
+		return "", errors.New("--smtp e-mails real citizens: give --site-url, the address they open (https://programari.example.ro): the e-mails' links go there")
 	}
 	host, port, err := net.SplitHostPort(addr)
 	if err != nil {
 		return "", fmt.Errorf("--site: %w", err)
 	}
-	if ip := net.ParseIP(host); host != "localhost" && (ip == nil || !ip.IsLoopback()) {
+	if !loopback(host) {
 		return "", fmt.Errorf("--site %s: give --site-url, the address citizens open (https://programari.example.ro): the e-mails' links go there", addr)
 	}
-	if host == "" || host == "localhost" {
-		host = "localhost"
-	}
 	return "http://" + net.JoinHostPort(host, port), nil
+}
+
+// loopback reports whether host is this PC only.
+func loopback(host string) bool {
+	ip := net.ParseIP(host)
+	return host == "localhost" || ip != nil && ip.IsLoopback()
 }
 
 // mailFrom is the e-mails' sender: given, or made of the office's name.
@@ -206,7 +229,6 @@ func (c *citizenSide) run(ctx context.Context, h *hub.Hub) error {
 		srv.Shutdown(shutdown)
 	}()
 	go c.outbox.Run(ctx)
-	go sweep(ctx, h)
 	slog.Info("booking site serving", "addr", ln.Addr().String())
 	if err := srv.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
 		return err
@@ -240,43 +262,91 @@ func sweep(ctx context.Context, h *hub.Hub) {
 	}
 }
 
+// Settings keys: what serve was last given for the e-mails, for ready.
+const (
+	keyMailFrom = "hub_mail_from"
+	keySiteURL  = "hub_site_url"
+)
+
 // ready tells the hub a card is ready: it books the pickup and e-mails the
 // citizen (sent by the running serve's outbox).
 func ready(ctx context.Context, h *hub.Hub, fs *flag.FlagSet, pos []string, out io.Writer) error {
 	if h == nil {
 		fs.String("booking", "", "the application's booking ID")
-		fs.String("mail-from", "", "the e-mail's sender, as given to serve")
+		fs.String("mail-from", "", "the e-mail's sender (default: the one serve was last given)")
+		fs.Bool("force", false, "the counters recorded no arrival at the booking, but the office took the application in (on paper, during an outage)")
 		return nil
 	}
 	if err := needKey(h); err != nil {
 		return err
 	}
-	sender, err := mailFrom(ctx, h, fs)
+	cal, _, err := h.DB.Office(ctx)
+	if err != nil {
+		return fmt.Errorf("no office yet: run ghiseu-hub init first (%w)", err)
+	}
+	demo, err := h.IsDemo(ctx)
 	if err != nil {
 		return err
 	}
-	h.Letters.From = sender // the running serve's outbox sends it
-	b, from, err := h.Ready(ctx, str(fs, "booking"))
+	from := str(fs, "mail-from")
+	if from == "" {
+		if from, err = h.DB.Setting(ctx, keyMailFrom); err != nil {
+			return err
+		}
+	}
+	if from == "" && demo {
+		from = cal.OfficeName + " <programari@" + strings.ToLower(cal.Office) + ".invalid>"
+	}
+	url, err := h.DB.Setting(ctx, keySiteURL)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(out, "%s\t%s\t%s\tfrom %s\n", b.ID, b.SlotStart.Format(time.RFC3339), rescode.ReferenceOf(b.Office, b.ID), from.Format(time.DateOnly))
+	h.Letters.From, h.Letters.SiteURL = from, url // the running serve's outbox sends it
+	n, err := h.Ready(ctx, str(fs, "booking"), str(fs, "force") == "true")
+	switch {
+	case errors.Is(err, hub.ErrNoIntake):
+		return fmt.Errorf("%w; if the office took the application in on paper, --force", err)
+	case errors.Is(err, hub.ErrNoSender):
+		return fmt.Errorf(`%w: give --mail-from "Office <address@its-domain>" (serve --site --mail-from keeps it for ready)`, err)
+	case err != nil:
+		return err
+	}
+	b := n.Pickup
+	fmt.Fprintf(out, "pickup %s\t%s\t%s\tfrom %s\n", b.ID, b.SlotStart.In(cal.Location()).Format("2006-01-02 15:04"),
+		rescode.ReferenceOf(b.Office, b.ID), n.From.In(cal.Location()).Format(time.DateOnly))
+	if n.Emailed {
+		fmt.Fprintln(out, "e-mail queued to the citizen (serve --site sends it)")
+	} else {
+		fmt.Fprintln(out, "no e-mail sent: no contact on file for this booking (made at the office): tell the citizen yourself")
+	}
 	return nil
 }
 
 // find lists the coming bookings in a name, for the office to cancel one
-// made in a citizen's name by someone else.
+// made in a citizen's name by someone else. It prints no birth date and no
+// e-mail address: a part of a name finds strangers too, and the clerk needs
+// only the slot and the reference to cancel; --birth (read from the ID card
+// the citizen shows) narrows to that person without showing others'.
 func find(ctx context.Context, h *hub.Hub, fs *flag.FlagSet, pos []string, out io.Writer) error {
 	if h == nil {
-		fs.String("name", "", "the person's name (its words in any order)")
+		fs.String("name", "", "the person's name, or parts of it, its words in any order")
+		fs.String("birth", "", "only the person born on this day, YYYY-MM-DD")
 		return nil
 	}
-	found, err := h.Find(ctx, str(fs, "name"))
+	cal, _, err := h.DB.Office(ctx)
+	if err != nil {
+		return fmt.Errorf("no office yet: run ghiseu-hub init first (%w)", err)
+	}
+	found, err := h.Find(ctx, str(fs, "name"), str(fs, "birth"))
 	if err != nil {
 		return err
 	}
+	if len(found) == 0 {
+		fmt.Fprintln(out, "no booking matches")
+		return nil
+	}
 	for _, b := range found {
-		fmt.Fprintf(out, "%s\t%s\t%s\t%s\t%s\t%s\n", b.ID, b.SlotStart.Format(time.RFC3339), b.Kind, b.Status, b.Name,
+		fmt.Fprintf(out, "%s\t%s\t%s\t%s\t%s\t%s\n", b.ID, b.SlotStart.In(cal.Location()).Format("2006-01-02 15:04"), b.Kind, b.Status, b.Name,
 			rescode.ReferenceOf(b.Office, b.ID))
 	}
 	return nil

@@ -72,27 +72,41 @@ func TestMailSender(t *testing.T) {
 	}
 }
 
-// TestSiteURL: the e-mails' links go to an address a citizen can open.
+// TestSiteURL: the e-mails' links go to an address a citizen can open; a
+// hub that e-mails real citizens (--smtp) must be told it, in https.
 func TestSiteURL(t *testing.T) {
-	tests := []struct{ addr, given, want, wantErr string }{
-		{"127.0.0.1:8080", "", "http://127.0.0.1:8080", ""},
-		{"localhost:8080", "", "http://localhost:8080", ""},
-		{":8080", "", "", "--site-url"},
-		{"0.0.0.0:8080", "", "", "--site-url"},
-		{"192.168.1.10:8080", "", "", "--site-url"},
-		{"0.0.0.0:8080", "https://programari.example.ro/", "https://programari.example.ro", ""},
-		{"0.0.0.0:8080", "programari.example.ro", "", "http"},
+	tests := []struct {
+		addr, given   string
+		demo, smtp    bool
+		want, wantErr string
+	}{
+		{"127.0.0.1:8080", "", false, false, "http://127.0.0.1:8080", ""},
+		{"localhost:8080", "", false, false, "http://localhost:8080", ""},
+		{"127.0.0.1:8080", "", false, true, "", "--site-url"},
+		{"127.0.0.1:8080", "", true, true, "", "--site-url"},
+		{":8080", "", false, false, "", "--site-url"},
+		{"0.0.0.0:8080", "", false, false, "", "--site-url"},
+		{"192.168.1.10:8080", "", false, false, "", "--site-url"},
+		{"0.0.0.0:8080", "https://programari.example.ro/", false, true, "https://programari.example.ro", ""},
+		{"0.0.0.0:8080", "programari.example.ro", false, true, "", "http"},
+		{"0.0.0.0:8080", "http://programari.example.ro", false, true, "", "https://"},
+		{"0.0.0.0:8080", "http://192.168.1.10:8080", true, true, "http://192.168.1.10:8080", ""},
+		{"127.0.0.1:8080", "http://127.0.0.1:8080", false, true, "http://127.0.0.1:8080", ""},
+		{"0.0.0.0:8080", "https://", false, true, "", "absolute"},
+		{"0.0.0.0:8080", "https://user@programari.example.ro", false, true, "", "absolute"},
+		{"0.0.0.0:8080", "https://programari.example.ro/?x=1", false, true, "", "absolute"},
+		{"0.0.0.0:8080", "ftp://programari.example.ro", false, true, "", "absolute"},
 	}
 	for _, tt := range tests {
-		got, err := siteURL(tt.addr, tt.given)
+		got, err := siteURL(tt.addr, tt.given, tt.demo, tt.smtp)
 		if tt.wantErr != "" {
 			if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
-				t.Errorf("siteURL(%q, %q) = %q, %v; want an error saying %q", tt.addr, tt.given, got, err, tt.wantErr)
+				t.Errorf("siteURL(%q, %q, demo %v, smtp %v) = %q, %v; want an error saying %q", tt.addr, tt.given, tt.demo, tt.smtp, got, err, tt.wantErr)
 			}
 			continue
 		}
 		if err != nil || got != tt.want {
-			t.Errorf("siteURL(%q, %q) = %q, %v; want %q", tt.addr, tt.given, got, err, tt.want)
+			t.Errorf("siteURL(%q, %q, demo %v, smtp %v) = %q, %v; want %q", tt.addr, tt.given, tt.demo, tt.smtp, got, err, tt.want)
 		}
 	}
 }
@@ -126,6 +140,10 @@ func TestReadyForASiteBooking(t *testing.T) {
 	for _, m := range must(db.DueMail(ctx, now, 10)) {
 		db.MailSent(ctx, m.ID)
 	}
+	if err := db.Append(ctx, store.Event{ID: store.NewEventID(), BookingID: b.ID, Type: store.Arrived, At: b.SlotStart, Counter: "1", Clerk: "Ana"}); err != nil {
+		t.Fatal(err)
+	}
+	db.SetSetting(ctx, keyMailFrom, "Office <p@example.ro>") // as serve --mail-from keeps it
 	now = time.Date(2026, 12, 3, 10, 0, 0, 0, cal.Location())
 	fs := flag.NewFlagSet("ready", flag.ContinueOnError)
 	ready(ctx, nil, fs, nil, nil)
