@@ -56,7 +56,11 @@ const usage = `usage: ghiseu-hub COMMAND [flags]
                                                   and the citizens' booking site (plain HTTP behind a TLS
                                                   proxy), its e-mail by SMTP (with --mail-from) or, for the
                                                   demo, to .eml files (beside the database by default)
-  ready   --db F --key F --booking ID [--mail-from S]   the card is ready: book the pickup, e-mail its QR
+                                                  (--smtp needs --site-url https://...)
+  ready   --db F --key F --booking ID [--mail-from S] [--force]
+                                                  the card is ready: book the pickup, e-mail its QR (sender and
+                                                  site as serve last had them; --force: no arrival recorded,
+                                                  the application was taken in on paper)
   enroll  --db F --counter N [--url https://H:P] [--replace]
                                                   a counter's enrolment string (printed once)
   revoke  --db F --counter N                      stop a counter's token
@@ -64,7 +68,8 @@ const usage = `usage: ghiseu-hub COMMAND [flags]
           [--pickup-office OFFICE] [--kind pickup --ready D]
                                                   a booking request (prints its confirmation token)
   confirm --db F --key F TOKEN [--png F]          confirm a request: the booking and its code
-  find    --db F --name N                         the coming bookings in a name (ID, slot, kind, status, name, reference)
+  find    --db F --name N [--birth D]             the coming bookings whose name has these parts, any order
+                                                  (ID, local slot, kind, status, name, reference)
   cancel  --db F --booking ID                     cancel a booking
   demo    --db F --key F [--days 5]               fill the coming days with demo bookings
   pack    --db F --key F --out F.zip              write today's day pack (for a USB stick)
