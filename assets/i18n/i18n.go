@@ -17,6 +17,7 @@ import (
 	"io/fs"
 	"path"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -43,17 +44,78 @@ var (
 	loadErr  error
 )
 
+// A partial language is one that only a part's catalogue speaks (the
+// kiosk's translations/kiosk/hu.json: Hungarian at the kiosk): it is not
+// in Langs, it is found by its files, and its missing keys are
+// Romanian's (see T and Check).
+
 func load() {
 	catalog = map[Lang]map[string]string{}
-	for _, l := range Langs {
+	for _, l := range allLangs() {
 		catalog[l] = map[string]string{}
 		files, _ := fs.Glob(assets.Translations, "translations/*/"+string(l)+".json")
-		for _, name := range append([]string{path.Join("translations", string(l)+".json")}, files...) {
+		if _, err := fs.Stat(assets.Translations, path.Join("translations", string(l)+".json")); err == nil {
+			files = append([]string{path.Join("translations", string(l)+".json")}, files...)
+		}
+		for _, name := range files {
 			if loadErr = loadFile(catalog[l], name); loadErr != nil {
 				return
 			}
 		}
 	}
+}
+
+// langFile is a catalogue file's language: the name of a file such as
+// "hu.json" (two or three lower-case letters).
+var langFile = regexp.MustCompile(`^([a-z]{2,3})\.json$`)
+
+// allLangs is Langs, then the partial languages of the parts' catalogue
+// files, sorted.
+func allLangs() []Lang {
+	out := slices.Clone(Langs)
+	files, _ := fs.Glob(assets.Translations, "translations/*/*.json")
+	var extra []Lang
+	for _, f := range files {
+		m := langFile.FindStringSubmatch(path.Base(f))
+		if m == nil || slices.Contains(out, Lang(m[1])) || slices.Contains(extra, Lang(m[1])) {
+			continue
+		}
+		extra = append(extra, Lang(m[1]))
+	}
+	slices.Sort(extra)
+	return append(out, extra...)
+}
+
+// Discover lists the languages a part speaks: those that have a file in
+// translations/<part>/ (the kiosk's: "kiosk"), Romanian first, then
+// English, then the others by code. Adding translations/kiosk/hu.json
+// adds Hungarian at the kiosk.
+func Discover(part string) []Lang {
+	var out []Lang
+	for _, l := range allLangs() {
+		if _, err := fs.Stat(assets.Translations, path.Join("translations", part, string(l)+".json")); err == nil {
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
+// Partial reports whether l is a partial language: one only some parts'
+// catalogues speak, whose missing messages are Romanian's.
+func Partial(l Lang) bool { return !slices.Contains(Langs, l) }
+
+// Missing lists the keys a language lacks, sorted: those T gives in
+// Romanian instead. Always none for Langs (Check insists on it).
+func Missing(l Lang) []string {
+	loadOnce.Do(load)
+	var out []string
+	for k := range catalog[Romanian] {
+		if _, ok := catalog[l][k]; !ok {
+			out = append(out, k)
+		}
+	}
+	slices.Sort(out)
+	return out
 }
 
 // loadFile adds the messages of one catalogue file to m: the app's own
@@ -78,13 +140,23 @@ func loadFile(m map[string]string, name string) error {
 }
 
 // Check reports whether the embedded translations load and every language
-// has the same keys as Romanian.
+// of Langs has the same keys as Romanian. A partial language (Partial) may
+// lack keys, which T gives in Romanian (Missing lists them), but may have
+// no key Romanian does not have: a misspelt key would never show.
 func Check() error {
 	loadOnce.Do(load)
 	if loadErr != nil {
 		return loadErr
 	}
-	for _, l := range Langs[1:] {
+	for _, l := range allLangs()[1:] {
+		if Partial(l) { // may lack keys (they are Romanian's), but has none of its own
+			for k := range catalog[l] {
+				if _, ok := catalog[Romanian][k]; !ok {
+					return fmt.Errorf("translations %s: %q is not in ro", l, k)
+				}
+			}
+			continue
+		}
 		for k := range catalog[Romanian] {
 			if _, ok := catalog[l][k]; !ok {
 				return fmt.Errorf("translations %s: missing %q", l, k)
@@ -119,11 +191,15 @@ func Has(l Lang, key string) bool {
 
 var placeholder = regexp.MustCompile(`\{([a-z_]+)(?::([a-z]+)|#([^{}]*))?\}`)
 
-// T translates key into l with the given arguments. A missing key gives the
-// key itself, so that a gap shows instead of hiding.
+// T translates key into l with the given arguments. A key l lacks (a
+// partial language's) is given in Romanian; a key no language has gives
+// the key itself, so that a gap shows instead of hiding.
 func T(l Lang, key string, args map[string]string) string {
 	loadOnce.Do(load)
 	msg, ok := catalog[l][key]
+	if !ok {
+		msg, ok = catalog[Romanian][key] // a partial language's gap
+	}
 	if !ok {
 		return key
 	}

@@ -23,6 +23,9 @@ func main() {
 	if len(os.Args) > 1 && os.Args[1] == "display" { // the waiting room's screen (display.go)
 		os.Exit(runDisplay(os.Args[2:]))
 	}
+	if len(os.Args) > 1 && os.Args[1] == "kiosk" { // the self check-in kiosk (kiosk.go)
+		os.Exit(runKiosk(os.Args[2:]))
+	}
 	if len(os.Args) > 1 && (cli.IsCommand(os.Args[1]) || cli.IsHelp(os.Args[1])) {
 		os.Exit(cli.Run(context.Background(), os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
 	}
