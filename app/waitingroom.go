@@ -37,9 +37,10 @@ type WaitingRoom struct {
 	// is logged, and said on the screen once.
 	Announce func(ctx context.Context, c calls.Call, volume float64) error
 
-	do    func(func())     // runs a function on the GUI goroutine
-	now   func() time.Time // the clock shown
-	retry time.Duration    // the first wait before trying a failed source again
+	do     func(func())     // runs a function on the GUI goroutine
+	now    func() time.Time // the clock shown
+	retry  time.Duration    // the first wait before trying a failed source again
+	sayFor time.Duration    // how long one call may take to say (announceTimeout)
 
 	mu           gosync.Mutex // guards the fields below, read by tests
 	feed         calls.Feed
@@ -58,7 +59,7 @@ type WaitingRoom struct {
 // NewWaitingRoom builds the waiting room's screen into w, fed by src;
 // the sound's settings are a's preferences.
 func NewWaitingRoom(a fyne.App, w fyne.Window, src calls.Source, lang i18n.Lang) *WaitingRoom {
-	r := &WaitingRoom{win: w, src: src, lang: lang, do: fyne.Do, now: time.Now, retry: time.Second, prefs: a.Preferences()}
+	r := &WaitingRoom{win: w, src: src, lang: lang, do: fyne.Do, now: time.Now, retry: time.Second, sayFor: announceTimeout, prefs: a.Preferences()}
 	r.v = newWaitingView()
 	w.SetContent(r.v.root)
 	w.Canvas().SetOnTypedKey(r.typedKey)
@@ -145,6 +146,9 @@ func (r *WaitingRoom) Run(ctx context.Context) {
 	}
 }
 
+// announceTimeout bounds the saying of one call (a chime and a few words).
+const announceTimeout = 20 * time.Second
+
 // speak announces calls one after the other.
 func (r *WaitingRoom) speak(ctx context.Context, said <-chan calls.Call) {
 	for {
@@ -156,7 +160,10 @@ func (r *WaitingRoom) speak(ctx context.Context, said <-chan calls.Call) {
 			if r.Announce == nil || muted {
 				continue
 			}
-			if err := r.Announce(ctx, c, volume); err != nil && ctx.Err() == nil {
+			actx, cancel := context.WithTimeout(ctx, r.sayFor) // a sound device that never plays out holds no call back
+			err := r.Announce(actx, c, volume)
+			cancel()
+			if err != nil && ctx.Err() == nil {
 				r.mu.Lock()
 				first := r.muteNote == ""
 				r.muteNote = r.t("display.no_speech", nil)

@@ -322,3 +322,41 @@ func TestWaitingRoomRefusedByTheHub(t *testing.T) {
 		rm.mu.Unlock()
 	}
 }
+
+// A call the sound device never finishes playing holds no other call
+// back: it is given up, the screen says once that it cannot speak, and
+// the next call is tried.
+func TestWaitingRoomAnnouncingGivesUp(t *testing.T) {
+	rm := newRoom(t, fyne.NewSize(1366, 768), i18n.Romanian)
+	tried := make(chan string, 4)
+	rm.mu.Lock()
+	rm.r.sayFor = 100 * time.Millisecond
+	rm.r.Announce = func(ctx context.Context, c calls.Call, _ float64) error {
+		tried <- c.Ticket
+		<-ctx.Done()
+		return ctx.Err()
+	}
+	rm.mu.Unlock()
+	rm.answer(t, feedOf(1), nil)
+	rm.answer(t, feedOf(2, call(2, "D-001", "1", false)), nil)
+	rm.answer(t, feedOf(3, call(2, "D-001", "1", false), call(3, "D-002", "2", false)), nil)
+	for _, want := range []string{"D-001", "D-002"} {
+		select {
+		case got := <-tried:
+			if got != want {
+				t.Errorf("tried %s, want %s", got, want)
+			}
+		case <-time.After(5 * time.Second):
+			t.Fatalf("%s was never tried: the first call held it back", want)
+		}
+	}
+	ok := false
+	for end := time.Now().Add(3 * time.Second); !ok && time.Now().Before(end); time.Sleep(20 * time.Millisecond) {
+		rm.mu.Lock()
+		ok = rm.r.v.status.Text == "Chemările nu pot fi anunțate vocal pe acest calculator"
+		rm.mu.Unlock()
+	}
+	if !ok {
+		t.Errorf("the screen does not say it cannot speak: %q", rm.r.v.status.Text)
+	}
+}
