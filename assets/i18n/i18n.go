@@ -42,6 +42,8 @@ var (
 	loadOnce sync.Once
 	catalog  map[Lang]map[string]string
 	loadErr  error
+	// source holds the catalogue files (a test's own in tests).
+	source fs.FS = assets.Translations
 )
 
 // A partial language is one that only a part's catalogue speaks (the
@@ -53,8 +55,8 @@ func load() {
 	catalog = map[Lang]map[string]string{}
 	for _, l := range allLangs() {
 		catalog[l] = map[string]string{}
-		files, _ := fs.Glob(assets.Translations, "translations/*/"+string(l)+".json")
-		if _, err := fs.Stat(assets.Translations, path.Join("translations", string(l)+".json")); err == nil {
+		files, _ := fs.Glob(source, "translations/*/"+string(l)+".json")
+		if _, err := fs.Stat(source, path.Join("translations", string(l)+".json")); err == nil {
 			files = append([]string{path.Join("translations", string(l)+".json")}, files...)
 		}
 		for _, name := range files {
@@ -73,7 +75,7 @@ var langFile = regexp.MustCompile(`^([a-z]{2,3})\.json$`)
 // files, sorted.
 func allLangs() []Lang {
 	out := slices.Clone(Langs)
-	files, _ := fs.Glob(assets.Translations, "translations/*/*.json")
+	files, _ := fs.Glob(source, "translations/*/*.json")
 	var extra []Lang
 	for _, f := range files {
 		m := langFile.FindStringSubmatch(path.Base(f))
@@ -93,7 +95,7 @@ func allLangs() []Lang {
 func Discover(part string) []Lang {
 	var out []Lang
 	for _, l := range allLangs() {
-		if _, err := fs.Stat(assets.Translations, path.Join("translations", part, string(l)+".json")); err == nil {
+		if _, err := fs.Stat(source, path.Join("translations", part, string(l)+".json")); err == nil {
 			out = append(out, l)
 		}
 	}
@@ -122,7 +124,7 @@ func Missing(l Lang) []string {
 // (translations/ro.json) or a part's (translations/site/ro.json, the
 // booking site's). A key may be in one file only.
 func loadFile(m map[string]string, name string) error {
-	data, err := assets.Translations.ReadFile(name)
+	data, err := fs.ReadFile(source, name)
 	if err != nil {
 		return fmt.Errorf("load translations %s: %w", name, err)
 	}
