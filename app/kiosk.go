@@ -263,6 +263,7 @@ func (k *Kiosk) askUnlock() {
 	if k.screen == kioskSupervisor {
 		return
 	}
+	slog.Info("kiosk: supervisor password asked")
 	k.note = ""
 	k.show(kioskUnlock)
 	k.win.Canvas().Focus(k.pw)

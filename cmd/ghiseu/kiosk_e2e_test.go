@@ -1,0 +1,166 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"image"
+	"image/color"
+	"image/draw"
+	"image/png"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/ghiseu/ghiseu/scanner/qr"
+)
+
+// kioskFrame writes a camera frame showing code's QR into dir.
+func kioskFrame(t *testing.T, dir, code string) {
+	t.Helper()
+	q, err := qr.Encode(code, 480)
+	if err != nil {
+		t.Fatal(err)
+	}
+	frame := image.NewGray(image.Rect(0, 0, 1280, 720))
+	draw.Draw(frame, frame.Bounds(), image.NewUniform(color.Gray{0xd8}), image.Point{}, draw.Src)
+	at := image.Pt((1280-q.Bounds().Dx())/2, (720-q.Bounds().Dy())/2)
+	draw.Draw(frame, q.Bounds().Add(at), q, q.Bounds().Min, draw.Src)
+	f, err := os.Create(filepath.Join(dir, "frame.png"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if err := png.Encode(f, frame); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestKioskUnderXvfb runs ghiseu kiosk under Xvfb with openbox at the two
+// screen sizes: a citizen's code shown to the camera (--frames) gets a
+// ticket, recorded as counter "kiosk"; a code from a handheld scanner too
+// early is told when to come back; the window manager's close (Alt+F4)
+// asks for the supervisor's password and the kiosk stays. Screenshots go
+// to $GHISEU_SHOTS/kiosk (docs/screenshots/kiosk with ./dev.sh
+// screenshots).
+func TestKioskUnderXvfb(t *testing.T) {
+	for _, size := range [][2]int{{1920, 1080}, {1366, 768}} {
+		t.Run(fmt.Sprintf("%dx%d", size[0], size[1]), func(t *testing.T) {
+			s := newShift(t, size[0], size[1])
+			s.withOpenbox()
+			rows := s.rowsAt("08:25")
+			frames := t.TempDir()
+			kioskFrame(t, frames, rows["Popescu Andrei"].Code)
+			k := exec.Command(s.bin, "kiosk", "--clock", "08:25", "--frames", frames)
+			k.Env = s.env
+			logs := &logLines{}
+			pr, pw := io.Pipe()
+			k.Stderr = pw
+			go logs.read(pr)
+			if err := k.Start(); err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { k.Process.Kill(); k.Wait(); pw.Close() })
+			if _, ok := logs.wait(60*time.Second, "kiosk: answered", "answer=welcome", "ticket=D-"); !ok {
+				t.Fatalf("the camera's code got no welcome: %q", logs.lines)
+			}
+			time.Sleep(700 * time.Millisecond)
+			shot := func(name string) string {
+				path := filepath.Join(shotDir(), "kiosk", fmt.Sprintf("%s-%dx%d.png", name, size[0], size[1]))
+				s.x.screenshot(path)
+				if os.Getenv("GHISEU_SHOTS") != "" { // 8-bit palette PNGs for the docs, as the counter's
+					exec.Command("convert", path, "-colors", "256", "PNG8:"+path).Run()
+				}
+				return path
+			}
+			shot("welcome")
+			var listed []struct{ Name, State, Ticket string }
+			if err := json.Unmarshal([]byte(s.cli("list", "--json", "--day", s.day, "--at", "08:26")), &listed); err != nil {
+				t.Fatal(err)
+			}
+			for _, r := range listed {
+				if r.Name == "Popescu Andrei" && (r.State != "arrived" || !strings.HasPrefix(r.Ticket, "D-")) {
+					t.Errorf("Popescu Andrei after the kiosk: %+v", r)
+				}
+			}
+
+			s.x.run("xdotool", "type", "--delay", "2", rows["Bălan Ana"].Code) // a handheld scanner
+			s.x.run("xdotool", "key", "Return")
+			if _, ok := logs.wait(20*time.Second, "kiosk: answered", "answer=early"); !ok {
+				t.Fatalf("the scanner's early code: %q", logs.lines)
+			}
+			time.Sleep(700 * time.Millisecond)
+			shot("early")
+
+			s.x.run("xdotool", "key", "alt+F4")
+			if _, ok := logs.wait(10*time.Second, "kiosk: supervisor password asked"); !ok {
+				t.Fatalf("Alt+F4 did not ask for the password: %q", logs.lines)
+			}
+			time.Sleep(500 * time.Millisecond)
+			if k.ProcessState != nil || k.Process.Signal(syscall.Signal(0)) != nil {
+				t.Fatal("the kiosk closed on Alt+F4")
+			}
+			shot("password")
+
+			// Left at the password, the kiosk goes back to the citizens;
+			// its keypad's button is the blue one under the prompt.
+			time.Sleep(kioskBack)
+			path := shot("home")
+			x, y, ok := blueButton(t, path, size[1]/2)
+			if !ok {
+				t.Fatal("no keypad button on the welcome screen")
+			}
+			s.x.run("xdotool", "mousemove", fmt.Sprint(x), fmt.Sprint(y), "click", "1")
+			time.Sleep(700 * time.Millisecond)
+			s.x.run("xdotool", "mousemove", "316", "40", "click", "1") // English, the language bar's second button
+			time.Sleep(700 * time.Millisecond)
+			shot("keypad-en")
+
+			logs.mu.Lock()
+			defer logs.mu.Unlock()
+			for _, line := range logs.lines {
+				for _, part := range []string{"Popescu", "Andrei", "Bălan"} {
+					if strings.Contains(line, part) {
+						t.Errorf("the kiosk logged a name: %s", line)
+					}
+				}
+			}
+		})
+	}
+}
+
+// kioskBack is a little more than the kiosk's 10 s back to its welcome.
+const kioskBack = 11 * time.Second
+
+// blueButton is the middle of the blue (high importance) button drawn
+// below y in the screenshot at path.
+func blueButton(t *testing.T, path string, below int) (x, y int, ok bool) {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	img, err := png.Decode(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := img.Bounds()
+	n, sx, sy := 0, 0, 0
+	for py := below; py < b.Max.Y; py++ {
+		for px := b.Min.X; px < b.Max.X; px++ {
+			r, g, bl, _ := img.At(px, py).RGBA()
+			if r>>8 < 0x80 && g>>8 > 0x90 && g>>8 < 0xc0 && bl>>8 > 0xf0 {
+				n, sx, sy = n+1, sx+px, sy+py
+			}
+		}
+	}
+	if n < 500 {
+		return 0, 0, false
+	}
+	return sx / n, sy / n, true
+}
