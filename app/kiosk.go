@@ -75,9 +75,10 @@ type Kiosk struct {
 	screen  kioskScreen
 	typed   string
 	answer  KioskMessage
-	stop    func() // cancels the pending reset
-	keys    []rune // keys from a handheld scanner, until its Enter
-	note    string // the supervisor gate's error
+	stop    func()    // cancels the pending reset
+	keys    []rune    // keys from a handheld scanner, until its Enter
+	keyAt   time.Time // when the last of them came
+	note    string    // the supervisor gate's error
 	camLost bool
 	judged  *camera.Judged
 
@@ -199,10 +200,19 @@ func (k *Kiosk) typedRune(r rune) {
 	if k.screen == kioskUnlock || k.screen == kioskSupervisor {
 		return
 	}
+	now := time.Now()
+	if now.Sub(k.keyAt) > kioskKeyPause { // stray keys long ago are no part of this code
+		k.keys = nil
+	}
+	k.keyAt = now
 	if len(k.keys) < 4096 {
 		k.keys = append(k.keys, r)
 	}
 }
+
+// kioskKeyPause is the longest pause inside what a handheld scanner (or a
+// person at a keyboard) types before its Enter.
+const kioskKeyPause = 3 * time.Second
 
 // typedKey is the window's keys: Enter submits a scanner's code; no other
 // key does anything (the kiosk has no shortcuts).
@@ -461,8 +471,34 @@ func (k *Kiosk) unlockView() fyne.CanvasObject {
 		n.Importance = widget.DangerImportance
 		lines = append(lines, n)
 	}
-	lines = append(lines, kioskRow(fyne.NewSize(300, 80), cancel, unlock), layout.NewSpacer())
+	lines = append(lines, k.passwordKeys(), kioskRow(fyne.NewSize(300, 80), cancel, unlock), layout.NewSpacer())
 	return container.NewVBox(lines...)
+}
+
+// kioskPasswordRows are the keys of the on-screen keyboard of the
+// supervisor's password, for a kiosk with no keyboard.
+var kioskPasswordRows = []string{"1234567890", "qwertyuiop", "asdfghjkl-", "zxcvbnm._⌫"}
+
+// passwordKeys is an on-screen keyboard that types into the password.
+func (k *Kiosk) passwordKeys() fyne.CanvasObject {
+	rows := container.NewVBox()
+	for _, row := range kioskPasswordRows {
+		line := container.NewHBox()
+		for _, r := range row {
+			key := string(r)
+			line.Add(container.NewGridWrap(fyne.NewSize(64, 52), widget.NewButton(key, func() {
+				if key == "⌫" {
+					if t := []rune(k.pw.Text); len(t) > 0 {
+						k.pw.SetText(string(t[:len(t)-1]))
+					}
+					return
+				}
+				k.pw.SetText(k.pw.Text + key)
+			})))
+		}
+		rows.Add(container.NewCenter(line))
+	}
+	return rows
 }
 
 func (k *Kiosk) supervisorView() fyne.CanvasObject {
