@@ -347,7 +347,7 @@ func (c *Counter) overrideCode(code, reason string) {
 
 func (c *Counter) contentOf(v verdict.Verdict) cardContent {
 	m := v.Message(c.lang)
-	return cardContent{Colour: v.Colour, Title: m.Title, Who: m.Who, Lines: strings.Join(m.Lines, "\n"),
+	return cardContent{Colour: v.Colour, Ticket: c.ticketLine(v), Title: m.Title, Who: m.Who, Lines: strings.Join(m.Lines, "\n"),
 		Detail: m.Detail, Help: strings.Join(m.Help, "\n")}
 }
 

@@ -200,7 +200,9 @@ func (d *dayList) newRow() fyne.CanvasObject {
 	name.Truncation = fyne.TextTruncateEllipsis
 	state := widget.NewLabelWithStyle("", fyne.TextAlignTrailing, fyne.TextStyle{Bold: true})
 	kindCell := container.NewGridWrap(fyne.NewSize(110, kind.MinSize().Height), kind)
-	return container.NewBorder(nil, nil, container.NewHBox(slot, kindCell), state, name)
+	ticket := widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Monospace: true, Bold: true})
+	ticketCell := container.NewGridWrap(fyne.NewSize(widget.NewLabelWithStyle("D-0000", fyne.TextAlignLeading, ticket.TextStyle).MinSize().Width, kind.MinSize().Height), ticket)
+	return container.NewBorder(nil, nil, container.NewHBox(slot, kindCell, ticketCell), state, name)
 }
 
 func (d *dayList) updateRow(i widget.ListItemID, o fyne.CanvasObject) {
@@ -216,6 +218,7 @@ func (d *dayList) updateRow(i widget.ListItemID, o fyne.CanvasObject) {
 		kind = d.c.t("status.walk_in", nil)
 	}
 	setText(left.Objects[1].(*fyne.Container).Objects[0].(*widget.Label), kind)
+	setText(left.Objects[2].(*fyne.Container).Objects[0].(*widget.Label), r.Ticket) // "" before arriving
 	who := r.Name
 	if r.Ref != "" {
 		who += " · " + r.Ref // what the clerk types when the code cannot be scanned
@@ -283,7 +286,7 @@ func (d *dayList) apply() {
 		if !shows(d.choice, r) {
 			continue
 		}
-		if q != "" && !strings.Contains(i18n.Fold(r.Name), q) && !refStarts(r.Ref, q) {
+		if q != "" && !strings.Contains(i18n.Fold(r.Name), q) && !refStarts(r.Ref, q) && !ticketIs(r.Ticket, q) {
 			continue
 		}
 		d.shown = append(d.shown, r)
@@ -305,4 +308,17 @@ func (d *dayList) apply() {
 func refStarts(ref, q string) bool {
 	q = strings.NewReplacer(" ", "", "-", "").Replace(q)
 	return len(q) >= 3 && strings.HasPrefix(strings.ToLower(ref), q)
+}
+
+// ticketIs reports whether q, as typed in the search box, is the ticket
+// (d-17, d017, D-017: the letter and the number).
+func ticketIs(ticket, q string) bool {
+	letter, n, err := store.ParseTicket(ticket)
+	if err != nil {
+		return false
+	}
+	q = strings.NewReplacer(" ", "", "-", "").Replace(strings.ToUpper(q))
+	num, ok := strings.CutPrefix(q, strings.ToUpper(letter))
+	m, err := strconv.ParseInt(num, 10, 64)
+	return ok && err == nil && m == n
 }

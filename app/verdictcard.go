@@ -16,6 +16,7 @@ import (
 // and sizes, never its objects.
 type verdictCard struct {
 	bg     *canvas.Rectangle
+	ticket *widget.Label // the person's number, as large as the title
 	title  *widget.Label
 	who    *widget.Label
 	lines  *widget.Label
@@ -32,6 +33,7 @@ type verdictCard struct {
 // cardContent is what a card shows.
 type cardContent struct {
 	Colour verdict.Colour // "" for the idle card
+	Ticket string         // the person's ticket, worded ("Nr. D-017"); "" for none
 	Title  string
 	Who    string
 	Lines  string
@@ -58,6 +60,7 @@ var cardMinSize = fyne.NewSize(320, 240)
 func newVerdictCard() *verdictCard {
 	c := &verdictCard{
 		bg:     canvas.NewRectangle(nil),
+		ticket: &widget.Label{TextStyle: fyne.TextStyle{Bold: true}, Truncation: fyne.TextTruncateEllipsis, SizeName: sizeVerdictTitle},
 		title:  &widget.Label{TextStyle: fyne.TextStyle{Bold: true}, Wrapping: fyne.TextWrapWord, SizeName: sizeVerdictTitle},
 		who:    &widget.Label{TextStyle: fyne.TextStyle{Bold: true}, Wrapping: fyne.TextWrapWord, SizeName: sizeVerdictWho},
 		lines:  &widget.Label{Wrapping: fyne.TextWrapWord},
@@ -66,7 +69,8 @@ func newVerdictCard() *verdictCard {
 		theme:  &cardTheme{fg: cardColours[""][1], scale: cardScale{1, 1}},
 	}
 	c.bg.CornerRadius = 12
-	c.box = container.NewVBox(c.title, c.who, c.lines, c.detail, c.help)
+	c.ticket.Hide()
+	c.box = container.NewVBox(c.ticket, c.title, c.who, c.lines, c.detail, c.help)
 	c.text = container.NewPadded(c.box)
 	c.themed = newThemed(c.text, c.theme)
 	c.scroll = container.NewVScroll(c.themed)
@@ -79,6 +83,7 @@ func (c *verdictCard) Show(content cardContent) {
 	cols := cardColours[content.Colour]
 	c.bg.FillColor = cols[0]
 	c.theme.fg = cols[1]
+	c.ticket.Text, c.ticket.Hidden = content.Ticket, content.Ticket == ""
 	c.title.Text = content.Title
 	c.who.Text, c.who.Hidden = content.Who, content.Who == ""
 	c.lines.Text, c.lines.Hidden = content.Lines, content.Lines == ""
@@ -184,3 +189,12 @@ func (r themedRenderer) MinSize() fyne.Size           { return r.t.override.MinS
 func (r themedRenderer) Refresh()                     { r.t.content.Refresh() }
 func (r themedRenderer) Objects() []fyne.CanvasObject { return []fyne.CanvasObject{r.t.override} }
 func (r themedRenderer) Destroy()                     {}
+
+// ticketLine words a verdict's ticket for the card's top line ("" for
+// none).
+func (c *Counter) ticketLine(v verdict.Verdict) string {
+	if v.Ticket == "" {
+		return ""
+	}
+	return c.t("ui.ticket", map[string]string{"ticket": v.Ticket})
+}

@@ -78,13 +78,14 @@ func ParseTicket(t string) (letter string, n int64, err error) {
 	return letter, n, nil
 }
 
-// TicketOf is the ticket of a booking's standing arrival (the latest
-// arrival not undone), or "".
+// TicketOf is the ticket of a booking's standing arrival, or "": the
+// first arrival not undone that has one (a person checked in twice, by
+// two counters cut off from each other, keeps the first number, as the
+// calls feed shows it).
 func TicketOf(events []Event) string {
-	eff := Effective(events)
-	for i := len(eff) - 1; i >= 0; i-- {
-		if eff[i].Type == Arrived && eff[i].Ticket != "" {
-			return eff[i].Ticket
+	for _, e := range Effective(events) {
+		if e.Type == Arrived && e.Ticket != "" {
+			return e.Ticket
 		}
 	}
 	return ""

@@ -25,12 +25,7 @@ func (d *Desk) Recall(ctx context.Context) (Row, store.Event, error) {
 		return Row{}, store.Event{}, err
 	}
 	e := d.event(r.ID, store.Recalled, d.now())
-	for _, a := range store.Effective(r.Events) {
-		if a.Type == store.Arrived && a.Ticket != "" {
-			e.Ticket = a.Ticket
-			break
-		}
-	}
+	e.Ticket = r.Ticket // the standing arrival's (store.TicketOf)
 	if err := d.DB.Append(ctx, *e); err != nil {
 		return Row{}, store.Event{}, fmt.Errorf("call again: %w", err)
 	}

@@ -420,6 +420,9 @@ func (e *env) printVerdict(v verdict.Verdict) error {
 		}{v, ref, m.Title, m.Detail, m.Help})
 	}
 	fmt.Fprintf(e.out, "%s: %s\n", strings.ToUpper(string(v.Colour)), m.Title)
+	if v.Ticket != "" {
+		fmt.Fprintln(e.out, i18n.T(e.lang, "ui.ticket", map[string]string{"ticket": v.Ticket}))
+	}
 	if m.Who != "" {
 		fmt.Fprintln(e.out, m.Who)
 	}
@@ -462,9 +465,13 @@ func (e *env) list(args []string) error {
 			if shown := shownState(r); shown != string(r.State) {
 				state = i18n.T(e.lang, "status."+shown, nil)
 			}
-			fmt.Fprintf(e.out, "%s  %s  %s  %s  %s  %s\n", r.SlotStart.Format("15:04"), pad(r.Ref, rescode.MinReference),
+			line := fmt.Sprintf("%s  %s  %s  %s  %s  %s", r.SlotStart.Format("15:04"), pad(r.Ref, rescode.MinReference),
 				pad(i18n.T(e.lang, "kind."+string(r.Kind), nil), 11), pad(state, 9),
 				pad(r.Name, 28), i18n.T(e.lang, "reason."+r.Reason, nil))
+			if r.Ticket != "" {
+				line += "  " + r.Ticket
+			}
+			fmt.Fprintln(e.out, line)
 		}
 		return nil
 	})
