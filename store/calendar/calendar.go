@@ -150,6 +150,9 @@ func (c Calendar) CheckBooking() error {
 	if t := time.Duration(c.ConfirmTimeout); t < time.Minute || t > time.Hour {
 		return fmt.Errorf("office %s: confirm_timeout %s: between 1m and 1h (the seeds say 15m; 30m is reported too)", c.Office, t)
 	}
+	if err := c.CheckTickets(); err != nil { // the hub's: the counters take the letters it sends
+		return fmt.Errorf("office %s: %w", c.Office, err)
+	}
 	return nil
 }
 
