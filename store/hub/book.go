@@ -100,7 +100,7 @@ func (h *Hub) Request(ctx context.Context, r BookingRequest) (string, time.Time,
 	if err := seedRules(cal, r); err != nil {
 		return "", time.Time{}, err
 	}
-	if err := checkName(r.Name); err != nil {
+	if err := CheckName(r.Name); err != nil {
 		return "", time.Time{}, err
 	}
 	if r.Email != "" && !mail.ValidAddress(r.Email) {

@@ -262,7 +262,7 @@ func nameLetter(r rune) bool {
 	return r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || nameLetters[r]
 }
 
-// checkName refuses a name that is not a person's as an identity card
+// CheckName refuses a name that is not a person's as an identity card
 // prints it (ErrBadName): it goes into the office's e-mails and onto the
 // counters' screens, and its person hash must not tell apart two names a
 // clerk reads as one. Every character, decomposed (NFD), must be a letter
@@ -271,7 +271,7 @@ func nameLetter(r rune) bool {
 // stand-in for another (the Kelvin sign for K, the ångström sign for Å:
 // NFC changes it on its own) is refused. At least 2 letters, at most
 // maxNameLen characters.
-func checkName(name string) error {
+func CheckName(name string) error {
 	if n := utf8.RuneCountInString(name); n < 2 || n > maxNameLen || !utf8.ValidString(name) {
 		return ErrBadName
 	}

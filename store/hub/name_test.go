@@ -48,8 +48,8 @@ func TestRealNames(t *testing.T) {
 		"Io",
 		strings.Repeat("a", 100),
 	} {
-		if err := checkName(name); err != nil {
-			t.Errorf("checkName(%q) = %v, want nil", name, err)
+		if err := CheckName(name); err != nil {
+			t.Errorf("CheckName(%q) = %v, want nil", name, err)
 		}
 	}
 }
@@ -77,8 +77,8 @@ func TestBadNames(t *testing.T) {
 		{"three marks on a letter", "Ana\u0301\u0300\u0302 Pop"},
 		{"one mark twice", "Ana\u0301\u0301 Pop"},
 	} {
-		if err := checkName(tc.name); !errors.Is(err, ErrBadName) {
-			t.Errorf("%s: checkName(%q) = %v, want ErrBadName", tc.why, tc.name, err)
+		if err := CheckName(tc.name); !errors.Is(err, ErrBadName) {
+			t.Errorf("%s: CheckName(%q) = %v, want ErrBadName", tc.why, tc.name, err)
 		}
 	}
 }
@@ -139,18 +139,18 @@ func TestLookAlikesAndInvisibles(t *testing.T) {
 		{"right-to-left override", "Maria \u202eucsepoP", "Maria Popescu", refused},
 		{"tag letter", "Maria Popescu\U000E0041", "Maria Popescu", refused},
 	} {
-		if err := checkName(tc.twin); err != nil {
+		if err := CheckName(tc.twin); err != nil {
 			t.Fatalf("%s: the twin %q is refused: %v", tc.why, tc.twin, err)
 		}
-		err := checkName(tc.name)
+		err := CheckName(tc.name)
 		switch tc.want {
 		case refused:
 			if !errors.Is(err, ErrBadName) {
-				t.Errorf("%s: checkName(%q) = %v, want ErrBadName", tc.why, tc.name, err)
+				t.Errorf("%s: CheckName(%q) = %v, want ErrBadName", tc.why, tc.name, err)
 			}
 		case same:
 			if err != nil {
-				t.Errorf("%s: checkName(%q) = %v, want nil", tc.why, tc.name, err)
+				t.Errorf("%s: CheckName(%q) = %v, want nil", tc.why, tc.name, err)
 			}
 			if a, b := personHash(key, tc.name, "1990-01-01"), personHash(key, tc.twin, "1990-01-01"); a != b {
 				t.Errorf("%s: %q reads %q, %q reads %q: two persons", tc.why, tc.name, personName(tc.name), tc.twin, personName(tc.twin))

@@ -9,10 +9,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode"
-	"unicode/utf8"
-
-	"golang.org/x/text/unicode/norm"
 
 	"github.com/ghiseu/ghiseu/assets/i18n"
 	"github.com/ghiseu/ghiseu/scanner/rescode"
@@ -360,61 +356,11 @@ func validate(l i18n.Lang, cal calendar.Calendar, f form, now time.Time) map[str
 	return errs
 }
 
-// maxName is the longest name the form takes, in characters.
-const maxName = 100
-
-// validName reports whether name (its spaces collapsed) is a person's, as
-// hub.ErrBadName says it and more strictly: letters of one script (a
-// Romanian name's Latin, ș ț ă î â and the other Latin letters included),
-// spaces, hyphens, apostrophes and dots, at least 2 letters and at most
-// maxName characters. A combining mark (a decomposed ș) may follow a
-// letter, two at most. Digits, ':', '/', '@' and invisible characters
-// (U+200B, U+202E) are refused, and letters that only look like letters
-// (fullwidth, mathematical, ligatures: what NFKC changes): the name goes
-// into the office's e-mails and onto the counters' screens, and must not
-// carry a message or a link nor pass for another name (a Cyrillic М in a
-// Latin name).
-func validName(name string) bool {
-	if utf8.RuneCountInString(name) > maxName || norm.NFKC.String(name) != norm.NFC.String(name) {
-		return false
-	}
-	letters, marks, script := 0, 0, ""
-	for _, r := range name {
-		switch {
-		case unicode.IsLetter(r):
-			sc := scriptOf(r)
-			if script != "" && sc != script || sc == "" || sc == "Common" {
-				return false
-			}
-			script = sc
-			letters++
-			marks = 0
-		case unicode.Is(unicode.Mn, r):
-			if letters == 0 || marks == 2 {
-				return false
-			}
-			marks++
-		case r == ' ' || r == '-' || r == '\'' || r == '’' || r == '.':
-			marks = 2 // no mark after these
-		default:
-			return false
-		}
-	}
-	return letters >= 2
-}
-
-// scriptOf is the name of the Unicode script of a letter, "" for none.
-func scriptOf(r rune) string {
-	if unicode.Is(unicode.Latin, r) { // most names, first
-		return "Latin"
-	}
-	for name, table := range unicode.Scripts {
-		if unicode.Is(table, r) {
-			return name
-		}
-	}
-	return ""
-}
+// validName reports whether name is a person's as the hub takes it
+// (hub.CheckName: Latin letters with their accents, spaces, hyphens,
+// apostrophes and dots): the form says so at the field before the hub is
+// asked, with the very rule the hub applies.
+func validName(name string) bool { return hub.CheckName(name) == nil }
 
 // request takes the form: the same answer whether or not the person holds
 // a booking already, the form again with one sentence for any other
