@@ -30,6 +30,7 @@ func runDisplay(args []string) int {
 	db := fs.String("db", "", "database file (default: the XDG data directory)")
 	clock := fs.String("clock", "", "start the clock at this time (as --at on the command line), for tests and demos")
 	windowed := fs.Bool("windowed", false, "a window instead of the full screen")
+	wavDir := fs.String("wav-dir", "", "also write each call said to this folder as a WAV file (for tests)")
 	lang := i18n.Parse(os.Getenv("GHISEU_LANG"))
 	fs.Func("lang", "the screen's language (ro, en)", func(s string) error { lang = i18n.Parse(s); return nil })
 	switch err := fs.Parse(args); {
@@ -57,7 +58,7 @@ func runDisplay(args []string) int {
 	a.SetIcon(fyne.NewStaticResource("icon.png", assets.Icon))
 	w := a.NewWindow("Ghișeu")
 	r := app.NewWaitingRoom(a, w, src, lang)
-	r.Announce = speech(lang)
+	r.Announce = app.SpeakCalls(lang, *wavDir) // a chime and the words (espeak-ng), on the sound device
 	r.SetClock(now)
 	go r.Run(ctx)
 	w.Resize(fyne.NewSize(1366, 768))
@@ -105,9 +106,6 @@ func displaySource(ctx context.Context, path, clock string, lang i18n.Lang) (cal
 	slog.Info("waiting room: "+i18n.T(lang, "display.no_hub", map[string]string{"path": path}), "office", d.Cal.Office)
 	return calls.Local{DB: d.DB, Now: d.Time}, d.Time, func() { d.Close() }, nil
 }
-
-// speech says calls aloud; nil (silent) until the announcer is wired.
-func speech(i18n.Lang) func(context.Context, calls.Call, float64) error { return nil }
 
 // fillScreen makes w full screen. The window is first given the screen's
 // size and put in its middle, so that it fills the screen also where no

@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	gosync "sync"
 	"testing"
@@ -72,7 +73,8 @@ func TestDisplayShowsTheCountersCalls(t *testing.T) {
 		t.Cleanup(func() { wm.Process.Kill(); wm.Wait() })
 	}
 	env := append(append([]string{}, s.env...), "DISPLAY="+tv.display)
-	display := exec.Command(s.bin, "display", "--clock", "10:12")
+	wavs := t.TempDir()
+	display := exec.Command(s.bin, "display", "--clock", "10:12", "--wav-dir", wavs)
 	display.Env = env
 	logs := &logLines{}
 	pr, pw := io.Pipe()
@@ -129,6 +131,7 @@ func TestDisplayShowsTheCountersCalls(t *testing.T) {
 		t.Errorf("the latest call's ticket is not drawn: %d yellow pixels", yellow)
 	}
 	fillsScreen(t, path)
+	checkSpoken(t, wavs, 2) // the call, and the call again said again
 	logs.mu.Lock()
 	defer logs.mu.Unlock()
 	for _, line := range logs.lines {
@@ -136,6 +139,49 @@ func TestDisplayShowsTheCountersCalls(t *testing.T) {
 			if strings.Contains(line, part) {
 				t.Errorf("the screen logged a name: %s", line)
 			}
+		}
+	}
+}
+
+// checkSpoken checks that n calls were said into dir as WAV files, each
+// non-silent and of a plausible length by sox (a chime and a few words).
+func checkSpoken(t *testing.T, dir string, n int) {
+	t.Helper()
+	if _, err := exec.LookPath("espeak-ng"); err != nil {
+		needTools(t, "espeak-ng") // CI must have it; elsewhere the rest of the test stands
+		return
+	}
+	var files []string
+	waitFor(30*time.Second, func() bool {
+		files, _ = filepath.Glob(filepath.Join(dir, "*.wav"))
+		return len(files) >= n
+	})
+	if len(files) != n {
+		t.Fatalf("%d calls said, want %d: %q", len(files), n, files)
+	}
+	if _, err := exec.LookPath("sox"); err != nil {
+		t.Logf("sox is not installed: the WAV files are not measured")
+		return
+	}
+	for _, f := range files {
+		out, err := exec.Command("sox", f, "-n", "stat").CombinedOutput()
+		if err != nil {
+			t.Fatalf("sox %s: %v\n%s", f, err, out)
+		}
+		stat := map[string]float64{}
+		for _, line := range strings.Split(string(out), "\n") {
+			k, v, ok := strings.Cut(line, ":")
+			if !ok {
+				continue
+			}
+			if x, err := strconv.ParseFloat(strings.TrimSpace(v), 64); err == nil {
+				stat[strings.TrimSpace(k)] = x
+			}
+		}
+		length, rms := stat["Length (seconds)"], stat["RMS     amplitude"]
+		t.Logf("%s: %.2f s, RMS %.3f", filepath.Base(f), length, rms)
+		if length < 1.5 || length > 10 || rms < 0.01 {
+			t.Errorf("%s: %.2f s long, RMS %.3f: want a chime and words (1.5 to 10 s), not silence", filepath.Base(f), length, rms)
 		}
 	}
 }
