@@ -322,3 +322,12 @@ func ticketIs(ticket, q string) bool {
 	m, err := strconv.ParseInt(num, 10, 64)
 	return ok && err == nil && m == n
 }
+
+// withTicket puts a person's ticket before their name (D-017 · Bălan Ana),
+// as the supervisor's rows show them; the name alone without one.
+func withTicket(ticket, name string) string {
+	if ticket == "" {
+		return name
+	}
+	return ticket + " · " + name
+}

@@ -215,14 +215,14 @@ func (v *supervisorView) refresh() {
 	var q []line
 	for _, w := range o.Queue {
 		q = append(q, line{c.t("ui.supervisor.waiting_line", map[string]string{"slot": w.Slot.Format(time.RFC3339),
-			"name": w.Name, "minutes": mins(w.Waited)}), w.Level})
+			"name": withTicket(w.Ticket, w.Name), "minutes": mins(w.Waited)}), w.Level})
 	}
 	v.queue.set(orNoLine(c, q))
 	var d []line
 	for _, k := range o.Counters {
 		doing := c.t("ui.supervisor.idle", nil)
 		if k.Serving != "" {
-			doing = c.t("ui.supervisor.serving_for", map[string]string{"name": k.Serving, "minutes": mins(k.For)})
+			doing = c.t("ui.supervisor.serving_for", map[string]string{"name": withTicket(k.Ticket, k.Serving), "minutes": mins(k.For)})
 		}
 		d = append(d, line{text: c.t("ui.supervisor.counter", map[string]string{"counter": k.Name, "clerk": k.Clerk, "doing": doing,
 			"seen": k.LastSeen.In(c.desk.Cal.Location()).Format(time.RFC3339)})})

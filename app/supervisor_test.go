@@ -72,7 +72,7 @@ func TestSupervisorNumbersAndColours(t *testing.T) {
 	}
 	f.at(11, 2)
 	v.refresh()
-	if !strings.Contains(v.desks.Text, "Ghișeul 3 · maria: Bălan Ana, de 7 min") {
+	if !strings.Contains(v.desks.Text, "Ghișeul 3 · maria: D-001 · Bălan Ana, de 7 min") {
 		t.Fatalf("counters %q", v.desks.Text)
 	}
 	if waiting.big.Text != "1" || waiting.bg.FillColor != amber || v.tiles["serving"].big.Text != "1" {

@@ -67,3 +67,14 @@ func TestVerdictCardShowsTheTicket(t *testing.T) {
 		t.Errorf("row ticket %q", got)
 	}
 }
+
+func TestWithTicket(t *testing.T) {
+	for _, c := range []struct{ ticket, name, want string }{
+		{"D-017", "Bălan Ana", "D-017 · Bălan Ana"},
+		{"", "Bălan Ana", "Bălan Ana"},
+	} {
+		if got := withTicket(c.ticket, c.name); got != c.want {
+			t.Errorf("withTicket(%q, %q) = %q, want %q", c.ticket, c.name, got, c.want)
+		}
+	}
+}

@@ -50,6 +50,7 @@ func (t Thresholds) Level(d time.Duration) Level {
 // Waiting is one person in the queue.
 type Waiting struct {
 	Name   string
+	Ticket string // their arrival's number (D-017); "" for none
 	Slot   time.Time
 	Waited time.Duration // since the arrival, to the minute
 	Level  Level
@@ -74,6 +75,7 @@ type Counter struct {
 	Name     string
 	Clerk    string
 	Serving  string        // the person called there and not yet served; "" when idle
+	Ticket   string        // the served person's ticket (D-017); "" for none
 	For      time.Duration // how long since that person was called, to the minute
 	LastSeen time.Time     // its latest event, by the hub's clock when known
 }
@@ -153,7 +155,7 @@ func Build(ctx context.Context, d *desk.Desk) (Overview, error) {
 		seeCounters(counters, r)
 		if r.State == store.InService && counters[r.Last.Counter] != nil {
 			k := counters[r.Last.Counter]
-			k.Serving, k.For = r.Name, minutes(now.Sub(r.Last.At))
+			k.Serving, k.For, k.Ticket = r.Name, minutes(now.Sub(r.Last.At)), r.Ticket
 		}
 	}
 	o.Service = Service{Count: o.Counts.Served, Timed: len(services), Average: average(services)}
@@ -171,7 +173,7 @@ func (o *Overview) queue(q []desk.Row, now time.Time) {
 	var waits []time.Duration
 	for _, r := range q {
 		w := minutes(now.Sub(r.Last.At))
-		o.Queue = append(o.Queue, Waiting{Name: r.Name, Slot: r.SlotStart, Waited: w, Level: o.Thresholds.Level(w)})
+		o.Queue = append(o.Queue, Waiting{Name: r.Name, Ticket: r.Ticket, Slot: r.SlotStart, Waited: w, Level: o.Thresholds.Level(w)})
 		waits = append(waits, now.Sub(r.Last.At))
 		if w > o.Waits.Longest {
 			o.Waits.Longest = w
