@@ -255,22 +255,31 @@ func booking(cal calendar.Calendar, r BookingRequest) store.Booking {
 // Cancel cancels a booking for the office (ghiseu-hub cancel); the
 // counters learn it with the next pack. A booking made on the site, still
 // ahead, gets an e-mail in its language that the office cancelled it and
-// where to book again, and its contact is forgotten; a booking made at the
-// hub has no contact and is only cancelled.
-func (h *Hub) Cancel(ctx context.Context, id string) error {
+// where to book again (mailed), and its contact is forgotten; a booking
+// made at the hub has no contact and is only cancelled. A hub that is not
+// a demo and knows no sender (Letters.From) refuses, with ErrNoSender,
+// a booking it would have to e-mail: a made-up sender's mail goes nowhere.
+func (h *Hub) Cancel(ctx context.Context, id string) (mailed bool, err error) {
 	cal, _, err := h.DB.Office(ctx)
 	if err != nil {
-		return fmt.Errorf("cancel booking %s: %w", id, err)
+		return false, fmt.Errorf("cancel booking %s: %w", id, err)
+	}
+	demo, err := h.IsDemo(ctx)
+	if err != nil {
+		return false, err
 	}
 	now := h.now()
-	_, mailed, err := h.DB.CancelByOffice(ctx, id, now, func(b store.Booking, c store.Contact) ([]byte, error) {
+	_, mailed, err = h.DB.CancelByOffice(ctx, id, now, func(b store.Booking, c store.Contact) ([]byte, error) {
+		if h.Letters.From == "" && !demo {
+			return nil, ErrNoSender
+		}
 		return letters.OfficeCancelled(cal, h.sender(cal), i18n.Parse(c.Lang), c.Email, b, h.Letters.SiteURL).Bytes(now)
 	})
 	if err != nil {
-		return fmt.Errorf("cancel booking %s: %w", id, err)
+		return false, fmt.Errorf("cancel booking %s: %w", id, err)
 	}
 	if mailed {
 		h.queued()
 	}
-	return nil
+	return mailed, nil
 }

@@ -145,7 +145,7 @@ func TestPackTagAndDemo(t *testing.T) {
 		some = b.ID
 		return nil
 	})
-	if err := h.Cancel(ctx, some); err != nil {
+	if _, err := h.Cancel(ctx, some); err != nil {
 		t.Fatal(err)
 	}
 	if changed, _ := get(tag); changed.StatusCode != 200 || changed.Header.Get("ETag") == tag {

@@ -183,8 +183,8 @@ func TestAddressCapAtTheHub(t *testing.T) {
 // TestOfficeCancelMails: the office's cancel (ghiseu-hub cancel) e-mails a
 // site booking's citizen, in the booking's language, that the office
 // cancelled it and where to book again, and forgets the address; a
-// booking made at the hub is only cancelled. The CLI's hub has no sender:
-// the office's own stands in.
+// booking made at the hub is only cancelled. A hub that knows no sender
+// refuses to cancel a booking it must e-mail, and cancels nothing.
 func TestOfficeCancelMails(t *testing.T) {
 	ctx := context.Background()
 	var now time.Time
@@ -216,9 +216,20 @@ func TestOfficeCancelMails(t *testing.T) {
 		}
 		queued(t, h, now)
 		kicks = 0
-		h.Letters.From = "" // as ghiseu-hub cancel's hub
-		if err := h.Cancel(ctx, b.ID); err != nil {
-			t.Fatalf("%s: %v", tt.name, err)
+		h.Letters.From = "" // a hub that serve never told its sender
+		mailed, err := h.Cancel(ctx, b.ID)
+		if tt.email != "" {
+			if !errors.Is(err, ErrNoSender) || mailed {
+				t.Fatalf("%s: cancel without a sender: %v, mailed %v; want ErrNoSender", tt.name, err, mailed)
+			}
+			if st, _ := h.DB.BookingByID(ctx, b.ID); st.Status != store.Confirmed {
+				t.Fatalf("%s: refused, yet the booking is %s", tt.name, st.Status)
+			}
+			h.Letters.From = "SPCLEP Dumbrăvița <p@example.ro>" // as ghiseu-hub cancel with serve's sender
+			mailed, err = h.Cancel(ctx, b.ID)
+		}
+		if err != nil || mailed != (tt.email != "") {
+			t.Fatalf("%s: %v, mailed %v", tt.name, err, mailed)
 		}
 		got := queued(t, h, now)
 		if tt.email == "" {
@@ -245,7 +256,7 @@ func TestOfficeCancelMails(t *testing.T) {
 			t.Errorf("%s: the contact is kept: %v", tt.name, err)
 		}
 	}
-	if err := h.Cancel(ctx, "404"); !errors.Is(err, store.ErrNotFound) {
+	if _, err := h.Cancel(ctx, "404"); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("an unknown booking: %v, want ErrNotFound", err)
 	}
 }

@@ -255,9 +255,29 @@ func confirm(ctx context.Context, h *hub.Hub, fs *flag.FlagSet, pos []string, ou
 func cancel(ctx context.Context, h *hub.Hub, fs *flag.FlagSet, pos []string, out io.Writer) error {
 	if h == nil {
 		fs.String("booking", "", "the booking's ID")
+		fs.String("mail-from", "", "the citizen's e-mail's sender (default: the one serve was last given)")
 		return nil
 	}
-	return h.Cancel(ctx, str(fs, "booking"))
+	cal, _, err := h.DB.Office(ctx)
+	if err != nil {
+		return fmt.Errorf("no office yet: run ghiseu-hub init first (%w)", err)
+	}
+	if err := storedLetters(ctx, h, cal, fs); err != nil {
+		return err
+	}
+	mailed, err := h.Cancel(ctx, str(fs, "booking"))
+	switch {
+	case errors.Is(err, hub.ErrNoSender):
+		return fmt.Errorf(`%w: nothing was cancelled; give --mail-from "Office <address@its-domain>" (serve --site --mail-from keeps it)`, err)
+	case err != nil:
+		return err
+	}
+	if mailed {
+		fmt.Fprintln(out, "cancelled; e-mail queued to the citizen (serve --site sends it)")
+	} else {
+		fmt.Fprintln(out, "cancelled; no e-mail sent (no contact on file, or the appointment has begun)")
+	}
+	return nil
 }
 
 func demo(ctx context.Context, h *hub.Hub, fs *flag.FlagSet, pos []string, out io.Writer) error {

@@ -70,7 +70,7 @@ const usage = `usage: ghiseu-hub COMMAND [flags]
   confirm --db F --key F TOKEN [--png F]          confirm a request: the booking and its code
   find    --db F --name N [--birth D]             the coming bookings whose name has these parts, any order
                                                   (ID, local slot, kind, status, name, reference)
-  cancel  --db F --booking ID                     cancel a booking
+  cancel  --db F --booking ID [--mail-from A]     cancel a booking (a site booking's citizen is e-mailed)
   demo    --db F --key F [--days 5]               fill the coming days with demo bookings
   pack    --db F --key F --out F.zip              write today's day pack (for a USB stick)
   keygen  --out F                                 a signing key (public key on stdout)

@@ -170,3 +170,53 @@ func TestFindPrints(t *testing.T) {
 		}
 	}
 }
+
+// TestCancelMailsWithServesSender: the office's cancel of a site booking
+// e-mails the citizen from the sender serve was given; on a real hub that
+// knows none it refuses and cancels nothing, naming --mail-from; it says
+// whether an e-mail went out.
+func TestCancelMailsWithServesSender(t *testing.T) {
+	ctx := context.Background()
+	loc := calendar.Default().Location()
+	now := time.Date(2026, 11, 20, 12, 0, 0, 0, loc)
+	h := newTestHub(t, &now)
+	h.Letters = hub.Letters{SiteURL: "https://p.example.ro", From: "x <x@example.ro>"}
+	token, _, err := h.Request(ctx, hub.BookingRequest{Name: "Ana Pop", BirthDate: "1990-05-05", Reason: "expiry",
+		Kind: store.Intake, Slot: time.Date(2026, 11, 23, 8, 30, 0, 0, loc), Email: "ana@example.ro"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := h.Confirm(ctx, token)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cli := func() *hub.Hub { return &hub.Hub{DB: h.DB, Key: h.Key, KeyID: 1, Now: h.Now} }
+	var out strings.Builder
+	err = cancel(ctx, cli(), flags(t, cancel, "--booking", b.ID), nil, &out)
+	if err == nil || !strings.Contains(err.Error(), "--mail-from") || !strings.Contains(err.Error(), "nothing was cancelled") {
+		t.Errorf("cancel on a real hub with no sender: %v, want a refusal naming --mail-from", err)
+	}
+	if st, _ := h.DB.BookingByID(ctx, b.ID); st.Status != store.Confirmed {
+		t.Fatalf("the refused cancel left the booking %s", st.Status)
+	}
+	const sender = "SPCLEP Dumbrăvița <programari@dumbravita.ro>"
+	if _, err := newCitizenSide(cli(), flags(t, serve, "--site", "0.0.0.0:8080", "--site-url", "https://programari.dumbravita.ro",
+		"--smtp", "mail.dumbravita.ro:587", "--mail-from", sender), strings.NewReader("")); err != nil {
+		t.Fatal(err)
+	}
+	if err := cancel(ctx, cli(), flags(t, cancel, "--booking", b.ID), nil, &out); err != nil {
+		t.Fatalf("cancel after serve kept the sender: %v", err)
+	}
+	if !strings.Contains(out.String(), "e-mail queued to the citizen") {
+		t.Errorf("cancel printed %q, want it to say the e-mail was queued", out.String())
+	}
+	due, err := h.DB.DueMail(ctx, now, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	last := due[len(due)-1]
+	if last.Recipient != "ana@example.ro" || !strings.Contains(string(last.Message), "programari@dumbravita.ro") ||
+		!strings.Contains(string(last.Message), "programari.dumbravita.ro") {
+		t.Errorf("the cancel e-mail to %s is not from serve's sender with its site", last.Recipient)
+	}
+}

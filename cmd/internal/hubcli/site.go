@@ -18,6 +18,7 @@ import (
 
 	"github.com/ghiseu/ghiseu/scanner/rescode"
 	"github.com/ghiseu/ghiseu/store"
+	"github.com/ghiseu/ghiseu/store/calendar"
 	"github.com/ghiseu/ghiseu/store/hub"
 	"github.com/ghiseu/ghiseu/store/mail"
 	"github.com/ghiseu/ghiseu/store/site"
@@ -268,22 +269,11 @@ const (
 	keySiteURL  = "hub_site_url"
 )
 
-// ready tells the hub a card is ready: it books the pickup and e-mails the
-// citizen (sent by the running serve's outbox).
-func ready(ctx context.Context, h *hub.Hub, fs *flag.FlagSet, pos []string, out io.Writer) error {
-	if h == nil {
-		fs.String("booking", "", "the application's booking ID")
-		fs.String("mail-from", "", "the e-mail's sender (default: the one serve was last given)")
-		fs.Bool("force", false, "the counters recorded no arrival at the booking, but the office took the application in (on paper, during an outage)")
-		return nil
-	}
-	if err := needKey(h); err != nil {
-		return err
-	}
-	cal, _, err := h.DB.Office(ctx)
-	if err != nil {
-		return fmt.Errorf("no office yet: run ghiseu-hub init first (%w)", err)
-	}
+// storedLetters sets the hub's letters as serve writes them, for a
+// command whose e-mail the running serve's outbox sends: the sender of
+// --mail-from or the one serve was last given, and serve's site address.
+// A demo hub without either writes as the office at an address of its own.
+func storedLetters(ctx context.Context, h *hub.Hub, cal calendar.Calendar, fs *flag.FlagSet) error {
 	demo, err := h.IsDemo(ctx)
 	if err != nil {
 		return err
@@ -301,7 +291,29 @@ func ready(ctx context.Context, h *hub.Hub, fs *flag.FlagSet, pos []string, out 
 	if err != nil {
 		return err
 	}
-	h.Letters.From, h.Letters.SiteURL = from, url // the running serve's outbox sends it
+	h.Letters.From, h.Letters.SiteURL = from, url
+	return nil
+}
+
+// ready tells the hub a card is ready: it books the pickup and e-mails the
+// citizen (sent by the running serve's outbox).
+func ready(ctx context.Context, h *hub.Hub, fs *flag.FlagSet, pos []string, out io.Writer) error {
+	if h == nil {
+		fs.String("booking", "", "the application's booking ID")
+		fs.String("mail-from", "", "the e-mail's sender (default: the one serve was last given)")
+		fs.Bool("force", false, "the counters recorded no arrival at the booking, but the office took the application in (on paper, during an outage)")
+		return nil
+	}
+	if err := needKey(h); err != nil {
+		return err
+	}
+	cal, _, err := h.DB.Office(ctx)
+	if err != nil {
+		return fmt.Errorf("no office yet: run ghiseu-hub init first (%w)", err)
+	}
+	if err := storedLetters(ctx, h, cal, fs); err != nil {
+		return err
+	}
 	n, err := h.Ready(ctx, str(fs, "booking"), str(fs, "force") == "true")
 	switch {
 	case errors.Is(err, hub.ErrNoIntake):
