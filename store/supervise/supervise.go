@@ -11,8 +11,14 @@ import (
 	"time"
 
 	"github.com/ghiseu/ghiseu/store"
+	"github.com/ghiseu/ghiseu/store/calls"
 	"github.com/ghiseu/ghiseu/store/desk"
 )
+
+// KioskCounter is the counter a self check-in kiosk records its arrivals
+// as (app.KioskCounter). It calls nobody: the supervisor sees it apart
+// from the counters, as the kiosk's arrivals.
+const KioskCounter = "kiosk"
 
 // Counts are the day's numbers.
 type Counts struct {
@@ -51,9 +57,12 @@ func (t Thresholds) Level(d time.Duration) Level {
 type Waiting struct {
 	Name   string
 	Ticket string // their arrival's number (D-017); "" for none
+	Kiosk  bool   // they checked in at the kiosk
 	Slot   time.Time
-	Waited time.Duration // since the arrival, to the minute
-	Level  Level
+	// Arrived is when they came (the standing arrival).
+	Arrived time.Time
+	Waited  time.Duration // since the arrival, to the minute
+	Level   Level
 }
 
 // Waits sums up the queue.
@@ -70,14 +79,45 @@ type Service struct {
 	Average time.Duration // from being called to served, to the minute
 }
 
+// CounterState is what a counter is doing now.
+type CounterState int
+
+// The states of a counter.
+const (
+	// Quiet: it called, served or sent away nobody for calls.OpenWindow
+	// (an hour), so the waiting room's expected wait does not count it.
+	Quiet CounterState = iota
+	Free               // it has worked within the hour and serves nobody now
+	Busy               // someone it called is at it, not yet served
+)
+
+// Call is a counter's call of a person, as the supervisor sees it.
+type Call struct {
+	Ticket string    // the person's number; "" when their arrival got none
+	At     time.Time // when the clerk called
+	Repeat bool      // a call again (store.Recalled)
+}
+
 // Counter is what one counter is doing.
 type Counter struct {
 	Name     string
 	Clerk    string
+	State    CounterState
 	Serving  string        // the person called there and not yet served; "" when idle
 	Ticket   string        // the served person's ticket (D-017); "" for none
 	For      time.Duration // how long since that person was called, to the minute
+	Calls    int           // its calls today (Ctrl+N), not undone
+	Recalls  int           // its calls again today (Ctrl+Shift+N)
+	LastCall Call          // its latest call or call again; zero when none
 	LastSeen time.Time     // its latest event, by the hub's clock when known
+	worked   time.Time     // its latest call, call again, serving, refusal or pickup
+}
+
+// Kiosk is what the self check-in kiosk did today.
+type Kiosk struct {
+	Arrivals int       // people whose standing arrival the kiosk recorded today
+	Waiting  int       // of them, those still waiting to be called
+	Last     time.Time // the latest of those arrivals; zero when none
 }
 
 // Hour is one hour of the day: bookings whose slot starts in it, and how
@@ -99,10 +139,15 @@ type Overview struct {
 	Refused    int // people the clerks sent away with a reason (their bookings cancelled)
 	PickupsDue int // pickup bookings of the day (Counts.Pickups were handed over)
 	Queue      []Waiting
-	Counters   []Counter
-	NoShows    []string
-	Hours      []Hour // every hour from the first booked to the last, empty ones too
-	Conflicts  []desk.Conflict
+	// Longest is the person waiting longest since their arrival (the
+	// supervisor sees their ticket and wait, not their name); nil when
+	// nobody waits.
+	Longest   *Waiting
+	Counters  []Counter
+	Kiosk     Kiosk
+	NoShows   []string
+	Hours     []Hour // every hour from the first booked to the last, empty ones too
+	Conflicts []desk.Conflict
 }
 
 // Build looks at the office's day at the desk's clock.
@@ -149,6 +194,15 @@ func Build(ctx context.Context, d *desk.Desk) (Overview, error) {
 		if late(r, lateGrace) {
 			o.Late++
 		}
+		if a := arrival(r.Events); a != nil && a.Counter == KioskCounter && r.State.Came() {
+			o.Kiosk.Arrivals++
+			if r.State == store.Present {
+				o.Kiosk.Waiting++
+			}
+			if a.At.After(o.Kiosk.Last) {
+				o.Kiosk.Last = a.At
+			}
+		}
 		if s, ok := serviceTime(r); ok {
 			services = append(services, s)
 		}
@@ -160,6 +214,12 @@ func Build(ctx context.Context, d *desk.Desk) (Overview, error) {
 	}
 	o.Service = Service{Count: o.Counts.Served, Timed: len(services), Average: average(services)}
 	for _, c := range counters {
+		switch {
+		case c.Serving != "":
+			c.State = Busy
+		case !c.worked.IsZero() && now.Sub(c.worked) <= calls.OpenWindow:
+			c.State = Free
+		}
 		o.Counters = append(o.Counters, *c)
 	}
 	sort.Slice(o.Counters, func(i, j int) bool { return o.Counters[i].Name < o.Counters[j].Name })
@@ -173,10 +233,17 @@ func (o *Overview) queue(q []desk.Row, now time.Time) {
 	var waits []time.Duration
 	for _, r := range q {
 		w := minutes(now.Sub(r.Last.At))
-		o.Queue = append(o.Queue, Waiting{Name: r.Name, Ticket: r.Ticket, Slot: r.SlotStart, Waited: w, Level: o.Thresholds.Level(w)})
+		a := arrival(r.Events)
+		o.Queue = append(o.Queue, Waiting{Name: r.Name, Ticket: r.Ticket, Kiosk: a != nil && a.Counter == KioskCounter,
+			Slot: r.SlotStart, Arrived: r.Last.At, Waited: w, Level: o.Thresholds.Level(w)})
 		waits = append(waits, now.Sub(r.Last.At))
 		if w > o.Waits.Longest {
 			o.Waits.Longest = w
+		}
+	}
+	for i := range o.Queue { // the earliest arrival; of two at once, the first in line
+		if o.Longest == nil || o.Queue[i].Arrived.Before(o.Longest.Arrived) {
+			o.Longest = &o.Queue[i]
 		}
 	}
 	o.Waits.Count, o.Waits.Average = len(q), average(waits)
@@ -184,10 +251,39 @@ func (o *Overview) queue(q []desk.Row, now time.Time) {
 }
 
 // seeCounters notes, for every counter in r's log, its latest event and
-// the clerk who did it.
+// the clerk who did it, its calls and when it last worked. The kiosk is
+// no counter here (Overview.Kiosk).
 func seeCounters(counters map[string]*Counter, r desk.Row) {
+	for _, e := range store.Effective(r.Events) {
+		if e.Counter == desk.System || e.Counter == KioskCounter {
+			continue
+		}
+		c := counters[e.Counter]
+		if c == nil {
+			c = &Counter{Name: e.Counter}
+			counters[e.Counter] = c
+		}
+		switch e.Type {
+		case store.Called:
+			c.Calls++
+		case store.Recalled:
+			c.Recalls++
+		}
+		if (e.Type == store.Called || e.Type == store.Recalled) && !e.At.Before(c.LastCall.At) {
+			c.LastCall = Call{Ticket: e.Ticket, At: e.At, Repeat: e.Type == store.Recalled}
+			if c.LastCall.Ticket == "" { // a call written before tickets: the arrival's
+				c.LastCall.Ticket = r.Ticket
+			}
+		}
+		switch e.Type {
+		case store.Called, store.Recalled, store.Served, store.Refused, store.PickedUp:
+			if e.At.After(c.worked) {
+				c.worked = e.At
+			}
+		}
+	}
 	for _, e := range r.Events {
-		if e.Counter == desk.System {
+		if e.Counter == desk.System || e.Counter == KioskCounter {
 			continue
 		}
 		c := counters[e.Counter]
@@ -203,6 +299,17 @@ func seeCounters(counters map[string]*Counter, r desk.Row) {
 			c.LastSeen, c.Clerk = seen, e.Clerk
 		}
 	}
+}
+
+// arrival is a log's standing arrival: its first arrival not undone; nil
+// when none.
+func arrival(events []store.Event) *store.Event {
+	for _, e := range store.Effective(events) {
+		if e.Type == store.Arrived {
+			return &e
+		}
+	}
+	return nil
 }
 
 // late reports whether a booked person came after their slot's start and
