@@ -112,6 +112,7 @@ type portalResult struct {
 	Posts                    []time.Duration // every request POST
 	Gets                     int
 	Held, SlotTaken, Person  int // the hub's answers to the requests
+	Replaced                 int // held requests a later request of the same person replaced
 	Other                    int // other refusals (hub, site limits, HTTP errors)
 	DayFull                  int // citizens who found the day full (at first, or after a taken slot)
 	Booked                   int // persons who got a booking in the end
@@ -119,6 +120,7 @@ type portalResult struct {
 	Delivery                 time.Duration // from the end of the rush until every e-mail was in
 	RequestMails, QRMails    int           // received by the mail server
 	Confirmed, ConfirmFailed int           // confirm POSTs
+	ConfirmGone              int           // confirmations refused as no longer valid (a replaced request's)
 	Bookings                 int           // confirmed bookings in the database
 	OverCapacity             int           // slots holding more than their capacity
 	TwoBookings              int           // persons with more than one booking
@@ -138,8 +140,9 @@ func (r portalResult) failures() []string {
 	if n := r.LostRequests + r.LostQR; n > 0 {
 		bad = append(bad, fmt.Sprintf("%d confirmations lost (%d request e-mails, %d QR e-mails)", n, r.LostRequests, r.LostQR))
 	}
-	if r.ConfirmFailed > 0 {
-		bad = append(bad, fmt.Sprintf("%d confirmations refused", r.ConfirmFailed))
+	if r.ConfirmFailed > 0 || r.ConfirmGone > r.Replaced {
+		bad = append(bad, fmt.Sprintf("%d confirmations refused (%d of them as no longer valid, where %d requests were replaced)",
+			r.ConfirmFailed+r.ConfirmGone, r.ConfirmGone, r.Replaced))
 	}
 	return bad
 }
@@ -154,14 +157,14 @@ func (r portalResult) print(w io.Writer) {
 	row("HTTP requests/s (GET+POST)", fmt.Sprintf("%.0f", float64(len(r.Posts)+r.Gets)/r.Rush.Seconds()))
 	row("request POST p50 / p99 ms", fmt.Sprintf("%.1f / %.1f", percentile(r.Posts, 50), percentile(r.Posts, 99)))
 	row("rush took", r.Rush.Round(time.Millisecond))
-	row("held requests", r.Held)
+	row("held requests (replaced by the same person)", fmt.Sprintf("%d (%d)", r.Held, r.Replaced))
 	row("refused: slot taken", r.SlotTaken)
 	row("refused: person holds one", r.Person)
 	row("refused: other", r.Other)
 	row("citizens who met a full day", r.DayFull)
 	row("mail server down", r.SMTPDown.Round(100*time.Millisecond))
 	row("request e-mails received", r.RequestMails)
-	row("confirmed (POST) / refused", fmt.Sprintf("%d / %d", r.Confirmed, r.ConfirmFailed))
+	row("confirmed (POST) / replaced / refused", fmt.Sprintf("%d / %d / %d", r.Confirmed, r.ConfirmGone, r.ConfirmFailed))
 	row("QR e-mails received", r.QRMails)
 	row("all mail in, after the rush", r.Delivery.Round(100*time.Millisecond))
 	row("persons booked (slots left free)", fmt.Sprintf("%d (%d)", r.Booked, r.Slots-r.Bookings))
@@ -225,7 +228,7 @@ func runPortal(ctx context.Context, cfg portalConfig) (portalResult, error) {
 		Backoff: 200 * time.Millisecond, MaxBackoff: 2 * time.Second, Log: slog.New(slog.DiscardHandler)}
 	h := &hub.Hub{DB: db, Key: benchKey, KeyID: 1, PackDays: 7,
 		Letters: hub.Letters{SiteURL: base, From: cal.OfficeName + " <programari@rush.example>", Queued: outbox.Kick}}
-	booker := &rushBooker{Hub: h, held: map[string]bool{}}
+	booker := &rushBooker{Hub: h, held: map[string]bool{}, heldPerson: map[string]bool{}}
 	// Each citizen comes from an address of their own (127.0.0.0/8 is all
 	// loopback), so the site's limits per visitor stay as a real office
 	// sets them; only the posts a minute allow the retries.
@@ -303,6 +306,7 @@ func runPortal(ctx context.Context, cfg portalConfig) (portalResult, error) {
 	}
 	booker.mu.Lock()
 	res.Held, res.SlotTaken, res.Person, res.Other = len(booker.held), booker.slotTaken, booker.person, booker.other
+	res.Replaced = booker.replaced
 	res.Notes = append(res.Notes, booker.notes...)
 	held := sortedKeys(booker.held)
 	booker.mu.Unlock()
@@ -317,7 +321,7 @@ func runPortal(ctx context.Context, cfg portalConfig) (portalResult, error) {
 	follower.mu.Lock()
 	defer follower.mu.Unlock()
 	res.RequestMails, res.QRMails = len(follower.requestTo), len(follower.qrFor)
-	res.Confirmed, res.ConfirmFailed = follower.confirmed, follower.confirmFailed
+	res.Confirmed, res.ConfirmFailed, res.ConfirmGone = follower.confirmed, follower.confirmFailed, follower.confirmGone
 	res.Notes = append(res.Notes, follower.notes...)
 	for _, email := range held {
 		if !follower.requestTo[email] {
@@ -435,6 +439,8 @@ type rushBooker struct {
 	*hub.Hub
 	mu               gosync.Mutex
 	held             map[string]bool // e-mail addresses whose request was held
+	heldPerson       map[string]bool // persons (name, birth date) with a held request
+	replaced         int             // held requests of a person who held one already: the new replaces the old
 	slotTaken        int
 	person, other    int
 	notes            []string
@@ -449,6 +455,11 @@ func (b *rushBooker) Request(ctx context.Context, r hub.BookingRequest) error {
 	switch {
 	case err == nil:
 		b.held[r.Email] = true
+		if person := r.Name + "|" + r.BirthDate; b.heldPerson[person] {
+			b.replaced++
+		} else {
+			b.heldPerson[person] = true
+		}
 	case errors.Is(err, hub.ErrSlotTaken):
 		b.slotTaken++
 	case errors.Is(err, hub.ErrPersonHasBooking):
@@ -608,6 +619,7 @@ type mailFollower struct {
 	requestTo                map[string]bool   // addresses that got a request e-mail
 	qrFor                    map[string]string // booking ID → the address its verified QR went to
 	confirmed, confirmFailed int
+	confirmGone              int // refused as no longer valid (410): a replaced request's link
 	notes                    []string
 }
 
@@ -702,19 +714,23 @@ func (f *mailFollower) confirm(ctx context.Context, token string) {
 	defer tr.CloseIdleConnections()
 	client := &http.Client{Transport: tr, Jar: jar, Timeout: time.Minute}
 	page, status, err := browse(ctx, client, f.base, http.MethodGet, "/confirma?t="+token, nil)
-	ok := false
+	ok, gone := false, err == nil && status == http.StatusGone
 	if err == nil && status == http.StatusOK {
 		csrf, t := csrfField.FindSubmatch(page), tokenField.FindSubmatch(page)
 		if csrf != nil && t != nil {
 			_, status, err = browse(ctx, client, f.base, http.MethodPost, "/confirma",
 				url.Values{"csrf": {string(csrf[1])}, "lang": {"ro"}, "t": {string(t[1])}})
-			ok = err == nil && status == http.StatusOK
+			ok, gone = err == nil && status == http.StatusOK, err == nil && status == http.StatusGone
 		}
 	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	if ok {
+	switch {
+	case ok:
 		f.confirmed++
+		return
+	case gone:
+		f.confirmGone++
 		return
 	}
 	f.confirmFailed++
