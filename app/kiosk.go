@@ -327,6 +327,9 @@ func (k *Kiosk) render() {
 	if k.screen == kioskUnlock || k.screen == kioskSupervisor {
 		top = container.NewBorder(nil, nil, nil, nil, layout.NewSpacer())
 	}
+	if k.screen != kioskUnlock { // the password's field, gone, keeps no keys: they are a scanner's
+		k.win.Canvas().Unfocus()
+	}
 	k.root.Objects = []fyne.CanvasObject{container.NewBorder(container.NewPadded(top), nil, nil, nil, container.NewPadded(body))}
 	k.root.Refresh()
 }

@@ -326,8 +326,8 @@ func TestKioskSupervisorGate(t *testing.T) {
 		t.Fatalf("a wrong password: screen %d, quit %d: %s", f.k.screen, f.quit, f.screen())
 	}
 	f.timers.advance(KioskReset) // left at the password: back to the citizens
-	if f.k.screen != kioskHome {
-		t.Fatalf("the password left: screen %d", f.k.screen)
+	if f.k.screen != kioskHome || f.w.Canvas().Focused() != nil {
+		t.Fatalf("the password left: screen %d, focused %v", f.k.screen, f.w.Canvas().Focused())
 	}
 	f.k.askUnlock()
 	for _, r := range demo.Password + "x" { // on the on-screen keyboard, with a slip corrected

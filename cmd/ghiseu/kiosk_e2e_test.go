@@ -120,6 +120,27 @@ func TestKioskUnderXvfb(t *testing.T) {
 			time.Sleep(700 * time.Millisecond)
 			shot("keypad-en")
 
+			// Another day's code, from the scanner, answered in English.
+			loc, _ := time.LoadLocation("Europe/Bucharest")
+			day, _ := time.ParseInLocation(time.DateOnly, s.day, loc)
+			var later []struct{ Name, Code string }
+			if err := json.Unmarshal([]byte(s.cli("list", "--json", "--day", day.AddDate(0, 0, 2).Format(time.DateOnly))), &later); err != nil {
+				t.Fatal(err)
+			}
+			other := ""
+			for _, r := range later {
+				if r.Name == "Pavel Oana" {
+					other = r.Code
+				}
+			}
+			s.x.run("xdotool", "type", "--delay", "2", other)
+			s.x.run("xdotool", "key", "Return")
+			if _, ok := logs.wait(20*time.Second, "kiosk: answered", "answer=wrong_day"); !ok {
+				t.Fatalf("another day's code: %q", logs.lines)
+			}
+			time.Sleep(700 * time.Millisecond)
+			shot("wrong-day-en")
+
 			logs.mu.Lock()
 			defer logs.mu.Unlock()
 			for _, line := range logs.lines {
