@@ -478,7 +478,7 @@ func TestSupervisorWindow(t *testing.T) {
 		t.Fatal("the supervisor window did not open")
 	}
 	v := f.c.OpenSupervisor()
-	if len(v.counts.Objects) != 6 || !strings.Contains(v.queue.Text, "Bălan Ana") || !strings.Contains(v.desks.Text, "Ghișeul 3 · maria") {
+	if len(v.counts.Objects) != 7 || !strings.Contains(v.queue.Text, "Bălan Ana") || !strings.Contains(v.desks.Text, "Ghișeul 3 · maria") {
 		t.Fatalf("supervisor view: %d tiles, queue %q, counters %q", len(v.counts.Objects), v.queue.Text, v.desks.Text)
 	}
 	if len(v.hours.Objects) == 0 {

@@ -100,6 +100,7 @@ type supervisorView struct {
 	counts     *fyne.Container // the six tiles
 	tiles      map[string]*tile
 	thresholds *widget.Label
+	longest    *lines // the longest current wait: ticket and minutes, coloured
 	queue      *lines
 	desks      *lines
 	absent     *widget.Label
@@ -115,8 +116,9 @@ type supervisorView struct {
 	say      func(title, message string)
 }
 
-// tileKeys are the tiles at the top, in order.
-var tileKeys = []string{"expected", "waiting", "serving", "served", "noshows", "pickups"}
+// tileKeys are the tiles at the top, in order; the last is the kiosk's
+// arrivals (its name is in translations/supervise).
+var tileKeys = []string{"expected", "waiting", "serving", "served", "noshows", "pickups", "kiosk"}
 
 // close closes the window (once) and so stops its refreshing.
 func (v *supervisorView) close() { v.closed.Do(v.win.Close) }
@@ -152,14 +154,18 @@ func (c *Counter) OpenSupervisor() *supervisorView {
 func (c *Counter) newSupervisorView() *supervisorView {
 	v := &supervisorView{c: c, win: c.app.NewWindow(c.t("ui.supervisor.title", nil) + " · " + c.desk.Cal.OfficeName),
 		counts: container.New(tilesLayout{}), tiles: map[string]*tile{},
-		thresholds: widget.NewLabel(""), queue: newLines(), desks: newLines(), absent: wrapped(),
+		thresholds: widget.NewLabel(""), longest: newLines(), queue: newLines(), desks: newLines(), absent: wrapped(),
 		chart:  newHourChart(c.t("ui.supervisor.legend.booked", nil), c.t("ui.supervisor.legend.arrived", nil)),
 		issues: wrapped(), sync: wrapped(), parked: wrapped(),
 		lookPath: exec.LookPath, run: runQuietly}
 	v.say = func(title, message string) { dialog.ShowInformation(title, message, v.win) }
 	v.thresholds.TextStyle = fyne.TextStyle{Italic: true}
 	for _, k := range tileKeys {
-		v.tiles[k] = newTile(c.t("ui.supervisor."+k, nil))
+		name := "ui.supervisor." + k
+		if k == "kiosk" {
+			name = "supervise.kiosk"
+		}
+		v.tiles[k] = newTile(c.t(name, nil))
 		v.counts.Add(v.tiles[k].box)
 	}
 	v.hours = container.NewStack(v.chart)
@@ -167,7 +173,7 @@ func (c *Counter) newSupervisorView() *supervisorView {
 		head := widget.NewLabelWithStyle(c.t(key, nil), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 		return container.NewBorder(head, nil, nil, nil, container.NewVBox(body...))
 	}
-	left := container.NewVBox(section("ui.supervisor.queue", v.thresholds, v.queue),
+	left := container.NewVBox(section("ui.supervisor.queue", v.longest, v.thresholds, v.queue),
 		section("ui.supervisor.counters", v.desks, v.sync), section("ui.supervisor.noshows", v.absent))
 	chart := container.NewBorder(widget.NewLabelWithStyle(c.t("ui.supervisor.hours", nil), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
 		nil, nil, nil, v.hours)
@@ -212,20 +218,20 @@ func (v *supervisorView) refresh() {
 	v.setTiles(o)
 	v.thresholds.SetText(c.t("ui.supervisor.thresholds", map[string]string{
 		"amber": strconv.Itoa(int(o.Thresholds.Amber.Minutes())), "red": strconv.Itoa(int(o.Thresholds.Red.Minutes()))}))
+	v.longest.set([]line{v.longestLine(o.Longest)})
 	var q []line
 	for _, w := range o.Queue {
+		name := withTicket(w.Ticket, w.Name)
+		if w.Kiosk {
+			name = c.t("supervise.at_kiosk", map[string]string{"name": name})
+		}
 		q = append(q, line{c.t("ui.supervisor.waiting_line", map[string]string{"slot": w.Slot.Format(time.RFC3339),
-			"name": withTicket(w.Ticket, w.Name), "minutes": mins(w.Waited)}), w.Level})
+			"name": name, "minutes": mins(w.Waited)}), w.Level})
 	}
 	v.queue.set(orNoLine(c, q))
 	var d []line
 	for _, k := range o.Counters {
-		doing := c.t("ui.supervisor.idle", nil)
-		if k.Serving != "" {
-			doing = c.t("ui.supervisor.serving_for", map[string]string{"name": withTicket(k.Ticket, k.Serving), "minutes": mins(k.For)})
-		}
-		d = append(d, line{text: c.t("ui.supervisor.counter", map[string]string{"counter": k.Name, "clerk": k.Clerk, "doing": doing,
-			"seen": k.LastSeen.In(c.desk.Cal.Location()).Format(time.RFC3339)})})
+		d = append(d, v.counterLines(k)...)
 	}
 	v.desks.set(orNoLine(c, d))
 	v.sync.SetText(c.syncLabel.Text)
@@ -237,6 +243,48 @@ func (v *supervisorView) refresh() {
 	v.issues.SetText(orNone(c, issues))
 	v.parked.SetText(orNone(c, v.parkedLines()))
 	v.chart.set(o.Hours)
+}
+
+// longestLine words the longest current wait: the person's ticket (no
+// name: it is read across the room) and minutes, on its level's colour.
+func (v *supervisorView) longestLine(w *supervise.Waiting) line {
+	c := v.c
+	if w == nil {
+		return line{text: c.t("supervise.longest.none", nil)}
+	}
+	return line{c.t("supervise.longest", map[string]string{"ticket": cmp.Or(w.Ticket, c.t("ui.supervisor.none", nil)),
+		"minutes": mins(w.Waited), "arrived": w.Arrived.In(c.desk.Cal.Location()).Format(time.RFC3339)}), w.Level}
+}
+
+// counterLines are a counter's two lines: who is at it (its state) and
+// its calls today with the last one.
+func (v *supervisorView) counterLines(k supervise.Counter) []line {
+	c := v.c
+	doing := c.t("ui.supervisor.idle", nil)
+	switch k.State {
+	case supervise.Busy:
+		doing = c.t("ui.supervisor.serving_for", map[string]string{"name": withTicket(k.Ticket, k.Serving), "minutes": mins(k.For)})
+	case supervise.Quiet:
+		if k.Calls+k.Recalls > 0 { // one that never called today is free
+			doing = c.t("supervise.quiet", nil)
+		}
+	}
+	first := c.t("ui.supervisor.counter", map[string]string{"counter": k.Name, "clerk": k.Clerk, "doing": doing,
+		"seen": k.LastSeen.In(c.desk.Cal.Location()).Format(time.RFC3339)})
+	if k.Calls+k.Recalls == 0 {
+		return []line{{text: first}, {text: "    " + c.t("supervise.calls.none", nil)}}
+	}
+	count := c.t("supervise.calls.count", map[string]string{"calls": strconv.Itoa(k.Calls)})
+	if k.Recalls > 0 {
+		count = c.t("supervise.calls.count_again", map[string]string{"calls": strconv.Itoa(k.Calls), "recalls": strconv.Itoa(k.Recalls)})
+	}
+	last := "supervise.calls.last"
+	if k.LastCall.Repeat {
+		last = "supervise.calls.last_again"
+	}
+	return []line{{text: first}, {text: "    " + count + " · " + c.t(last, map[string]string{
+		"ticket": cmp.Or(k.LastCall.Ticket, c.t("ui.supervisor.none", nil)),
+		"at":     k.LastCall.At.In(c.desk.Cal.Location()).Format(time.RFC3339)})}}
 }
 
 // setTiles writes the day's numbers on the tiles, the waits coloured.
@@ -259,6 +307,12 @@ func (v *supervisorView) setTiles(o supervise.Overview) {
 	v.tiles["noshows"].set(n.NoShows, []string{c.t("ui.supervisor.late", map[string]string{"n": strconv.Itoa(o.Late)}),
 		c.t("ui.supervisor.refused", map[string]string{"n": strconv.Itoa(o.Refused)})}, supervise.Normal)
 	v.tiles["pickups"].set(n.Pickups, []string{c.t("ui.supervisor.pickups_due", map[string]string{"n": strconv.Itoa(o.PickupsDue)})}, supervise.Normal)
+	var kiosk []string
+	if o.Kiosk.Arrivals > 0 {
+		kiosk = []string{c.t("supervise.kiosk.waiting", map[string]string{"n": strconv.Itoa(o.Kiosk.Waiting)}),
+			c.t("supervise.kiosk.last", map[string]string{"at": o.Kiosk.Last.In(c.desk.Cal.Location()).Format(time.RFC3339)})}
+	}
+	v.tiles["kiosk"].set(o.Kiosk.Arrivals, kiosk, supervise.Normal)
 }
 
 func mins(d time.Duration) string { return strconv.Itoa(int(d.Minutes())) }
