@@ -185,3 +185,59 @@ func blueButton(t *testing.T, path string, below int) (x, y int, ok bool) {
 	}
 	return sx / n, sy / n, true
 }
+
+// TestKioskThenCounterCalls: a citizen checks in at the kiosk (its own
+// screen, the camera's code through --frames), on the counter's database
+// (an office with one counter and no hub); the counter calls the next
+// person (Ctrl+N): it is them, with the kiosk's ticket.
+func TestKioskThenCounterCalls(t *testing.T) {
+	s := newShift(t, 1366, 768)
+	s.withOpenbox()
+	rows := s.rowsAt("10:12")
+	frames := t.TempDir()
+	kioskFrame(t, frames, rows["Bălan Ana"].Code)
+
+	screen := startX(t, 1366, 768) // the kiosk's own screen
+	k := exec.Command(s.bin, "kiosk", "--clock", "10:12", "--frames", frames)
+	k.Env = append(append([]string{}, s.env...), "DISPLAY="+screen.display)
+	logs := &logLines{}
+	pr, pw := io.Pipe()
+	k.Stderr = pw
+	go logs.read(pr)
+	if err := k.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { k.Process.Kill(); k.Wait(); pw.Close() })
+	if _, ok := logs.wait(60*time.Second, "kiosk: answered", "answer=welcome", "ticket=D-"); !ok {
+		t.Fatalf("the kiosk gave no ticket: %q", logs.lines)
+	}
+	logs.mu.Lock()
+	ticket := ""
+	for _, line := range logs.lines {
+		if i := strings.Index(line, "ticket=D-"); i >= 0 && strings.Contains(line, "answer=welcome") {
+			ticket = strings.Fields(line[i+len("ticket="):])[0]
+		}
+	}
+	logs.mu.Unlock()
+
+	s.start("10:12", "")
+	s.key("ctrl+n")
+	var listed []struct{ Name, State, Ticket string }
+	var person struct{ Name, State, Ticket string }
+	waitFor(10*time.Second, func() bool {
+		listed = nil
+		if err := json.Unmarshal([]byte(s.cli("list", "--json", "--day", s.day, "--at", "10:13")), &listed); err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range listed {
+			if r.Name == "Bălan Ana" {
+				person = r
+			}
+		}
+		return person.State == "called"
+	})
+	if person.State != "called" || person.Ticket != ticket {
+		t.Fatalf("after the counter's Ctrl+N: %+v, the kiosk's ticket %q", person, ticket)
+	}
+	t.Logf("the kiosk's ticket %s called at the counter", ticket)
+}
