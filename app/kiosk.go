@@ -387,7 +387,7 @@ func (k *Kiosk) homeView() fyne.CanvasObject {
 		lines = append(lines, warn)
 	}
 	if k.preview.Visible() { // a camera: the citizen sees what it sees
-		lines = append(lines, container.NewCenter(container.NewGridWrap(fyne.NewSize(480, 270), k.preview)))
+		lines = append(lines, container.NewCenter(container.NewGridWrap(fyne.NewSize(400, 225), k.preview)))
 	}
 	lines = append(lines, kioskText(k.t("prompt.or", nil), theme.SizeNameText, false),
 		container.NewCenter(container.NewGridWrap(fyne.NewSize(480, 90), type_)))
