@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"errors"
+	"log/slog"
 
 	"fyne.io/fyne/v2/dialog"
 
@@ -53,7 +54,9 @@ func (c *Counter) callNext() {
 	}
 	c.nudge() // the waiting room learns of the call now (recall.go)
 	v := verdict.Queue(c.desk.Judging(), verdict.CalledIn, r.Booking, c.desk.Time().Sub(r.Last.At))
+	v.Ticket = r.Ticket // the card says the number the waiting room shows
 	c.showVerdict(v, "")
+	slog.Info("called to this counter", "ticket", v.Ticket, "counter", c.desk.Counter) // no name: the tests read it
 }
 
 // Serve marks as served the person called to this counter that the card
