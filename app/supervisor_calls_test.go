@@ -60,12 +60,12 @@ func TestSupervisorTicketsKioskAndCalls(t *testing.T) {
 		longest                 string
 		notInQueue, notCounters string
 	}{
-		{lang: i18n.Romanian, kioskName: "Sosiți la chioșc", kioskSub: [2]string{"1 încă așteaptă", "ultimul la 10:36"},
+		{lang: i18n.Romanian, kioskName: "Sosiți la chioșc", kioskSub: [2]string{"1 încă așteaptă", "ultima sosire la 10:36"},
 			queue: []string{"10:50 · D-002 · Constantinescu Irina · chioșc · 22 min", "11:10 · D-003 · Șerban Luca · 3 min"},
 			counters: []string{"Ghișeul 3 · maria: D-001 · Bălan Ana, de 18 min (ultima activitate 10:55)",
 				"    1 chemare azi, 1 repetată · ultima: D-001 din nou la 10:41"},
 			longest: "Cea mai lungă așteptare: D-002 · 22 min (sosit la 10:36)", notInQueue: "Bălan", notCounters: "kiosk"},
-		{lang: i18n.English, kioskName: "Kiosk check-ins", kioskSub: [2]string{"1 still waiting", "last at 10:36"},
+		{lang: i18n.English, kioskName: "Kiosk check-ins", kioskSub: [2]string{"1 still waiting", "last arrival 10:36"},
 			queue: []string{"10:50 · D-002 · Constantinescu Irina · kiosk · 22 min", "11:10 · D-003 · Șerban Luca · 3 min"},
 			counters: []string{"Counter 3 · maria: D-001 · Bălan Ana, for 18 min (last active 10:55)",
 				"    1 call today, 1 again · last: D-001 again at 10:41"},
