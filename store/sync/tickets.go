@@ -58,7 +58,13 @@ func (s *Syncer) lease(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	day := cal.Day(s.now().Add(s.Status().ClockOffset))
+	// Today is the desk's: its clock (Now) tells the hub's time already;
+	// without one, this computer's clock corrected by the hub's offset.
+	at := s.now()
+	if s.Now == nil {
+		at = at.Add(s.Status().ClockOffset)
+	}
+	day := cal.Day(at)
 	left, err := s.DB.TicketsLeft(ctx, day)
 	if err != nil {
 		return err

@@ -208,3 +208,30 @@ func TestTicketsRandomInterleaving(t *testing.T) {
 		noneTwice(t, "counter "+c.d.Counter, c.d.DB, n)
 	}
 }
+
+// TestLeaseForTheDesksDay: a window's syncer runs on the desk's clock,
+// which already tells the hub's time (as --clock does, or the offset
+// applied): the numbers it leases are for the desk's today, not a day the
+// offset moves again. Here the hub and the desk live on Thursday, days from
+// this computer's clock.
+func TestLeaseForTheDesksDay(t *testing.T) {
+	ctx := context.Background()
+	o := newOffice(t, thursday())
+	td := newTicketDesk(t, o, "1", thursday())
+	s := &Syncer{DB: td.d.DB, T: td.on.T, Link: td.on.Link, OnClock: td.d.SetClockOffset, Now: td.d.Time}
+	for range 2 { // the first round measures the offset, the second leases with it known
+		if err := s.Once(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if off := s.Status().ClockOffset; off > -time.Hour && off < time.Hour {
+		t.Fatalf("clock offset %v: the test wants the desk's clock days from the hub's", off)
+	}
+	left, err := td.d.DB.TicketsLeft(ctx, td.d.Today())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if left["D"] < 5 {
+		t.Errorf("numbers leased for the desk's day %s: %v, want D topped up", td.d.Today(), left)
+	}
+}
