@@ -297,8 +297,28 @@ func CheckName(name string) error {
 			return ErrBadName
 		}
 	}
-	if letters < 2 {
+	if letters < 2 || !nameShaped(name) {
 		return ErrBadName
 	}
 	return nil
+}
+
+// maxNameWords is the most words a name has (given names, surnames and
+// particles: "Ana Maria Elena Popescu-Ionescu de la Vale" is 6).
+const maxNameWords = 7
+
+// nameShaped reports whether a name has the shape of one: at most
+// maxNameWords words, and a full stop only at a word's end (an initial,
+// "Ion D. Pop"): the name goes into the office's own e-mails, where
+// "plătiți pe www.exemplu.ro" must not pass for it.
+func nameShaped(name string) bool {
+	if len(strings.Fields(name)) > maxNameWords {
+		return false
+	}
+	for i := range len(name) - 1 {
+		if name[i] == '.' && name[i+1] != ' ' {
+			return false
+		}
+	}
+	return true
 }

@@ -46,6 +46,9 @@ func TestRealNames(t *testing.T) {
 		"Nguyễn Thị Ánh",
 		"'t Hooft Gerard",
 		"Io",
+		"Ana Maria Elena Popescu-Ionescu de la Vale",
+		"Ion D. Pop",
+		"Pop Ion Jr.",
 		strings.Repeat("a", 100),
 	} {
 		if err := CheckName(name); err != nil {
@@ -76,6 +79,9 @@ func TestBadNames(t *testing.T) {
 		{"a mark after a hyphen", "Ana-\u0301Pop"},
 		{"three marks on a letter", "Ana\u0301\u0300\u0302 Pop"},
 		{"one mark twice", "Ana\u0301\u0301 Pop"},
+		{"a web address", "Achitati taxa urgent pe www.ghiseu-plati.ro"},
+		{"a dot inside a word", "Ana.Pop"},
+		{"a sentence for a name", "Plătiți taxa azi la ghișeul din strada Mare"},
 	} {
 		if err := CheckName(tc.name); !errors.Is(err, ErrBadName) {
 			t.Errorf("%s: CheckName(%q) = %v, want ErrBadName", tc.why, tc.name, err)
