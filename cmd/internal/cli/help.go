@@ -41,6 +41,9 @@ func IsHelp(arg string) bool {
 func Usage(w io.Writer, l i18n.Lang) {
 	fmt.Fprintln(w, i18n.T(l, "cli.usage.window", nil))
 	fmt.Fprintln(w, "  ghiseu [--db FILE] [--counter N] [--clerk NAME] [--camera DEVICE|none]")
+	fmt.Fprintln(w, i18n.T(l, "cli.usage.screens", nil))
+	fmt.Fprintln(w, "  ghiseu display [--db FILE] [--windowed]")
+	fmt.Fprintln(w, "  ghiseu kiosk [--db FILE] [--camera DEVICE|none] [--windowed]")
 	fmt.Fprintln(w, i18n.T(l, "cli.usage.commands", nil))
 	names := make([]string, 0, len(Commands))
 	for n := range Commands {
