@@ -108,6 +108,12 @@ func (db *DB) Hold(ctx context.Context, h Hold, now time.Time) (Held, error) {
 			return ErrSlotFull
 		}
 		if r.Person != "" {
+			// The replaced requests' e-mails not sent yet go with them: a
+			// mistyped address must not get the person's slot later.
+			if _, err := t.ExecContext(ctx, `DELETE FROM mail_outbox WHERE request IN
+				(SELECT token FROM requests WHERE person = ? AND booking_id = '')`, r.Person); err != nil {
+				return fmt.Errorf("hold request: replace its e-mail: %w", err)
+			}
 			res, err := t.ExecContext(ctx, `DELETE FROM requests WHERE person = ? AND booking_id = ''`, r.Person)
 			if err != nil {
 				return fmt.Errorf("hold request: replace: %w", err)
@@ -138,7 +144,11 @@ func (db *DB) Hold(ctx context.Context, h Hold, now time.Time) (Held, error) {
 			return nil
 		}
 		held.Mailed = true
-		return enqueueMailUntil(ctx, t, r.Email, mail, now, r.Expires)
+		if err := enqueueMailUntil(ctx, t, r.Email, mail, now, r.Expires); err != nil {
+			return err
+		}
+		_, err = t.ExecContext(ctx, `UPDATE mail_outbox SET request = ? WHERE id = last_insert_rowid()`, r.Token)
+		return err
 	})
 	if err != nil {
 		return Held{}, err

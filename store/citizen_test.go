@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	gosync "sync"
 	"testing"
@@ -57,8 +58,9 @@ func TestHoldRequestUnderARush(t *testing.T) {
 			t.Errorf("slot %v: %d taken, want 2", s, byUnix[s.Unix()])
 		}
 	}
-	if n, _, err := db.PendingMail(ctx); err != nil || n != held {
-		t.Errorf("%d e-mails queued (%v), want one a held request: %d", n, err, held)
+	// One e-mail a request still held: a replaced request's went with it.
+	if n, _, err := db.PendingMail(ctx); err != nil || n != len(slots)*2 {
+		t.Errorf("%d e-mails queued (%v), want one a request still held: %d", n, err, len(slots)*2)
 	}
 	for i := range 40 {
 		if personal, _, err := db.Holds(ctx, fmt.Sprint("p", i), slots[0], Intake, now); err != nil || personal > 1 {
@@ -459,5 +461,35 @@ func TestCancelByOffice(t *testing.T) {
 	}
 	if _, _, err := db.CancelByOffice(ctx, "404", now, nil); !errors.Is(err, ErrNotFound) {
 		t.Errorf("unknown booking: %v, want ErrNotFound", err)
+	}
+}
+
+// TestReplacedRequestsMailIsNotSent: a request replaced before its e-mail
+// went out takes the e-mail with it: the mistyped address never gets the
+// person's name and slot. Another person's e-mail to the same address stays.
+func TestReplacedRequestsMailIsNotSent(t *testing.T) {
+	db := openTemp(t)
+	ctx := context.Background()
+	now := time.Date(2026, 11, 23, 9, 0, 0, 500_000_000, time.UTC) // expiries with milliseconds, as the hub's
+	slot := now.Add(48 * time.Hour)
+	for _, h := range []Hold{
+		{Request: holdReq("other", "q", "ana@exmaple.ro", slot.Add(time.Hour), now), Capacity: 1, Mail: []byte("other person")},
+		{Request: holdReq("typo", "p", "ana@exmaple.ro", slot, now), Capacity: 1, Mail: []byte("typo")},
+		{Request: holdReq("fixed", "p", "ana@example.ro", slot, now.Add(time.Minute)), Capacity: 1, Mail: []byte("fixed")},
+	} {
+		if _, err := db.Hold(ctx, h, now); err != nil {
+			t.Fatal(err)
+		}
+	}
+	due, err := db.DueMail(ctx, now.Add(2*time.Minute), 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, m := range due {
+		got = append(got, m.Recipient+": "+string(m.Message))
+	}
+	if want := []string{"ana@exmaple.ro: other person", "ana@example.ro: fixed"}; !slices.Equal(got, want) {
+		t.Errorf("queued %q, want %q", got, want)
 	}
 }

@@ -276,6 +276,11 @@ var migrations = []string{
 	ALTER TABLE events_v11 RENAME TO events;
 	CREATE INDEX events_booking ON events (booking_id, seq);
 	CREATE INDEX events_outbox ON events (synced, seq);`,
+
+	// 12: a request's confirmation e-mail knows its request (issue 12), so
+	// that a request replaced before its e-mail went out takes it along.
+	`ALTER TABLE mail_outbox ADD COLUMN request TEXT NOT NULL DEFAULT '';
+	CREATE INDEX mail_outbox_request ON mail_outbox (request) WHERE request != '';`,
 }
 
 // migrate applies the migrations the database has not seen, up to version
