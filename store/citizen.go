@@ -24,10 +24,15 @@ var (
 // invented names. Addresses compare without regard to case (NormalEmail).
 const MaxPerAddress = 4
 
+// ErrWalkInAtHub: the office's cancel is for bookings; a walk-in belongs
+// to the counter that registered it, which undoes it there.
+var ErrWalkInAtHub = errors.New("a walk-in is the counter's that registered it: undo it there (Ctrl+Z), not at the hub")
+
 // NoticeEvery is the least time between two notices to a booking's
 // contact that someone asked again for its person (see Hold.Notice): so
-// that nobody can flood a citizen's mailbox by asking in their name.
-const NoticeEvery = time.Hour
+// that nobody can flood a citizen's mailbox by asking in their name (one
+// a day: a citizen who forgot learns it the first time).
+const NoticeEvery = 24 * time.Hour
 
 // NormalEmail is the form an e-mail address is stored and compared in:
 // trimmed and lower case, the local part as the domain.
@@ -179,7 +184,7 @@ func noticeTx(ctx context.Context, t *sql.Tx, person string, now time.Time, writ
 		return false, nil
 	}
 	rows, err := t.QueryContext(ctx, `SELECT b.id, c.email, c.lang FROM bookings b JOIN contacts c ON c.booking_id = b.id
-		WHERE b.person = ? AND b.status = 'confirmed' AND b.slot_start > ? AND c.noticed_at <= ?
+		WHERE b.person = ? AND b.status = 'confirmed' AND b.kind = 'intake' AND b.slot_start > ? AND c.noticed_at <= ?
 			AND NOT EXISTS (SELECT 1 FROM events r WHERE r.booking_id = b.id AND r.type = 'refused'
 				AND NOT EXISTS (SELECT 1 FROM events u WHERE u.type = 'undone' AND u.undoes = r.id))
 		ORDER BY b.slot_start`, person, now.Unix(), now.Add(-NoticeEvery).Unix())
@@ -203,7 +208,12 @@ func noticeTx(ctx context.Context, t *sql.Tx, person string, now time.Time, writ
 	if err := rows.Err(); err != nil {
 		return false, err
 	}
+	told := map[string]bool{} // one notice an address
 	for _, d := range todo {
+		if told[d.c.Email] {
+			continue
+		}
+		told[d.c.Email] = true
 		b, err := scanBooking(t.QueryRowContext(ctx, `SELECT `+bookingColumns+` FROM bookings WHERE id = ?`, d.id))
 		if err != nil {
 			return false, err
@@ -452,6 +462,8 @@ func (db *DB) CancelByOffice(ctx context.Context, id string, now time.Time, lett
 			return fmt.Errorf("booking %s: %w", id, ErrNotFound)
 		case err != nil:
 			return err
+		case b.Status == WalkIn:
+			return fmt.Errorf("booking %s: %w", id, ErrWalkInAtHub)
 		}
 		var c Contact
 		err = t.QueryRowContext(ctx, `SELECT c.email, c.lang, b.person FROM contacts c JOIN bookings b ON b.id = c.booking_id

@@ -311,8 +311,8 @@ func TestHoldNoticesTheBookingsContact(t *testing.T) {
 	}{
 		{"first ask", "p0", 0, true},
 		{"again at once", "p0", time.Minute, false},
-		{"again within the hour", "p0", 59 * time.Minute, false},
-		{"after the hour", "p0", 61 * time.Minute, true},
+		{"again within the day", "p0", 23 * time.Hour, false},
+		{"after the day", "p0", 25 * time.Hour, true},
 		{"a booking without the site", "p1", 0, false},
 	} {
 		at := now.Add(step.after)
@@ -329,7 +329,7 @@ func TestHoldNoticesTheBookingsContact(t *testing.T) {
 	if len(told) != 2 || told[0].Lang != "en" || told[0].Email != "ana@example.ro" {
 		t.Errorf("told %+v", told)
 	}
-	if personal, _, _ := db.Holds(ctx, "p0", now, Intake, now.Add(61*time.Minute)); personal != 2 {
+	if personal, _, _ := db.Holds(ctx, "p0", now, Intake, now.Add(25*time.Hour)); personal != 2 {
 		t.Errorf("p0 holds %d (the booking and the last request), want 2: a repeat replaces the decoy too", personal)
 	}
 }
@@ -491,5 +491,24 @@ func TestReplacedRequestsMailIsNotSent(t *testing.T) {
 	}
 	if want := []string{"ana@exmaple.ro: other person", "ana@example.ro: fixed"}; !slices.Equal(got, want) {
 		t.Errorf("queued %q, want %q", got, want)
+	}
+}
+
+// TestOfficeCannotCancelAWalkIn: a walk-in is its counter's; cancelled at
+// the hub, the counter's next push of it would be refused as another's.
+func TestOfficeCannotCancelAWalkIn(t *testing.T) {
+	db := openTemp(t)
+	ctx := context.Background()
+	now := time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
+	w := sampleBooking("w-00000000000000a1", "")
+	w.Status, w.SlotStart = WalkIn, now
+	if err := db.PutBookings(ctx, []Booking{w}); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := db.CancelByOffice(ctx, w.ID, now, nil); !errors.Is(err, ErrWalkInAtHub) {
+		t.Fatalf("cancel of a walk-in: %v, want ErrWalkInAtHub", err)
+	}
+	if b, _ := db.BookingByID(ctx, w.ID); b.Status != WalkIn {
+		t.Errorf("the walk-in is %s after the refused cancel", b.Status)
 	}
 }

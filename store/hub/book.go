@@ -80,7 +80,7 @@ var (
 // (ErrAddressFull) and the requester no e-mail, while the slot is held as
 // any request's is (see store.DB.Hold): nobody learns from the answer
 // whether a person or an address has a booking. The contact of the
-// person's booking is told instead (letters.Notice), at most once an hour.
+// person's booking is told instead (letters.Notice), at most once a day.
 func (h *Hub) Request(ctx context.Context, r BookingRequest) (string, time.Time, error) {
 	cal, _, err := h.DB.Office(ctx)
 	if err != nil {

@@ -63,7 +63,7 @@ func TestRequestAgainReplaces(t *testing.T) {
 // TestNoticeToTheBookingsAddress: someone asking again for a person who
 // has a confirmed booking gets no e-mail and the answer everyone gets,
 // while the booking's own address is told, in the booking's language,
-// with its day and time and how to cancel it; at most once an hour.
+// with its day and time and how to cancel it; at most once a day.
 func TestNoticeToTheBookingsAddress(t *testing.T) {
 	ctx := context.Background()
 	var now time.Time
@@ -98,7 +98,7 @@ func TestNoticeToTheBookingsAddress(t *testing.T) {
 		for i, step := range []struct {
 			after  time.Duration
 			notice bool
-		}{{0, true}, {time.Minute, false}, {30 * time.Minute, false}, {61 * time.Minute, true}} {
+		}{{0, true}, {time.Minute, false}, {23 * time.Hour, false}, {25 * time.Hour, true}} {
 			now = start.Add(step.after)
 			again := owner
 			again.Slot, again.Email, again.Lang = at(10, tt.asked), "stranger@example.ro", "en"
@@ -114,7 +114,7 @@ func TestNoticeToTheBookingsAddress(t *testing.T) {
 			}
 			if !step.notice {
 				if len(got) != 0 {
-					t.Errorf("%s %d: %d e-mails within the hour, want none", tt.lang, i, len(got))
+					t.Errorf("%s %d: %d e-mails within the day, want none", tt.lang, i, len(got))
 				}
 				continue
 			}

@@ -724,7 +724,7 @@ func TestConfirmAndCancel(t *testing.T) {
 		want string
 		code int
 	}{
-		{"/confirma", &f.confirmErr, hub.ErrLapsed, "Cererea a expirat sau a fost deja folosită", http.StatusGone},
+		{"/confirma", &f.confirmErr, hub.ErrLapsed, "a fost înlocuită de o cerere mai nouă pentru aceeași persoană", http.StatusGone},
 		{"/anuleaza", &f.cancelErr, store.ErrNotFound, "Linkul de anulare nu mai este valabil", http.StatusNotFound},
 		{"/anuleaza", &f.cancelErr, hub.ErrNoBooking, "Linkul de anulare nu mai este valabil", http.StatusNotFound},
 		{"/confirma", &f.confirmErr, errors.New("db locked"), "încercați din nou", http.StatusInternalServerError},
