@@ -228,7 +228,7 @@ func runPortal(ctx context.Context, cfg portalConfig) (portalResult, error) {
 		Backoff: 200 * time.Millisecond, MaxBackoff: 2 * time.Second, Log: slog.New(slog.DiscardHandler)}
 	h := &hub.Hub{DB: db, Key: benchKey, KeyID: 1, PackDays: 7,
 		Letters: hub.Letters{SiteURL: base, From: cal.OfficeName + " <programari@rush.example>", Queued: outbox.Kick}}
-	booker := &rushBooker{Hub: h, held: map[string]bool{}, heldPerson: map[string]bool{}}
+	booker := &rushBooker{Hub: h, held: map[string]bool{}, heldPerson: map[string]string{}, replacedTo: map[string]bool{}}
 	// Each citizen comes from an address of their own (127.0.0.0/8 is all
 	// loopback), so the site's limits per visitor stay as a real office
 	// sets them; only the posts a minute allow the retries.
@@ -309,6 +309,7 @@ func runPortal(ctx context.Context, cfg portalConfig) (portalResult, error) {
 	res.Replaced = booker.replaced
 	res.Notes = append(res.Notes, booker.notes...)
 	held := sortedKeys(booker.held)
+	replacedTo := booker.replacedTo
 	booker.mu.Unlock()
 	for _, o := range outcomes {
 		if o.refusedByServer {
@@ -324,7 +325,7 @@ func runPortal(ctx context.Context, cfg portalConfig) (portalResult, error) {
 	res.Confirmed, res.ConfirmFailed, res.ConfirmGone = follower.confirmed, follower.confirmFailed, follower.confirmGone
 	res.Notes = append(res.Notes, follower.notes...)
 	for _, email := range held {
-		if !follower.requestTo[email] {
+		if !follower.requestTo[email] && !replacedTo[email] {
 			res.LostRequests++
 		}
 	}
@@ -438,9 +439,10 @@ func rushCalendar(now time.Time, n int) (calendar.Calendar, time.Time, error) {
 type rushBooker struct {
 	*hub.Hub
 	mu               gosync.Mutex
-	held             map[string]bool // e-mail addresses whose request was held
-	heldPerson       map[string]bool // persons (name, birth date) with a held request
-	replaced         int             // held requests of a person who held one already: the new replaces the old
+	held             map[string]bool   // e-mail addresses whose request was held
+	heldPerson       map[string]string // persons (name, birth date) with a held request → its address
+	replacedTo       map[string]bool   // addresses of requests a later one replaced (their e-mail may go with them)
+	replaced         int               // held requests of a person who held one already: the new replaces the old
 	slotTaken        int
 	person, other    int
 	notes            []string
@@ -455,11 +457,12 @@ func (b *rushBooker) Request(ctx context.Context, r hub.BookingRequest) error {
 	switch {
 	case err == nil:
 		b.held[r.Email] = true
-		if person := r.Name + "|" + r.BirthDate; b.heldPerson[person] {
+		person := r.Name + "|" + r.BirthDate
+		if old, ok := b.heldPerson[person]; ok {
 			b.replaced++
-		} else {
-			b.heldPerson[person] = true
+			b.replacedTo[old] = true
 		}
+		b.heldPerson[person] = r.Email
 	case errors.Is(err, hub.ErrSlotTaken):
 		b.slotTaken++
 	case errors.Is(err, hub.ErrPersonHasBooking):
