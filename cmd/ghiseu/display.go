@@ -110,19 +110,23 @@ func displaySource(ctx context.Context, path, clock string, lang i18n.Lang) (cal
 // fillScreen makes w full screen. The window is first given the screen's
 // size and put in its middle, so that it fills the screen also where no
 // window manager honours the full-screen request (a TV's computer that
-// starts the screen alone, or before its window manager).
+// starts the screen alone, or before its window manager), and the request
+// is repeated until a busy window manager has honoured it.
 func fillScreen(a fyne.App, w fyne.Window) {
-	if area, ok := workArea(); ok {
-		size := func(scale float32) fyne.Size {
-			return fyne.NewSize(float32(area.Dx())/scale, float32(area.Dy())/scale)
-		}
-		w.Resize(size(1))
-		w.CenterOnScreen()
-		a.Lifecycle().SetOnStarted(func() {
-			if s := w.Canvas().Scale(); s > 0 && s != 1 {
-				w.Resize(size(s))
-			}
-		})
+	defer w.SetFullScreen(true)
+	area, ok := workArea()
+	if !ok {
+		return
 	}
-	w.SetFullScreen(true)
+	size := func(scale float32) fyne.Size {
+		return fyne.NewSize(float32(area.Dx())/scale, float32(area.Dy())/scale)
+	}
+	w.Resize(size(1))
+	w.CenterOnScreen()
+	a.Lifecycle().SetOnStarted(func() {
+		if s := w.Canvas().Scale(); s > 0 && s != 1 {
+			w.Resize(size(s))
+		}
+		holdFullScreen(w)
+	})
 }

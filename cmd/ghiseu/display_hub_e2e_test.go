@@ -237,7 +237,7 @@ func TestDisplayFollowsTheHub(t *testing.T) {
 	if n := yellow("hub-1920x1080"); n < 5000 {
 		t.Errorf("the latest call's ticket is not drawn: %d yellow pixels", n)
 	}
-	fillsScreen(t, filepath.Join(shotDir(), "display", "hub-1920x1080.png"))
+	waitFilled(t, tv, filepath.Join(shotDir(), "display", "hub-1920x1080.png"))
 
 	stopHub()
 	if _, ok := logs.wait(10*time.Second, "reconnecting"); !ok {
@@ -254,19 +254,36 @@ func TestDisplayFollowsTheHub(t *testing.T) {
 	call("D-023")
 }
 
-// fillsScreen checks that the screenshot at path is the waiting room's
-// screen from corner to corner: its header's colour at the top left, its
-// footer's at the bottom right.
-func fillsScreen(t *testing.T, path string) {
+// waitFilled waits up to 12 seconds for the waiting room's screen to fill
+// the screen of x from corner to corner (a window manager takes a moment
+// over a full-screen window, and longer on a loaded computer), with a
+// screenshot at path.
+func waitFilled(t *testing.T, x *xsession, path string) {
 	t.Helper()
+	var err error
+	filled := waitFor(12*time.Second, func() bool {
+		time.Sleep(300 * time.Millisecond)
+		x.screenshot(path)
+		err = screenFilled(path)
+		return err == nil
+	})
+	if !filled {
+		t.Error(err)
+	}
+}
+
+// screenFilled says how the screenshot at path is not the waiting room's
+// screen from corner to corner: its header's colour at the top left, its
+// footer's at the bottom right (a window manager's frame shows as neither).
+func screenFilled(path string) error {
 	f, err := os.Open(path)
 	if err != nil {
-		t.Fatal(err)
+		return err
 	}
 	defer f.Close()
 	img, err := png.Decode(f)
 	if err != nil {
-		t.Fatal(err)
+		return err
 	}
 	b := img.Bounds()
 	for _, c := range []struct {
@@ -276,7 +293,8 @@ func fillsScreen(t *testing.T, path string) {
 		r, g, bl, _ := img.At(c.x, c.y).RGBA()
 		near := func(a, b uint32) bool { return a>>8+8 >= b && a>>8 <= b+8 }
 		if !near(r, c.r) || !near(g, c.g) || !near(bl, c.b) {
-			t.Errorf("the screen does not fill the screen: at %d,%d #%02x%02x%02x, want #%02x%02x%02x", c.x, c.y, r>>8, g>>8, bl>>8, c.r, c.g, c.b)
+			return fmt.Errorf("the screen does not fill the screen: at %d,%d #%02x%02x%02x, want #%02x%02x%02x", c.x, c.y, r>>8, g>>8, bl>>8, c.r, c.g, c.b)
 		}
 	}
+	return nil
 }

@@ -13,3 +13,6 @@ func workArea() (image.Rectangle, bool) { return image.Rectangle{}, false }
 
 // maximise is left to the user here.
 func maximise(fyne.Window) {}
+
+// holdFullScreen is left to Fyne here.
+func holdFullScreen(fyne.Window) {}

@@ -54,11 +54,63 @@ static void maximise(unsigned long win) {
 	XFlush(d);
 	XCloseDisplay(d);
 }
+
+// fullState tells how window win is shown: -1 without a display, 0 while
+// it is not mapped, 1 when mapped but not full screen (EWMH
+// _NET_WM_STATE_FULLSCREEN), 2 when full screen or out of the window
+// manager's hands (override-redirect: GLFW's full screen where it found no
+// window manager); with its size.
+static int fullState(unsigned long win, int *w, int *h) {
+	Display *d = XOpenDisplay(NULL);
+	if (!d) return -1;
+	XWindowAttributes wa;
+	if (!XGetWindowAttributes(d, (Window)win, &wa) || wa.map_state != IsViewable) {
+		XCloseDisplay(d);
+		return 0;
+	}
+	*w = wa.width; *h = wa.height;
+	if (wa.override_redirect) {
+		XCloseDisplay(d);
+		return 2;
+	}
+	int result = 1;
+	Atom full = XInternAtom(d, "_NET_WM_STATE_FULLSCREEN", False);
+	Atom type; int format; unsigned long n, after; unsigned char *data = NULL;
+	if (XGetWindowProperty(d, (Window)win, XInternAtom(d, "_NET_WM_STATE", False), 0, 32, False, XA_ATOM,
+			&type, &format, &n, &after, &data) == Success && data && format == 32) {
+		Atom *atoms = (Atom *)data;
+		for (unsigned long i = 0; i < n; i++) if (atoms[i] == full) result = 2;
+	}
+	if (data) XFree(data);
+	XCloseDisplay(d);
+	return result;
+}
+
+// askFullScreen asks the window manager to show mapped window win full
+// screen (EWMH _NET_WM_STATE_FULLSCREEN, added).
+static void askFullScreen(unsigned long win) {
+	Display *d = XOpenDisplay(NULL);
+	if (!d) return;
+	XEvent e;
+	memset(&e, 0, sizeof e);
+	e.xclient.type = ClientMessage;
+	e.xclient.window = (Window)win;
+	e.xclient.message_type = XInternAtom(d, "_NET_WM_STATE", False);
+	e.xclient.format = 32;
+	e.xclient.data.l[0] = 1; // _NET_WM_STATE_ADD
+	e.xclient.data.l[1] = XInternAtom(d, "_NET_WM_STATE_FULLSCREEN", False);
+	e.xclient.data.l[3] = 1; // from an application
+	XSendEvent(d, DefaultRootWindow(d), False, SubstructureRedirectMask | SubstructureNotifyMask, &e);
+	XFlush(d);
+	XCloseDisplay(d);
+}
 */
 import "C"
 
 import (
 	"image"
+	"log/slog"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/driver"
@@ -85,4 +137,76 @@ func maximise(w fyne.Window) {
 			C.maximise(C.ulong(x.WindowHandle))
 		}
 	})
+}
+
+// holdFullScreen keeps w full screen for as long as it is open, looking
+// every quarter second for ten seconds, then every five. Fyne asks the
+// window manager once, as the window shows; a busy window manager may not
+// have mapped the window yet and drop the request (a framed window with a
+// title bar), something may take the window out of full screen (a window
+// manager's shortcut, an administrator's tool), or Fyne may miss the last
+// resize and draw the content short of the window's edge. Each is mended
+// here: the request is made again, and the content is fitted to the window.
+func holdFullScreen(w fyne.Window) {
+	nw, ok := w.(driver.NativeWindow)
+	if !ok {
+		return
+	}
+	go func() {
+		var asked, mismatched bool
+		var fitted [2]int // the window's size the content was last fitted to
+		for tick := 0; ; tick++ {
+			if tick < 40 {
+				time.Sleep(250 * time.Millisecond)
+			} else {
+				time.Sleep(5 * time.Second)
+			}
+			var handle uintptr
+			var canvas fyne.Size
+			var scale float32
+			fyne.DoAndWait(func() {
+				nw.RunNative(func(ctx any) {
+					if x, ok := ctx.(driver.X11WindowContext); ok {
+						handle = x.WindowHandle
+					}
+				})
+				canvas, scale = w.Canvas().Size(), w.Canvas().Scale()
+			})
+			if handle == 0 || scale <= 0 {
+				continue
+			}
+			var width, height C.int
+			switch C.fullState(C.ulong(handle), &width, &height) {
+			case -1:
+				return
+			case 0:
+				continue
+			case 1:
+				if !asked {
+					slog.Info("window: asked the window manager for full screen again")
+				}
+				asked = true
+				C.askFullScreen(C.ulong(handle))
+				continue
+			}
+			asked = false
+			drawn := fyne.NewSize(float32(width)/scale, float32(height)/scale)
+			short := absf(canvas.Width-drawn.Width) > 1 || absf(canvas.Height-drawn.Height) > 1
+			size := [2]int{int(width), int(height)}
+			if short && mismatched && size != fitted { // twice: not a resize on its way; once a size
+				slog.Info("window: content fitted to the window", "canvas", canvas, "window_px", size)
+				fitted = size
+				fyne.Do(func() { w.Resize(drawn) })
+			}
+			mismatched = short
+		}
+	}()
+}
+
+// absf is the absolute value of x.
+func absf(x float32) float32 {
+	if x < 0 {
+		return -x
+	}
+	return x
 }
