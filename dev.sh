@@ -11,11 +11,12 @@ cd "$(dirname "$0")"
 # the X tools and a window manager (openbox) for the end-to-end tests, the
 # archivers the tests use, a mail server for the e-mail tests (aiosmtpd) and
 # a browser for the booking site's end-to-end test (chromium), the speech of
-# the waiting room's calls (espeak-ng) and sox, with which the tests measure it.
+# the waiting room's calls (espeak-ng) and sox, with which the tests measure it,
+# and wmctrl, with which a test takes the waiting room's screen out of full screen.
 packages=(gcc pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-dev
   libxinerama-dev libxi-dev libxxf86vm-dev xvfb xauth xdotool imagemagick
   zip p7zip-full fonts-dejavu-core libasound2-dev openbox python3-aiosmtpd chromium
-  espeak-ng sox)
+  espeak-ng sox wmctrl)
 
 install_packages() {
   local missing=()
