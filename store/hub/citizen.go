@@ -54,14 +54,20 @@ func (h *Hub) queued() {
 	}
 }
 
+// link is the booking site's page at path for token, in the citizen's
+// language (the e-mail's), whatever the browser that opens it prefers.
+func (h *Hub) link(path, token string, lang i18n.Lang) string {
+	return h.Letters.SiteURL + path + "?t=" + token + "&lang=" + string(lang)
+}
+
 // requestLetter is the e-mail asking to confirm a request ("" address:
 // none, a request made at the office).
 func (h *Hub) requestLetter(cal calendar.Calendar, r BookingRequest, token string, expires, now time.Time) ([]byte, error) {
 	if r.Email == "" {
 		return nil, nil
 	}
-	m := letters.Request(cal, h.Letters.From, i18n.Parse(r.Lang), r.Email, r.Name, r.Slot, r.Kind,
-		h.Letters.SiteURL+"/confirma?t="+token, expires)
+	lang := i18n.Parse(r.Lang)
+	m := letters.Request(cal, h.Letters.From, lang, r.Email, r.Name, r.Slot, r.Kind, h.link("/confirma", token, lang), expires)
 	return m.Bytes(now)
 }
 
@@ -82,7 +88,8 @@ func (h *Hub) confirmation(cal calendar.Calendar, fees rules.Fees, req store.Req
 	}
 	cancel := newToken()
 	c.Email, c.Lang, c.CancelHash = req.Email, req.Lang, hashToken(cancel)
-	m, err := letters.Confirmed(cal, fees, h.Letters.From, i18n.Parse(req.Lang), req.Email, b, h.Letters.SiteURL+"/anuleaza?t="+cancel)
+	lang := i18n.Parse(req.Lang)
+	m, err := letters.Confirmed(cal, fees, h.Letters.From, lang, req.Email, b, h.link("/anuleaza", cancel, lang))
 	if err != nil {
 		return c, err
 	}

@@ -7,6 +7,7 @@ import (
 	"image"
 	"image/draw"
 	"image/png"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -88,7 +89,7 @@ func TestCitizenFlow(t *testing.T) {
 		t.Fatal(err)
 	}
 	letters := queued(t, h, now)
-	if len(letters) != 1 || !strings.Contains(letters[0].Text, "https://programari.example.ro/confirma?t="+token) {
+	if len(letters) != 1 || !strings.Contains(letters[0].Text, "https://programari.example.ro/confirma?t="+token+"&lang=ro") {
 		t.Fatalf("request e-mails %+v, want one with the confirmation link", letters)
 	}
 
@@ -120,6 +121,9 @@ func TestCitizenFlow(t *testing.T) {
 		t.Fatal("the e-mail lacks the cancel link")
 	}
 	cancel := confirmed.Text[i+len("/anuleaza?t=") : i+len("/anuleaza?t=")+32]
+	if !strings.Contains(confirmed.Text, "/anuleaza?t="+cancel+"&lang=ro") {
+		t.Error("the cancel link does not say the e-mail's language")
+	}
 	if again, err := h.Confirm(ctx, token); err != nil || again.ID != b.ID {
 		t.Errorf("the confirmation token again: %+v, %v; want the same booking", again, err)
 	}
@@ -309,7 +313,7 @@ func TestTooLateOrTooEarly(t *testing.T) {
 		t.Errorf("ready before the application: %v, want ErrNotYet", err)
 	}
 	letters := queued(t, h, now)
-	cancel := strings.SplitN(letters[len(letters)-1].Text[strings.Index(letters[len(letters)-1].Text, "/anuleaza?t=")+len("/anuleaza?t="):], "\n", 2)[0]
+	cancel := letters[len(letters)-1].Text[strings.Index(letters[len(letters)-1].Text, "/anuleaza?t=")+len("/anuleaza?t="):][:32]
 	cancel = strings.TrimSpace(cancel)[:32]
 	now = slot
 	if _, err := h.BookingByCancel(ctx, cancel); !errors.Is(err, ErrTooLate) {
@@ -373,5 +377,33 @@ func TestOnePersonKeyUnderARace(t *testing.T) {
 	}
 	if live != 1 {
 		t.Errorf("one person, %d racing requests: %d held at the end, want 1", len(slots), live)
+	}
+}
+
+// TestLinksSayTheLanguage: the confirmation and cancel links open the site
+// in the e-mail's language, not in the language of whatever browser the
+// citizen's mail program hands them to.
+func TestLinksSayTheLanguage(t *testing.T) {
+	ctx := context.Background()
+	loc := calendar.Default().Location()
+	for _, lang := range []string{"ro", "en"} {
+		now := time.Date(2026, 11, 20, 12, 0, 0, 0, loc)
+		h := newHub(t, &now)
+		h.Letters = Letters{SiteURL: "https://p.example.ro", From: "Office <p@example.ro>"}
+		token, _, err := h.Request(ctx, BookingRequest{Name: "Ion Pop", BirthDate: "1980-02-02", Reason: "expiry", Kind: store.Intake,
+			Slot: time.Date(2026, 11, 23, 9, 10, 0, 0, loc), Email: "ion@example.ro", Lang: lang})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if l := queued(t, h, now); len(l) != 1 || !strings.Contains(l[0].Text, "/confirma?t="+token+"&lang="+lang) {
+			t.Errorf("%s: the confirmation link does not say the language: %+v", lang, l)
+		}
+		if _, err := h.Confirm(ctx, token); err != nil {
+			t.Fatal(err)
+		}
+		l := queued(t, h, now)
+		if len(l) != 1 || !regexp.MustCompile(`/anuleaza\?t=[0-9a-f]{32}&lang=`+lang).MatchString(l[0].Text) {
+			t.Errorf("%s: the cancel link does not say the language", lang)
+		}
 	}
 }
