@@ -456,6 +456,31 @@ func TestQueueWorkflow(t *testing.T) {
 	}
 }
 
+// TestSupervisorPasswordCannotBeGuessed: at an unattended counter, Ctrl+U
+// and guesses get FreeTries answers, then a lock that refuses the right
+// password too and says how long it lasts; no window opens.
+func TestSupervisorPasswordCannotBeGuessed(t *testing.T) {
+	f := newFixture(t)
+	if err := f.d.DB.SetSupervisorPassword(context.Background(), "sefa-birou-2026"); err != nil {
+		t.Fatal(err)
+	}
+	windows := len(f.c.app.Driver().AllWindows())
+	try := func(password, want string) {
+		t.Helper()
+		f.shortcut(fyne.KeyU)
+		f.typeSlowly(password, true)
+		if !strings.Contains(f.told(), want) || len(f.c.app.Driver().AllWindows()) != windows {
+			t.Fatalf("%q: told %q, %d windows; want %q and no window", password, f.told(), len(f.c.app.Driver().AllWindows()), want)
+		}
+		f.c.win.Canvas().Overlays().Top().Hide()
+	}
+	for i := range store.FreeTries {
+		try(fmt.Sprintf("ghicit-%d", i), "Parolă greșită")
+	}
+	try("ghicit-x", "Încercați din nou peste ")
+	try("sefa-birou-2026", "Prea multe parole greșite")
+}
+
 func TestSupervisorWindow(t *testing.T) {
 	f := newFixture(t)
 	if err := f.d.DB.SetSupervisorPassword(context.Background(), "sefa-birou-2026"); err != nil {

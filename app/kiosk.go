@@ -285,6 +285,9 @@ func (k *Kiosk) unlock(password string) {
 	switch {
 	case errors.Is(err, store.ErrNoPassword):
 		k.note = k.t("supervisor.no_password", nil)
+	case isLocked(err):
+		slog.Warn("kiosk: supervisor password locked after too many wrong ones")
+		k.note = k.t("supervisor.locked", map[string]string{"wait": lockWait(k.lang, err)})
 	case err != nil:
 		slog.Error("kiosk: supervisor password", "err", err)
 		k.note = k.t("supervisor.wrong", nil)

@@ -2,6 +2,8 @@ package app
 
 import (
 	"context"
+	"fmt"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -421,4 +423,31 @@ func tapButton(t *testing.T, f *kioskFixture, text string) {
 		t.Fatalf("no button %q: %s", text, f.screen())
 	}
 	test.Tap(b)
+}
+
+// TestKioskPasswordCannotBeGuessed: someone at the kiosk trying passwords
+// gets FreeTries answers, then a lock that refuses the right password too
+// and says, in the kiosk's language, how long it lasts.
+func TestKioskPasswordCannotBeGuessed(t *testing.T) {
+	f := newKioskFixture(t, 8, 25)
+	f.k.askUnlock()
+	for i := range store.FreeTries {
+		f.k.unlock(fmt.Sprintf("ghicit-%d", i))
+		if !strings.Contains(f.screen(), "Parolă greșită.") {
+			t.Fatalf("wrong password %d: %s", i+1, f.screen())
+		}
+	}
+	f.k.unlock("ghicit-x")
+	if !regexp.MustCompile(`Prea multe parole greșite. Încercați din nou peste \d{1,2} (de )?secunde.`).MatchString(f.screen()) {
+		t.Fatalf("one guess too many: %s", f.screen())
+	}
+	f.k.unlock(demo.Password)
+	if f.k.screen != kioskUnlock || !strings.Contains(f.screen(), "Prea multe parole greșite") {
+		t.Fatalf("the right password while locked opened the settings: screen %d: %s", f.k.screen, f.screen())
+	}
+	f.k.lang = i18n.English
+	f.k.unlock(demo.Password)
+	if !regexp.MustCompile(`Too many wrong passwords. Try again in \d{1,2} seconds.`).MatchString(f.screen()) {
+		t.Fatalf("in English: %s", f.screen())
+	}
 }

@@ -41,8 +41,11 @@ func (c *Counter) askOverride() {
 		}
 		ok, err := c.desk.DB.CheckSupervisor(context.Background(), pw.Text)
 		pw.SetText("")
-		if err == nil && !ok {
+		if isLocked(err) || err == nil && !ok {
 			wrong.SetText(c.t("ui.supervisor.wrong", nil) + ". " + c.t("ui.supervisor.wrong.detail", nil))
+			if isLocked(err) {
+				wrong.SetText(c.t("ui.supervisor.locked", nil) + ". " + c.t("ui.supervisor.locked.detail", map[string]string{"wait": lockWait(c.lang, err)}))
+			}
 			wrong.Show()
 			c.sound(verdict.Red)
 			c.win.Canvas().Focus(pw)

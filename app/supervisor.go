@@ -20,6 +20,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/ghiseu/ghiseu/assets/i18n"
 	"github.com/ghiseu/ghiseu/store"
 	"github.com/ghiseu/ghiseu/store/report"
 	"github.com/ghiseu/ghiseu/store/supervise"
@@ -35,12 +36,29 @@ func (c *Counter) supervisorOK(password string) bool {
 	switch {
 	case errors.Is(err, store.ErrNoPassword):
 		c.tell(c.t("ui.supervisor.no_password", nil), c.t("ui.supervisor.no_password.how", nil))
+	case isLocked(err):
+		c.tell(c.t("ui.supervisor.locked", nil), c.t("ui.supervisor.locked.detail", map[string]string{"wait": lockWait(c.lang, err)}))
 	case err != nil:
 		c.fail(err)
 	case !ok:
 		c.tell(c.t("ui.supervisor.wrong", nil), c.t("ui.supervisor.wrong.detail", nil))
 	}
 	return err == nil && ok
+}
+
+// isLocked says whether err refuses a password check while guessing is
+// locked (store.TooManyTries).
+func isLocked(err error) bool {
+	var locked store.TooManyTries
+	return errors.As(err, &locked)
+}
+
+// lockWait says in lang how long the lock of err (store.TooManyTries)
+// still lasts.
+func lockWait(lang i18n.Lang, err error) string {
+	var locked store.TooManyTries
+	errors.As(err, &locked)
+	return i18n.Wait(lang, time.Until(locked.Until))
 }
 
 // tell says something to the clerk in a message over the window, with the

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -384,6 +385,78 @@ func TestSupervisorPassword(t *testing.T) {
 		if ok, err := db.CheckSupervisor(ctx, pw); ok != want || err != nil {
 			t.Errorf("CheckSupervisor(%q) = %v, %v", pw, ok, err)
 		}
+	}
+}
+
+// Guessing the supervisor's password is slowed: FreeTries wrong ones are
+// answered, the next locks every check (the right password too) for 30 s,
+// doubling; the lock survives the program's restart and a clock set back;
+// once it ends the right password opens and clears the count.
+func TestGuessingThePasswordIsSlowed(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "ghiseu.db")
+	db, err := Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { db.Close() }()
+	const right = "Șefa-de-birou-2026"
+	if err := db.SetSupervisorPassword(ctx, right); err != nil {
+		t.Fatal(err)
+	}
+	for i := 1; i <= FreeTries; i++ {
+		if ok, err := db.CheckSupervisor(ctx, fmt.Sprintf("guess-%d", i)); ok || err != nil {
+			t.Fatalf("wrong password %d: %v, %v; want a plain no", i, ok, err)
+		}
+	}
+	locked := func(what string, password string, lock time.Duration) {
+		t.Helper()
+		ok, err := db.CheckSupervisor(ctx, password)
+		var tooMany TooManyTries
+		if ok || !errors.As(err, &tooMany) {
+			t.Fatalf("%s: %v, %v; want TooManyTries", what, ok, err)
+		}
+		if left := time.Until(tooMany.Until); left < lock-15*time.Second || left > lock { // PBKDF2 is slow under -race
+			t.Errorf("%s: locked for %v, want %v", what, left, lock)
+		}
+	}
+	locked("one guess too many", "guess-6", 30*time.Second)
+	locked("the right password while locked", right, 30*time.Second)
+	db.Close()
+	if db, err = Open(ctx, path); err != nil {
+		t.Fatal(err)
+	}
+	locked("after a restart", right, 30*time.Second)
+
+	wait := func() { // the lock's time passes
+		t.Helper()
+		n, _, _ := db.tries(ctx)
+		if err := db.SetSetting(ctx, keyTries, fmt.Sprintf("%d %d", n, time.Now().Add(-time.Second).UnixMilli())); err != nil {
+			t.Fatal(err)
+		}
+	}
+	wait()
+	locked("a wrong one after the lock", "guess-7", time.Minute)
+	if err := db.SetSetting(ctx, keyTries, fmt.Sprintf("7 %d", time.Now().Add(3*time.Hour).UnixMilli())); err != nil {
+		t.Fatal(err)
+	}
+	locked("a clock set back three hours", right, maxLock)
+	wait()
+	if ok, err := db.CheckSupervisor(ctx, right); !ok || err != nil {
+		t.Fatalf("the right password after the lock: %v, %v", ok, err)
+	}
+	if ok, err := db.CheckSupervisor(ctx, "guess-8"); ok || err != nil {
+		t.Errorf("a wrong one after the right one: %v, %v; want a plain no (the count starts again)", ok, err)
+	}
+	for i := 0; i <= FreeTries; i++ {
+		db.CheckSupervisor(ctx, "guess")
+	}
+	locked("locked again", right, 30*time.Second)
+	if err := db.SetSupervisorPassword(ctx, "a-new-one-2026"); err != nil { // the administrator, who has the computer
+		t.Fatal(err)
+	}
+	if ok, err := db.CheckSupervisor(ctx, "a-new-one-2026"); !ok || err != nil {
+		t.Errorf("a new password set: %v, %v; want it opens at once", ok, err)
 	}
 }
 

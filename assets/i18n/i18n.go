@@ -15,6 +15,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io/fs"
+	"math"
 	"path"
 	"regexp"
 	"slices"
@@ -285,6 +286,15 @@ func Time(l Lang, t time.Time, format string) string {
 // chooser, the error and confirmation dialogs, a field's menu) in the
 // catalogs: "fyne.Cancel" is Fyne's "Cancel".
 const fynePrefix = "fyne."
+
+// Wait says a wait of d in l: seconds under a minute and a half, else
+// whole minutes, rounded up ("30 de secunde", "2 minutes").
+func Wait(l Lang, d time.Duration) string {
+	if d < 90*time.Second {
+		return T(l, "ui.wait.seconds", map[string]string{"n": strconv.Itoa(int(math.Ceil(max(d.Seconds(), 1))))})
+	}
+	return T(l, "ui.wait.minutes", map[string]string{"n": strconv.Itoa(int(math.Ceil(d.Minutes())))})
+}
 
 // Fyne is l's translation of Fyne's own messages, as a go-i18n message file
 // (JSON, message ID → text) for fyne.io/fyne/v2/lang.

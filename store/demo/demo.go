@@ -143,8 +143,8 @@ func Install(ctx context.Context, db *store.DB, now time.Time, reset bool) error
 	if err := db.SetSetting(ctx, KeyDemo, "1"); err != nil {
 		return fmt.Errorf("install demo office: %w", err)
 	}
-	if _, err := db.CheckSupervisor(ctx, ""); errors.Is(err, store.ErrNoPassword) {
-		if err := db.SetSupervisorPassword(ctx, Password); err != nil {
+	if set, err := db.HasSupervisorPassword(ctx); err != nil || !set {
+		if err := errors.Join(err, db.SetSupervisorPassword(ctx, Password)); err != nil {
 			return fmt.Errorf("install demo office: %w", err)
 		}
 	}

@@ -341,9 +341,13 @@ func ParseTime(s string, loc *time.Location, now time.Time) (time.Time, error) {
 func (e *env) supervisorSays(db *store.DB) error {
 	line, _ := bufio.NewReader(io.LimitReader(e.in, 4096)).ReadString('\n')
 	ok, err := db.CheckSupervisor(e.ctx, strings.TrimRight(line, "\r\n"))
+	var locked store.TooManyTries
 	switch {
 	case errors.Is(err, store.ErrNoPassword):
 		return refusal{errors.New(e.t("ui.supervisor.no_password") + ". " + e.t("ui.supervisor.no_password.how"))}
+	case errors.As(err, &locked):
+		return refusal{errors.New(e.t("ui.supervisor.locked") + ". " +
+			i18n.T(e.lang, "ui.supervisor.locked.detail", map[string]string{"wait": i18n.Wait(e.lang, time.Until(locked.Until))}))}
 	case err != nil:
 		return err
 	case !ok:

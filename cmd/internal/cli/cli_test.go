@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -58,6 +60,21 @@ func demoCode(t *testing.T, db, name string) string {
 	}
 	t.Fatalf("no demo booking for %s in %s", name, out)
 	return ""
+}
+
+// Guessing the supervisor's password at the command line is slowed like
+// everywhere: after store.FreeTries wrong ones, even the right one is
+// refused for a while, and the refusal says so.
+func TestAcceptPasswordCannotBeGuessed(t *testing.T) {
+	db := newDemo(t)
+	late := demoCode(t, db, "Popescu Andrei")
+	for i := 0; i <= store.FreeTries; i++ {
+		runIn(t, fmt.Sprintf("ghicit-%d\n", i), db, "accept", late, "--at", "12:01", "--reason", "x", "--lang", "en")
+	}
+	exit, out, errOut := runIn(t, demo.Password+"\n", db, "accept", late, "--at", "12:01", "--reason", "x", "--lang", "en")
+	if exit != ExitRefused || out != "" || !strings.Contains(errOut, "Too many wrong passwords") || !regexp.MustCompile(`Try again in \d{1,2} seconds`).MatchString(errOut) {
+		t.Fatalf("the right password while locked: exit %d, out %q, err %q", exit, out, errOut)
+	}
 }
 
 func TestCheckInScenario(t *testing.T) {
