@@ -12,6 +12,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
@@ -106,7 +107,9 @@ func NewKiosk(a fyne.App, w fyne.Window, d *desk.Desk) *Kiosk {
 	k.root = container.NewStack()
 	w.SetContent(k.root)
 	w.SetTitle(k.t("window_title", nil))
-	w.SetCloseIntercept(k.askUnlock) // Alt+F4, the window manager's close: the supervisor's password
+	w.SetCloseIntercept(k.askUnlock) // the window manager's close: the supervisor's password
+	w.Canvas().AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyF4, Modifier: fyne.KeyModifierAlt},
+		func(fyne.Shortcut) { k.askUnlock() }) // the same, where the kiosk holds the keyboard
 	w.Canvas().SetOnTypedRune(k.typedRune)
 	w.Canvas().SetOnTypedKey(k.typedKey)
 	k.render()

@@ -63,7 +63,7 @@ func runDisplay(args []string) int {
 	go r.Run(ctx)
 	w.Resize(fyne.NewSize(1366, 768))
 	if !*windowed {
-		fillScreen(a, w)
+		fillScreen(a, w, false)
 	}
 	w.SetMaster()
 	w.ShowAndRun()
@@ -111,8 +111,10 @@ func displaySource(ctx context.Context, path, clock string, lang i18n.Lang) (cal
 // size and put in its middle, so that it fills the screen also where no
 // window manager honours the full-screen request (a TV's computer that
 // starts the screen alone, or before its window manager), and the request
-// is repeated until a busy window manager has honoured it.
-func fillScreen(a fyne.App, w fyne.Window) {
+// is repeated until a busy window manager has honoured it. With
+// lockKeyboard (the kiosk) the window holds the keyboard, keeping the
+// window manager's key bindings from whoever stands at it.
+func fillScreen(a fyne.App, w fyne.Window, lockKeyboard bool) {
 	defer w.SetFullScreen(true)
 	area, ok := workArea()
 	if !ok {
@@ -127,6 +129,6 @@ func fillScreen(a fyne.App, w fyne.Window) {
 		if s := w.Canvas().Scale(); s > 0 && s != 1 {
 			w.Resize(size(s))
 		}
-		holdFullScreen(w)
+		holdFullScreen(w, lockKeyboard)
 	})
 }

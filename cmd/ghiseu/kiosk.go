@@ -94,7 +94,7 @@ func runKiosk(args []string) int {
 	}
 	w.Resize(fyne.NewSize(1366, 768))
 	if !*windowed {
-		fillScreen(a, w)
+		fillScreen(a, w, true)
 	}
 	w.SetMaster()
 	w.ShowAndRun()

@@ -241,3 +241,73 @@ func TestKioskThenCounterCalls(t *testing.T) {
 	}
 	t.Logf("the kiosk's ticket %s called at the counter", ticket)
 }
+
+// TestKioskHoldsTheKeyboard: someone at the kiosk with a keyboard tries
+// openbox's key bindings (show the desktop, another desktop, lower the
+// window, the window's menu, the next window). The kiosk holds the
+// keyboard, so none reaches the window manager: the screen stays the
+// kiosk's. Alt+F4 still asks for the supervisor's password.
+func TestKioskHoldsTheKeyboard(t *testing.T) {
+	s := newShift(t, 1366, 768)
+	s.withOpenbox()
+	k := exec.Command(s.bin, "kiosk", "--clock", "08:25")
+	k.Env = s.env
+	logs := &logLines{}
+	pr, pw := io.Pipe()
+	k.Stderr = pw
+	go logs.read(pr)
+	if err := k.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { k.Process.Kill(); k.Wait(); pw.Close() })
+	if _, ok := logs.wait(30*time.Second, "window: the keyboard held", "held=true"); !ok {
+		t.Fatalf("the kiosk did not hold the keyboard: %q", logs.lines)
+	}
+	time.Sleep(500 * time.Millisecond)
+	dir := t.TempDir()
+	start := filepath.Join(dir, "start.png")
+	s.x.screenshot(start)
+	for _, key := range []string{"super+d", "ctrl+alt+Right", "alt+Escape", "alt+space", "alt+Tab", "shift+alt+Right"} {
+		s.x.run("xdotool", "key", key)
+		time.Sleep(700 * time.Millisecond)
+		after := filepath.Join(dir, "after.png")
+		s.x.screenshot(after)
+		if changed := pixelsChanged(t, start, after); changed > 0.01 {
+			t.Errorf("%s changed %.0f%% of the screen: the window manager got it", key, changed*100)
+			s.x.run("xdotool", "key", "Escape") // a menu, if one opened
+		}
+	}
+	s.x.run("xdotool", "key", "alt+F4")
+	if _, ok := logs.wait(10*time.Second, "kiosk: supervisor password asked"); !ok {
+		t.Fatalf("Alt+F4 did not ask for the password: %q", logs.lines)
+	}
+}
+
+// pixelsChanged is the share of pixels that differ between two screenshots.
+func pixelsChanged(t *testing.T, a, b string) float64 {
+	t.Helper()
+	read := func(path string) image.Image {
+		f, err := os.Open(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer f.Close()
+		img, err := png.Decode(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return img
+	}
+	x, y := read(a), read(b)
+	n, bounds := 0, x.Bounds()
+	for py := bounds.Min.Y; py < bounds.Max.Y; py++ {
+		for px := bounds.Min.X; px < bounds.Max.X; px++ {
+			r1, g1, b1, _ := x.At(px, py).RGBA()
+			r2, g2, b2, _ := y.At(px, py).RGBA()
+			if r1 != r2 || g1 != g2 || b1 != b2 {
+				n++
+			}
+		}
+	}
+	return float64(n) / float64(bounds.Dx()*bounds.Dy())
+}

@@ -15,4 +15,4 @@ func workArea() (image.Rectangle, bool) { return image.Rectangle{}, false }
 func maximise(fyne.Window) {}
 
 // holdFullScreen is left to Fyne here.
-func holdFullScreen(fyne.Window) {}
+func holdFullScreen(fyne.Window, bool) {}

@@ -104,6 +104,22 @@ static void askFullScreen(unsigned long win) {
 	XFlush(d);
 	XCloseDisplay(d);
 }
+
+// glfwGetX11Display is GLFW's own connection to the X server (GLFW is in
+// the binary, under Fyne).
+extern Display *glfwGetX11Display(void);
+
+// grabKeyboard takes the keyboard for window win on GLFW's connection, so
+// that its keys keep coming to the window and none reaches the window
+// manager's key bindings (switching desktops, showing the desktop, its
+// menus): X's GrabSuccess (0), or why not.
+static int grabKeyboard(unsigned long win) {
+	Display *d = glfwGetX11Display();
+	if (!d) return -1;
+	int r = XGrabKeyboard(d, (Window)win, True, GrabModeAsync, GrabModeAsync, CurrentTime);
+	XFlush(d);
+	return r;
+}
 */
 import "C"
 
@@ -147,13 +163,15 @@ func maximise(w fyne.Window) {
 // manager's shortcut, an administrator's tool), or Fyne may miss the last
 // resize and draw the content short of the window's edge. Each is mended
 // here: the request is made again, and the content is fitted to the window.
-func holdFullScreen(w fyne.Window) {
+// With grab (the kiosk), the window also holds the keyboard while it is
+// full screen, so that no key reaches the window manager's key bindings.
+func holdFullScreen(w fyne.Window, grab bool) {
 	nw, ok := w.(driver.NativeWindow)
 	if !ok {
 		return
 	}
 	go func() {
-		var asked, mismatched bool
+		var asked, mismatched, grabbed bool
 		var fitted [2]int // the window's size the content was last fitted to
 		for tick := 0; ; tick++ {
 			if tick < 40 {
@@ -190,6 +208,14 @@ func holdFullScreen(w fyne.Window) {
 				continue
 			}
 			asked = false
+			if grab {
+				var r C.int
+				fyne.DoAndWait(func() { r = C.grabKeyboard(C.ulong(handle)) }) // on GLFW's connection: its thread
+				if (r == 0) != grabbed {
+					slog.Info("window: the keyboard held", "held", r == 0, "x_grab_status", int(r))
+				}
+				grabbed = r == 0
+			}
 			drawn := fyne.NewSize(float32(width)/scale, float32(height)/scale)
 			short := absf(canvas.Width-drawn.Width) > 1 || absf(canvas.Height-drawn.Height) > 1
 			size := [2]int{int(width), int(height)}
