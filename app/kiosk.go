@@ -284,7 +284,7 @@ func (k *Kiosk) askUnlock() {
 
 // unlock checks the supervisor's password and opens the settings.
 func (k *Kiosk) unlock(password string) {
-	ok, err := k.desk.DB.CheckSupervisor(context.Background(), password)
+	ok, err := k.desk.DB.CheckSupervisor(context.Background(), store.AtKiosk, password)
 	switch {
 	case errors.Is(err, store.ErrNoPassword):
 		k.note = k.t("supervisor.no_password", nil)

@@ -39,7 +39,7 @@ func (c *Counter) askOverride() {
 			c.win.Canvas().Focus(reason)
 			return
 		}
-		ok, err := c.desk.DB.CheckSupervisor(context.Background(), pw.Text)
+		ok, err := c.desk.DB.CheckSupervisor(context.Background(), store.AtCounter, pw.Text)
 		pw.SetText("")
 		if isLocked(err) || err == nil && !ok {
 			wrong.SetText(c.t("ui.supervisor.wrong", nil) + ". " + c.t("ui.supervisor.wrong.detail", nil))

@@ -32,7 +32,7 @@ import (
 // message over the window: wrong, or none set yet (a live office has no
 // default password). The card, which the citizen sees, keeps its person.
 func (c *Counter) supervisorOK(password string) bool {
-	ok, err := c.desk.DB.CheckSupervisor(context.Background(), password)
+	ok, err := c.desk.DB.CheckSupervisor(context.Background(), store.AtCounter, password)
 	switch {
 	case errors.Is(err, store.ErrNoPassword):
 		c.tell(c.t("ui.supervisor.no_password", nil), c.t("ui.supervisor.no_password.how", nil))

@@ -1,11 +1,13 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"crypto/pbkdf2"
 	"crypto/rand"
 	"crypto/sha256"
 	"crypto/subtle"
+	"database/sql"
 	"encoding/base64"
 	"errors"
 	"fmt"
@@ -40,7 +42,7 @@ func (db *DB) SetSupervisorPassword(ctx context.Context, password string) error 
 		pbkdf2Iterations, enc.EncodeToString(salt), enc.EncodeToString(key))); err != nil {
 		return err
 	}
-	_, err = db.sql.ExecContext(ctx, `DELETE FROM settings WHERE key = ?`, keyTries) // a new password lifts a lock
+	_, err = db.sql.ExecContext(ctx, `DELETE FROM settings WHERE key LIKE 'supervisor\_tries:%' ESCAPE '\'`) // a new password lifts the locks
 	return err
 }
 
@@ -50,22 +52,35 @@ func (db *DB) HasSupervisorPassword(ctx context.Context) (bool, error) {
 	return stored != "", err
 }
 
-// keyTries holds the wrong supervisor passwords in a row and, once they
-// are too many, the Unix time in milliseconds before which no password is
-// checked: "3", "6 1795500000123".
-const keyTries = "supervisor_tries"
+// Place is where a supervisor password is asked. Guesses are counted and
+// locked for each place apart, so that someone at the kiosk, which may
+// share the counter's database, cannot lock the counter's supervisor out.
+type Place string
+
+// The places that ask for the supervisor's password.
+const (
+	AtCounter Place = "counter" // the counter's window and its command line
+	AtKiosk   Place = "kiosk"   // the self check-in kiosk's corner
+)
+
+// keyTries is the settings key of a place's wrong passwords in a row, the
+// Unix time in milliseconds before which it checks none, and that of the
+// last wrong one: "supervisor_tries:kiosk" = "6 1795500030123 1795500000123".
+func keyTries(at Place) string { return "supervisor_tries:" + string(at) }
 
 // Guessing the supervisor's password is slowed: FreeTries wrong ones in a
-// row are answered at once; each further one locks the checks for
-// firstLock, doubled each time up to maxLock. A supervisor who mistypes
-// waits seconds; someone guessing at a kiosk or an unattended counter
-// gets a few dozen tries a day. The lock is kept in the database, so
-// starting the program again does not lift it, and it holds for every
-// program on the computer (the counter, the kiosk, the command line).
+// row are answered at once; each further one locks the place's checks for
+// firstLock, doubled each time up to maxLock; wrong ones are forgotten
+// after forgetTries without another. A supervisor who mistypes waits
+// seconds; someone guessing gets a few dozen tries a day. The count is in
+// the database, so starting the program again does not lift it, and a try
+// is counted (and a lock set) before its password is checked, in one
+// transaction, so that guesses made at once are counted too.
 const (
-	FreeTries = 5
-	firstLock = 30 * time.Second
-	maxLock   = 15 * time.Minute
+	FreeTries   = 5
+	firstLock   = 30 * time.Second
+	maxLock     = 15 * time.Minute
+	forgetTries = time.Hour
 )
 
 // TooManyTries refuses a supervisor password check while guessing is
@@ -76,58 +91,79 @@ func (e TooManyTries) Error() string {
 	return fmt.Sprintf("too many wrong supervisor passwords: try again after %s", e.Until.Format(time.TimeOnly))
 }
 
-// CheckSupervisor reports whether password is the supervisor's, counting
-// wrong ones: after FreeTries in a row it answers TooManyTries (see there)
-// until the lock ends, and a right one clears the count.
-func (db *DB) CheckSupervisor(ctx context.Context, password string) (bool, error) {
-	now := time.Now()
-	n, until, err := db.tries(ctx)
+// CheckSupervisor reports whether password is the supervisor's, asked at
+// a place, counting wrong ones: after FreeTries in a row the place answers
+// TooManyTries (see there) until the lock ends; a right one clears the
+// count.
+func (db *DB) CheckSupervisor(ctx context.Context, at Place, password string) (bool, error) {
+	if set, err := db.HasSupervisorPassword(ctx); err != nil || !set {
+		return false, cmp.Or(err, ErrNoPassword)
+	}
+	until, err := db.countTry(ctx, at, time.Now())
 	if err != nil {
 		return false, err
-	}
-	if now.Before(until) {
-		if until.After(now.Add(maxLock)) { // the clock was set back: the lock lasts no longer
-			until = now.Add(maxLock)
-			if err := db.SetSetting(ctx, keyTries, fmt.Sprintf("%d %d", n, until.UnixMilli())); err != nil {
-				return false, err
-			}
-		}
-		return false, TooManyTries{Until: until}
 	}
 	ok, err := db.supervisorMatches(ctx, password)
-	if err != nil {
+	switch {
+	case err != nil:
 		return false, err
-	}
-	if ok {
-		if n > 0 {
-			_, err = db.sql.ExecContext(ctx, `DELETE FROM settings WHERE key = ?`, keyTries)
-		}
+	case ok:
+		_, err = db.sql.ExecContext(ctx, `DELETE FROM settings WHERE key = ?`, keyTries(at))
 		return err == nil, err
+	case !until.IsZero():
+		return false, TooManyTries{Until: until}
 	}
-	n++
-	if n <= FreeTries {
-		return false, db.SetSetting(ctx, keyTries, strconv.Itoa(n))
-	}
-	until = now.Add(min(firstLock<<min(n-FreeTries-1, 10), maxLock))
-	if err := db.SetSetting(ctx, keyTries, fmt.Sprintf("%d %d", n, until.UnixMilli())); err != nil {
-		return false, err
-	}
-	return false, TooManyTries{Until: until}
+	return false, nil
 }
 
-// tries reads the wrong passwords in a row and the lock's end.
-func (db *DB) tries(ctx context.Context) (int, time.Time, error) {
-	v, err := db.Setting(ctx, keyTries)
-	if err != nil || v == "" {
-		return 0, time.Time{}, err
+// countTry counts a try at a place, before its password is checked: it
+// refuses with TooManyTries while the place is locked, and a try beyond
+// FreeTries sets the next lock (the zero time: none).
+func (db *DB) countTry(ctx context.Context, at Place, now time.Time) (time.Time, error) {
+	var next, locked time.Time
+	err := db.tx(ctx, func(t *sql.Tx) error { // BEGIN IMMEDIATE: one try at a time
+		var v string
+		if err := t.QueryRowContext(ctx, `SELECT value FROM settings WHERE key = ?`, keyTries(at)).Scan(&v); err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return err
+		}
+		var n int
+		var until, last int64
+		fmt.Sscan(v, &n, &until, &last) // a damaged value counts from nothing
+		if locked = time.UnixMilli(until); now.Before(locked) {
+			if locked.After(now.Add(maxLock)) { // the clock was set back: the lock lasts no longer
+				locked = now.Add(maxLock)
+			}
+			return save(ctx, t, keyTries(at), n, locked, last)
+		}
+		locked = time.Time{}
+		if now.Sub(time.UnixMilli(last)) > forgetTries {
+			n = 0
+		}
+		n++
+		if n > FreeTries {
+			next = now.Add(min(firstLock<<min(n-FreeTries-1, 10), maxLock))
+		}
+		return save(ctx, t, keyTries(at), n, next, now.UnixMilli())
+	})
+	switch {
+	case err != nil:
+		return time.Time{}, fmt.Errorf("supervisor password: %w", err)
+	case !locked.IsZero():
+		return time.Time{}, TooManyTries{Until: locked}
 	}
-	count, at, _ := strings.Cut(v, " ")
-	n, _ := strconv.Atoi(count)
-	var until time.Time
-	if ms, err := strconv.ParseInt(at, 10, 64); err == nil {
-		until = time.UnixMilli(ms)
+	return next, nil
+}
+
+// save writes a place's tries: their count, the lock's end (the zero time:
+// none) and the last one's Unix milliseconds.
+func save(ctx context.Context, t *sql.Tx, key string, n int, until time.Time, last int64) error {
+	var ms int64
+	if !until.IsZero() {
+		ms = until.UnixMilli()
 	}
-	return n, until, nil
+	_, err := t.ExecContext(ctx, `INSERT INTO settings (key, value) VALUES (?, ?)
+		ON CONFLICT (key) DO UPDATE SET value = excluded.value`, key, fmt.Sprintf("%d %d %d", n, ms, last))
+	return err
 }
 
 // supervisorMatches reports whether password is the supervisor's, uncounted.

@@ -368,7 +368,7 @@ func TestPurge(t *testing.T) {
 func TestSupervisorPassword(t *testing.T) {
 	ctx := context.Background()
 	db := openTemp(t)
-	if _, err := db.CheckSupervisor(ctx, "anything"); !errors.Is(err, ErrNoPassword) {
+	if _, err := db.CheckSupervisor(ctx, AtCounter, "anything"); !errors.Is(err, ErrNoPassword) {
 		t.Fatalf("no password set: %v", err)
 	}
 	if err := db.SetSupervisorPassword(ctx, "short"); err == nil {
@@ -382,16 +382,18 @@ func TestSupervisorPassword(t *testing.T) {
 		t.Fatalf("stored %q", stored)
 	}
 	for pw, want := range map[string]bool{"Șefa-de-birou-2026": true, "sefa-de-birou-2026": false, "": false} {
-		if ok, err := db.CheckSupervisor(ctx, pw); ok != want || err != nil {
+		if ok, err := db.CheckSupervisor(ctx, AtCounter, pw); ok != want || err != nil {
 			t.Errorf("CheckSupervisor(%q) = %v, %v", pw, ok, err)
 		}
 	}
 }
 
 // Guessing the supervisor's password is slowed: FreeTries wrong ones are
-// answered, the next locks every check (the right password too) for 30 s,
-// doubling; the lock survives the program's restart and a clock set back;
-// once it ends the right password opens and clears the count.
+// answered, the next locks every check at that place (the right password
+// too) for 30 s, doubling; the lock survives the program's restart and a
+// clock set back; it holds at its place only (the kiosk's guesses do not
+// lock the counter); once it ends the right password opens and clears the
+// count; wrong ones an hour old are forgotten; a new password lifts it.
 func TestGuessingThePasswordIsSlowed(t *testing.T) {
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "ghiseu.db")
@@ -405,13 +407,13 @@ func TestGuessingThePasswordIsSlowed(t *testing.T) {
 		t.Fatal(err)
 	}
 	for i := 1; i <= FreeTries; i++ {
-		if ok, err := db.CheckSupervisor(ctx, fmt.Sprintf("guess-%d", i)); ok || err != nil {
+		if ok, err := db.CheckSupervisor(ctx, AtKiosk, fmt.Sprintf("guess-%d", i)); ok || err != nil {
 			t.Fatalf("wrong password %d: %v, %v; want a plain no", i, ok, err)
 		}
 	}
-	locked := func(what string, password string, lock time.Duration) {
+	locked := func(what string, at Place, password string, lock time.Duration) {
 		t.Helper()
-		ok, err := db.CheckSupervisor(ctx, password)
+		ok, err := db.CheckSupervisor(ctx, at, password)
 		var tooMany TooManyTries
 		if ok || !errors.As(err, &tooMany) {
 			t.Fatalf("%s: %v, %v; want TooManyTries", what, ok, err)
@@ -420,43 +422,94 @@ func TestGuessingThePasswordIsSlowed(t *testing.T) {
 			t.Errorf("%s: locked for %v, want %v", what, left, lock)
 		}
 	}
-	locked("one guess too many", "guess-6", 30*time.Second)
-	locked("the right password while locked", right, 30*time.Second)
+	locked("one guess too many", AtKiosk, "guess-6", 30*time.Second)
+	locked("the right password while locked", AtKiosk, right, 30*time.Second)
+	if ok, err := db.CheckSupervisor(ctx, AtCounter, right); !ok || err != nil {
+		t.Fatalf("the counter while the kiosk is locked: %v, %v; want it opens", ok, err)
+	}
 	db.Close()
 	if db, err = Open(ctx, path); err != nil {
 		t.Fatal(err)
 	}
-	locked("after a restart", right, 30*time.Second)
+	locked("after a restart", AtKiosk, right, 30*time.Second)
 
-	wait := func() { // the lock's time passes
+	set := func(n int, until, last time.Time) { // the kiosk's tries, as time has passed
 		t.Helper()
-		n, _, _ := db.tries(ctx)
-		if err := db.SetSetting(ctx, keyTries, fmt.Sprintf("%d %d", n, time.Now().Add(-time.Second).UnixMilli())); err != nil {
+		if err := db.SetSetting(ctx, keyTries(AtKiosk), fmt.Sprintf("%d %d %d", n, until.UnixMilli(), last.UnixMilli())); err != nil {
 			t.Fatal(err)
 		}
 	}
-	wait()
-	locked("a wrong one after the lock", "guess-7", time.Minute)
-	if err := db.SetSetting(ctx, keyTries, fmt.Sprintf("7 %d", time.Now().Add(3*time.Hour).UnixMilli())); err != nil {
-		t.Fatal(err)
-	}
-	locked("a clock set back three hours", right, maxLock)
-	wait()
-	if ok, err := db.CheckSupervisor(ctx, right); !ok || err != nil {
+	now := time.Now()
+	set(6, now.Add(-time.Second), now.Add(-31*time.Second)) // the lock has ended
+	locked("a wrong one after the lock", AtKiosk, "guess-7", time.Minute)
+	set(7, now.Add(3*time.Hour), now)
+	locked("a clock set back three hours", AtKiosk, right, maxLock)
+	set(7, now.Add(-time.Second), now.Add(-time.Minute))
+	if ok, err := db.CheckSupervisor(ctx, AtKiosk, right); !ok || err != nil {
 		t.Fatalf("the right password after the lock: %v, %v", ok, err)
 	}
-	if ok, err := db.CheckSupervisor(ctx, "guess-8"); ok || err != nil {
+	if ok, err := db.CheckSupervisor(ctx, AtKiosk, "guess-8"); ok || err != nil {
 		t.Errorf("a wrong one after the right one: %v, %v; want a plain no (the count starts again)", ok, err)
 	}
-	for i := 0; i <= FreeTries; i++ {
-		db.CheckSupervisor(ctx, "guess")
+	set(9, now.Add(-time.Hour), now.Add(-2*time.Hour))
+	if ok, err := db.CheckSupervisor(ctx, AtKiosk, "guess-9"); ok || err != nil {
+		t.Errorf("a wrong one two hours after the last: %v, %v; want a plain no (forgotten)", ok, err)
 	}
-	locked("locked again", right, 30*time.Second)
+	for i := 0; i <= FreeTries; i++ {
+		db.CheckSupervisor(ctx, AtKiosk, "guess")
+	}
+	locked("locked again", AtKiosk, right, 30*time.Second)
 	if err := db.SetSupervisorPassword(ctx, "a-new-one-2026"); err != nil { // the administrator, who has the computer
 		t.Fatal(err)
 	}
-	if ok, err := db.CheckSupervisor(ctx, "a-new-one-2026"); !ok || err != nil {
+	if ok, err := db.CheckSupervisor(ctx, AtKiosk, "a-new-one-2026"); !ok || err != nil {
 		t.Errorf("a new password set: %v, %v; want it opens at once", ok, err)
+	}
+}
+
+// Guesses made at once, by as many programs, are counted as they come:
+// no more than FreeTries of them are checked before the lock.
+func TestGuessesAtOnceAreCounted(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "ghiseu.db")
+	first, err := Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer first.Close()
+	if err := first.SetSupervisorPassword(ctx, "Șefa-de-birou-2026"); err != nil {
+		t.Fatal(err)
+	}
+	const guessers = 12
+	answers := make(chan error, guessers)
+	for i := range guessers {
+		go func() {
+			db, err := Open(ctx, path) // a program of its own
+			if err != nil {
+				answers <- err
+				return
+			}
+			defer db.Close()
+			ok, err := db.CheckSupervisor(ctx, AtCounter, fmt.Sprintf("guess-%d", i))
+			if ok {
+				err = errors.New("a guess opened")
+			}
+			answers <- err
+		}()
+	}
+	plain := 0
+	for range guessers {
+		err := <-answers
+		var tooMany TooManyTries
+		switch {
+		case err == nil:
+			plain++
+		case !errors.As(err, &tooMany):
+			t.Fatal(err)
+		}
+	}
+	if plain != FreeTries {
+		t.Errorf("%d of %d guesses at once were answered plainly, want %d (the rest locked)", plain, guessers, FreeTries)
 	}
 }
 

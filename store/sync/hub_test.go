@@ -323,18 +323,18 @@ func TestLeavingTheDemo(t *testing.T) {
 			if err := d.DB.SetSupervisorPassword(ctx, "the office's own"); err != nil {
 				t.Fatal(err)
 			}
-		} else if ok, err := d.DB.CheckSupervisor(ctx, demo.Password); !ok || err != nil {
+		} else if ok, err := d.DB.CheckSupervisor(ctx, store.AtCounter, demo.Password); !ok || err != nil {
 			t.Fatalf("the demo's password before linking: %v, %v", ok, err)
 		}
 		if err := s.Once(ctx); err != nil {
 			t.Fatal(err)
 		}
-		ok, err := d.DB.CheckSupervisor(ctx, demo.Password)
+		ok, err := d.DB.CheckSupervisor(ctx, store.AtCounter, demo.Password)
 		if !own && !errors.Is(err, store.ErrNoPassword) || own && (ok || err != nil) {
 			t.Fatalf("own password %v: the demo's after leaving the demo: %v, %v", own, ok, err)
 		}
 		if own {
-			if ok, _ := d.DB.CheckSupervisor(ctx, "the office's own"); !ok {
+			if ok, _ := d.DB.CheckSupervisor(ctx, store.AtCounter, "the office's own"); !ok {
 				t.Fatal("the office's own password was dropped")
 			}
 		}
@@ -419,7 +419,7 @@ func TestFirstContact(t *testing.T) {
 	if cal, _, err := d.DB.Office(ctx); err != nil || cal.Office != d.Cal.Office {
 		t.Fatalf("the demo's office after a failed first contact: %v %v", cal.Office, err)
 	}
-	if ok, _ := d.DB.CheckSupervisor(ctx, demo.Password); !ok {
+	if ok, _ := d.DB.CheckSupervisor(ctx, store.AtCounter, demo.Password); !ok {
 		t.Fatal("the demo's password went with a failed first contact")
 	}
 	failing = false

@@ -340,7 +340,7 @@ func ParseTime(s string, loc *time.Location, now time.Time) (time.Time, error) {
 // command line as in the window; a live office with none set refuses.
 func (e *env) supervisorSays(db *store.DB) error {
 	line, _ := bufio.NewReader(io.LimitReader(e.in, 4096)).ReadString('\n')
-	ok, err := db.CheckSupervisor(e.ctx, strings.TrimRight(line, "\r\n"))
+	ok, err := db.CheckSupervisor(e.ctx, store.AtCounter, strings.TrimRight(line, "\r\n"))
 	var locked store.TooManyTries
 	switch {
 	case errors.Is(err, store.ErrNoPassword):
