@@ -242,12 +242,16 @@ func TestKioskThenCounterCalls(t *testing.T) {
 	t.Logf("the kiosk's ticket %s called at the counter", ticket)
 }
 
-// TestKioskHoldsTheKeyboard: someone at the kiosk with a keyboard tries
-// openbox's key bindings (show the desktop, another desktop, lower the
-// window, the window's menu, the next window). The kiosk holds the
-// keyboard, so none reaches the window manager: the screen stays the
-// kiosk's. Alt+F4 still asks for the supervisor's password.
+// TestKioskHoldsTheKeyboard: someone at the kiosk with a keyboard and a
+// mouse tries openbox's bindings (show the desktop, another desktop, lower
+// the window, the window's menu, the next window; Alt or Ctrl with the
+// wheel, to another desktop whose desktop menu offers a terminal). The
+// kiosk holds the keyboard and the pointer, so none reaches the window
+// manager: the screen stays the kiosk's. Minimised, or left behind on
+// another desktop by a program's request, it is shown again by itself.
+// Alt+F4 still asks for the supervisor's password.
 func TestKioskHoldsTheKeyboard(t *testing.T) {
+	needTools(t, "wmctrl")
 	s := newShift(t, 1366, 768)
 	s.withOpenbox()
 	k := exec.Command(s.bin, "kiosk", "--clock", "08:25")
@@ -260,23 +264,46 @@ func TestKioskHoldsTheKeyboard(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { k.Process.Kill(); k.Wait(); pw.Close() })
-	if _, ok := logs.wait(30*time.Second, "window: the keyboard held", "held=true"); !ok {
-		t.Fatalf("the kiosk did not hold the keyboard: %q", logs.lines)
+	if _, ok := logs.wait(30*time.Second, "window: the keyboard and the pointer held", "held=true"); !ok {
+		t.Fatalf("the kiosk did not hold the keyboard and the pointer: %q", logs.lines)
 	}
 	time.Sleep(500 * time.Millisecond)
 	dir := t.TempDir()
 	start := filepath.Join(dir, "start.png")
 	s.x.screenshot(start)
-	for _, key := range []string{"super+d", "ctrl+alt+Right", "alt+Escape", "alt+space", "alt+Tab", "shift+alt+Right"} {
-		s.x.run("xdotool", "key", key)
-		time.Sleep(700 * time.Millisecond)
+	same := func(what string, within time.Duration) {
+		t.Helper()
 		after := filepath.Join(dir, "after.png")
-		s.x.screenshot(after)
-		if changed := pixelsChanged(t, start, after); changed > 0.01 {
-			t.Errorf("%s changed %.0f%% of the screen: the window manager got it", key, changed*100)
+		var changed float64
+		waitFor(within, func() bool {
+			time.Sleep(300 * time.Millisecond)
+			s.x.screenshot(after)
+			changed = pixelsChanged(t, start, after)
+			return changed < 0.01
+		})
+		if changed >= 0.01 {
+			t.Errorf("%s changed %.0f%% of the screen: the kiosk is left", what, changed*100)
 			s.x.run("xdotool", "key", "Escape") // a menu, if one opened
+			s.x.run("wmctrl", "-s", "0")
 		}
 	}
+	for _, key := range []string{"super+d", "ctrl+alt+Right", "alt+Escape", "alt+space", "alt+Tab", "shift+alt+Right"} {
+		s.x.run("xdotool", "key", key)
+		same(key, time.Second)
+	}
+	for _, mod := range []string{"alt", "ctrl+alt"} {
+		s.x.run("xdotool", "mousemove", "683", "300", "keydown", mod, "click", "5", "keyup", mod)
+		same(mod+" with the wheel", time.Second)
+	}
+	s.x.run("xdotool", "mousemove", "683", "300", "click", "3")
+	same("a right click", time.Second)
+
+	s.x.run("wmctrl", "-s", "1") // a pager's request: to desktop 2
+	same("another desktop", 5*time.Second)
+	s.x.run("wmctrl", "-s", "0")
+	s.x.run("xdotool", "search", "--name", "Ghi", "windowminimize")
+	same("minimised", 12*time.Second)
+
 	s.x.run("xdotool", "key", "alt+F4")
 	if _, ok := logs.wait(10*time.Second, "kiosk: supervisor password asked"); !ok {
 		t.Fatalf("Alt+F4 did not ask for the password: %q", logs.lines)

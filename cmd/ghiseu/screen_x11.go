@@ -109,16 +109,49 @@ static void askFullScreen(unsigned long win) {
 // the binary, under Fyne).
 extern Display *glfwGetX11Display(void);
 
-// grabKeyboard takes the keyboard for window win on GLFW's connection, so
-// that its keys keep coming to the window and none reaches the window
-// manager's key bindings (switching desktops, showing the desktop, its
-// menus): X's GrabSuccess (0), or why not.
-static int grabKeyboard(unsigned long win) {
+// holdInput takes the keyboard and the pointer for window win on GLFW's
+// connection, so that their events keep coming to the window and none
+// reaches the window manager's bindings (keys, and Alt or Ctrl with the
+// mouse: other desktops, the desktop's menu), and asks the window manager
+// to show win on every desktop. It answers X's grab status of the keyboard
+// and, times 16, of the pointer: 0 when both are held.
+static int holdInput(unsigned long win) {
 	Display *d = glfwGetX11Display();
 	if (!d) return -1;
-	int r = XGrabKeyboard(d, (Window)win, True, GrabModeAsync, GrabModeAsync, CurrentTime);
+	int k = XGrabKeyboard(d, (Window)win, True, GrabModeAsync, GrabModeAsync, CurrentTime);
+	int p = XGrabPointer(d, (Window)win, True, ButtonPressMask | ButtonReleaseMask | PointerMotionMask,
+		GrabModeAsync, GrabModeAsync, None, None, CurrentTime);
+	XEvent e;
+	memset(&e, 0, sizeof e);
+	e.xclient.type = ClientMessage;
+	e.xclient.window = (Window)win;
+	e.xclient.message_type = XInternAtom(d, "_NET_WM_DESKTOP", False);
+	e.xclient.format = 32;
+	e.xclient.data.l[0] = 0xFFFFFFFF; // all desktops
+	e.xclient.data.l[1] = 2;          // as a pager would, which openbox obeys
+	XSendEvent(d, DefaultRootWindow(d), False, SubstructureRedirectMask | SubstructureNotifyMask, &e);
 	XFlush(d);
-	return r;
+	return k | p << 4;
+}
+
+// showAgain asks the window manager to show and activate window win again
+// (EWMH _NET_ACTIVE_WINDOW, as a pager: it un-minimises it and goes to its
+// desktop).
+static void showAgain(unsigned long win) {
+	Display *d = XOpenDisplay(NULL);
+	if (!d) return;
+	XEvent e;
+	memset(&e, 0, sizeof e);
+	e.xclient.type = ClientMessage;
+	e.xclient.window = (Window)win;
+	e.xclient.message_type = XInternAtom(d, "_NET_ACTIVE_WINDOW", False);
+	e.xclient.format = 32;
+	e.xclient.data.l[0] = 2; // from a pager
+	e.xclient.data.l[1] = CurrentTime;
+	XSendEvent(d, DefaultRootWindow(d), False, SubstructureRedirectMask | SubstructureNotifyMask, &e);
+	XMapRaised(d, (Window)win);
+	XFlush(d);
+	XCloseDisplay(d);
 }
 */
 import "C"
@@ -163,15 +196,16 @@ func maximise(w fyne.Window) {
 // manager's shortcut, an administrator's tool), or Fyne may miss the last
 // resize and draw the content short of the window's edge. Each is mended
 // here: the request is made again, and the content is fitted to the window.
-// With grab (the kiosk), the window also holds the keyboard while it is
-// full screen, so that no key reaches the window manager's key bindings.
+// With grab (the kiosk), the window also holds the keyboard and the pointer
+// while it is full screen, so that neither reaches the window manager's
+// bindings; it is on every desktop, and shown again if it is minimised.
 func holdFullScreen(w fyne.Window, grab bool) {
 	nw, ok := w.(driver.NativeWindow)
 	if !ok {
 		return
 	}
 	go func() {
-		var asked, mismatched, grabbed bool
+		var asked, mismatched, grabbed, seen bool
 		var fitted [2]int // the window's size the content was last fitted to
 		for tick := 0; ; tick++ {
 			if tick < 40 {
@@ -198,6 +232,13 @@ func holdFullScreen(w fyne.Window, grab bool) {
 			case -1:
 				return
 			case 0:
+				if grab && seen { // the kiosk, minimised or hidden: shown again
+					if !asked {
+						slog.Info("window: shown again")
+					}
+					asked = true
+					C.showAgain(C.ulong(handle))
+				}
 				continue
 			case 1:
 				if !asked {
@@ -207,12 +248,12 @@ func holdFullScreen(w fyne.Window, grab bool) {
 				C.askFullScreen(C.ulong(handle))
 				continue
 			}
-			asked = false
+			asked, seen = false, true
 			if grab {
 				var r C.int
-				fyne.DoAndWait(func() { r = C.grabKeyboard(C.ulong(handle)) }) // on GLFW's connection: its thread
+				fyne.DoAndWait(func() { r = C.holdInput(C.ulong(handle)) }) // on GLFW's connection: its thread
 				if (r == 0) != grabbed {
-					slog.Info("window: the keyboard held", "held", r == 0, "x_grab_status", int(r))
+					slog.Info("window: the keyboard and the pointer held", "held", r == 0, "x_grab_status", int(r))
 				}
 				grabbed = r == 0
 			}
