@@ -19,6 +19,7 @@ import (
 
 	"github.com/ghiseu/ghiseu/assets/i18n"
 	"github.com/ghiseu/ghiseu/scanner/camera"
+	"github.com/ghiseu/ghiseu/scanner/rescode"
 	"github.com/ghiseu/ghiseu/store"
 	"github.com/ghiseu/ghiseu/store/desk"
 	"github.com/ghiseu/ghiseu/store/verdict"
@@ -282,8 +283,16 @@ func (k *Kiosk) askUnlock() {
 	k.win.Canvas().Focus(k.pw)
 }
 
-// unlock checks the supervisor's password and opens the settings.
+// unlock checks the supervisor's password and opens the settings. A code
+// scanned while the password is asked (someone left the screen there) is
+// a citizen's, not a guess: it is judged, and no try is counted.
 func (k *Kiosk) unlock(password string) {
+	if rescode.Whole(password) {
+		k.pw.SetText("")
+		k.win.Canvas().Unfocus()
+		k.Submit(password)
+		return
+	}
 	ok, err := k.desk.DB.CheckSupervisor(context.Background(), store.AtKiosk, password)
 	switch {
 	case errors.Is(err, store.ErrNoPassword):

@@ -451,3 +451,18 @@ func TestKioskPasswordCannotBeGuessed(t *testing.T) {
 		t.Fatalf("in English: %s", f.screen())
 	}
 }
+
+// TestKioskScanAtThePassword: the password screen left open, a citizen
+// scans their code: it is judged as at the welcome screen, and it is not
+// counted as a guess at the supervisor's password.
+func TestKioskScanAtThePassword(t *testing.T) {
+	f := newKioskFixture(t, 8, 25)
+	f.k.askUnlock()
+	f.k.unlock(f.c.Codes["Popescu Andrei"])
+	if f.k.screen != kioskAnswer || !strings.Contains(f.screen(), "D-0") {
+		t.Fatalf("a scan at the password: screen %d: %s", f.k.screen, f.screen())
+	}
+	if tries, _ := f.c.Desk.DB.Setting(context.Background(), "supervisor_tries:kiosk"); tries != "" {
+		t.Errorf("the scan was counted as a guess: %q", tries)
+	}
+}

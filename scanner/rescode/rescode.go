@@ -181,6 +181,14 @@ func unwrap(text string) ([]byte, error) {
 	return body, nil
 }
 
+// Whole reports whether text has the form of a whole Ghișeu code (prefix,
+// alphabet, and room for the claims and a signature), whether or not it
+// verifies: what a scanner reads, never a word a person would choose.
+func Whole(text string) bool {
+	body, err := unwrap(text)
+	return err == nil && len(body) >= fixedLen+ed25519.SignatureSize
+}
+
 // Looks reports whether text has the form of a Ghișeu code (prefix and
 // alphabet), whether or not it verifies.
 func Looks(text string) bool {

@@ -179,3 +179,19 @@ func TestBase32(t *testing.T) {
 		t.Fatal("O accepted as a digit")
 	}
 }
+
+// TestWhole: a scanned code, even one signed by an unknown key, is whole; a
+// word a person might choose as a password is not, even one starting with
+// the codes' prefix.
+func TestWhole(t *testing.T) {
+	code := issue(t, testKey, testClaims)
+	forged := issue(t, otherKey, testClaims)
+	for text, want := range map[string]bool{
+		code: true, strings.ToLower(code): true, forged: true, code[:len(code)/2]: false,
+		"ghicit-0": false, "GH": false, "supervizor": false, "GHISEU-2026": false, "": false,
+	} {
+		if got := Whole(text); got != want {
+			t.Errorf("Whole(%.20q…) = %v, want %v", text, got, want)
+		}
+	}
+}
