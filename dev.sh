@@ -12,11 +12,12 @@ cd "$(dirname "$0")"
 # archivers the tests use, a mail server for the e-mail tests (aiosmtpd) and
 # a browser for the booking site's end-to-end test (chromium), the speech of
 # the waiting room's calls (espeak-ng) and sox, with which the tests measure it,
-# and wmctrl, with which a test takes the waiting room's screen out of full screen.
+# and wmctrl and x11-utils (xmessage), with which tests try to get round the
+# waiting room's screen and the kiosk.
 packages=(gcc pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-dev
   libxinerama-dev libxi-dev libxxf86vm-dev xvfb xauth xdotool imagemagick
   zip p7zip-full fonts-dejavu-core libasound2-dev openbox python3-aiosmtpd chromium
-  espeak-ng sox wmctrl)
+  espeak-ng sox wmctrl x11-utils)
 
 install_packages() {
   local missing=()

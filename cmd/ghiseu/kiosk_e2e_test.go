@@ -248,10 +248,11 @@ func TestKioskThenCounterCalls(t *testing.T) {
 // wheel, to another desktop whose desktop menu offers a terminal). The
 // kiosk holds the keyboard and the pointer, so none reaches the window
 // manager: the screen stays the kiosk's. Minimised, or left behind on
-// another desktop by a program's request, it is shown again by itself.
+// another desktop by a program's request, it is shown again by itself; put
+// below the others, it comes back above them.
 // Alt+F4 still asks for the supervisor's password.
 func TestKioskHoldsTheKeyboard(t *testing.T) {
-	needTools(t, "wmctrl")
+	needTools(t, "wmctrl", "xmessage")
 	s := newShift(t, 1366, 768)
 	s.withOpenbox()
 	k := exec.Command(s.bin, "kiosk", "--clock", "08:25")
@@ -299,10 +300,19 @@ func TestKioskHoldsTheKeyboard(t *testing.T) {
 	same("a right click", time.Second)
 
 	s.x.run("wmctrl", "-s", "1") // a pager's request: to desktop 2
-	same("another desktop", 5*time.Second)
+	same("another desktop", 3*time.Second)
 	s.x.run("wmctrl", "-s", "0")
 	s.x.run("xdotool", "search", "--name", "Ghi", "windowminimize")
-	same("minimised", 12*time.Second)
+	same("minimised", 3*time.Second)
+
+	s.x.run("wmctrl", "-r", "Ghi", "-b", "add,below") // a program puts it under the others
+	other := exec.Command("xmessage", "-geometry", "600x300+300+200", "another program's window")
+	other.Env = s.env
+	if err := other.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { other.Process.Kill(); other.Wait() })
+	same("put below, then another program's window", 3*time.Second)
 
 	s.x.run("xdotool", "key", "alt+F4")
 	if _, ok := logs.wait(10*time.Second, "kiosk: supervisor password asked"); !ok {

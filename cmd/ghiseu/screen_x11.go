@@ -59,8 +59,10 @@ static void maximise(unsigned long win) {
 // it is not mapped, 1 when mapped but not full screen (EWMH
 // _NET_WM_STATE_FULLSCREEN), 2 when full screen or out of the window
 // manager's hands (override-redirect: GLFW's full screen where it found no
-// window manager); with its size.
-static int fullState(unsigned long win, int *w, int *h) {
+// window manager); with its size, whether it is kept above others
+// (_NET_WM_STATE_ABOVE, not _BELOW) and whether it is on every desktop
+// (_NET_WM_DESKTOP 0xFFFFFFFF).
+static int fullState(unsigned long win, int *w, int *h, int *above, int *everywhere) {
 	Display *d = XOpenDisplay(NULL);
 	if (!d) return -1;
 	XWindowAttributes wa;
@@ -69,20 +71,35 @@ static int fullState(unsigned long win, int *w, int *h) {
 		return 0;
 	}
 	*w = wa.width; *h = wa.height;
+	*above = 1; *everywhere = 1;
 	if (wa.override_redirect) {
 		XCloseDisplay(d);
 		return 2;
 	}
-	int result = 1;
+	int result = 1, below = 0;
+	*above = 0;
 	Atom full = XInternAtom(d, "_NET_WM_STATE_FULLSCREEN", False);
+	Atom up = XInternAtom(d, "_NET_WM_STATE_ABOVE", False), down = XInternAtom(d, "_NET_WM_STATE_BELOW", False);
 	Atom type; int format; unsigned long n, after; unsigned char *data = NULL;
 	if (XGetWindowProperty(d, (Window)win, XInternAtom(d, "_NET_WM_STATE", False), 0, 32, False, XA_ATOM,
 			&type, &format, &n, &after, &data) == Success && data && format == 32) {
 		Atom *atoms = (Atom *)data;
-		for (unsigned long i = 0; i < n; i++) if (atoms[i] == full) result = 2;
+		for (unsigned long i = 0; i < n; i++) {
+			if (atoms[i] == full) result = 2;
+			if (atoms[i] == up) *above = 1;
+			if (atoms[i] == down) below = 1;
+		}
+	}
+	if (data) XFree(data);
+	data = NULL;
+	*everywhere = 0;
+	if (XGetWindowProperty(d, (Window)win, XInternAtom(d, "_NET_WM_DESKTOP", False), 0, 1, False, XA_CARDINAL,
+			&type, &format, &n, &after, &data) == Success && data && format == 32 && n == 1) {
+		*everywhere = (*(unsigned long *)data & 0xFFFFFFFF) == 0xFFFFFFFF;
 	}
 	if (data) XFree(data);
 	XCloseDisplay(d);
+	if (below) *above = 0;
 	return result;
 }
 
@@ -113,9 +130,11 @@ extern Display *glfwGetX11Display(void);
 // connection, so that their events keep coming to the window and none
 // reaches the window manager's bindings (keys, and Alt or Ctrl with the
 // mouse: other desktops, the desktop's menu), and asks the window manager
-// to show win on every desktop. It answers X's grab status of the keyboard
-// and, times 16, of the pointer: 0 when both are held.
-static int holdInput(unsigned long win) {
+// to show win, with everywhere, on every desktop and, with restack, above
+// every other window (_NET_WM_STATE_ABOVE added, _BELOW removed). It
+// answers X's grab status of the keyboard and, times 16, of the pointer: 0
+// when both are held.
+static int holdInput(unsigned long win, int everywhere, int restack) {
 	Display *d = glfwGetX11Display();
 	if (!d) return -1;
 	int k = XGrabKeyboard(d, (Window)win, True, GrabModeAsync, GrabModeAsync, CurrentTime);
@@ -125,11 +144,23 @@ static int holdInput(unsigned long win) {
 	memset(&e, 0, sizeof e);
 	e.xclient.type = ClientMessage;
 	e.xclient.window = (Window)win;
-	e.xclient.message_type = XInternAtom(d, "_NET_WM_DESKTOP", False);
 	e.xclient.format = 32;
-	e.xclient.data.l[0] = 0xFFFFFFFF; // all desktops
-	e.xclient.data.l[1] = 2;          // as a pager would, which openbox obeys
-	XSendEvent(d, DefaultRootWindow(d), False, SubstructureRedirectMask | SubstructureNotifyMask, &e);
+	if (everywhere) {
+		e.xclient.message_type = XInternAtom(d, "_NET_WM_DESKTOP", False);
+		e.xclient.data.l[0] = 0xFFFFFFFF; // all desktops
+		e.xclient.data.l[1] = 2;          // as a pager would, which openbox obeys
+		XSendEvent(d, DefaultRootWindow(d), False, SubstructureRedirectMask | SubstructureNotifyMask, &e);
+	}
+	if (restack) {
+		e.xclient.message_type = XInternAtom(d, "_NET_WM_STATE", False);
+		e.xclient.data.l[0] = 0; // _NET_WM_STATE_REMOVE
+		e.xclient.data.l[1] = XInternAtom(d, "_NET_WM_STATE_BELOW", False);
+		e.xclient.data.l[3] = 1; // from an application
+		XSendEvent(d, DefaultRootWindow(d), False, SubstructureRedirectMask | SubstructureNotifyMask, &e);
+		e.xclient.data.l[0] = 1; // _NET_WM_STATE_ADD
+		e.xclient.data.l[1] = XInternAtom(d, "_NET_WM_STATE_ABOVE", False);
+		XSendEvent(d, DefaultRootWindow(d), False, SubstructureRedirectMask | SubstructureNotifyMask, &e);
+	}
 	XFlush(d);
 	return k | p << 4;
 }
@@ -189,7 +220,9 @@ func maximise(w fyne.Window) {
 }
 
 // holdFullScreen keeps w full screen for as long as it is open, looking
-// every quarter second for ten seconds, then every five. Fyne asks the
+// every quarter second for ten seconds, then every five (the kiosk: always
+// every quarter second, so that it is back before anyone can use its
+// absence). Fyne asks the
 // window manager once, as the window shows; a busy window manager may not
 // have mapped the window yet and drop the request (a framed window with a
 // title bar), something may take the window out of full screen (a window
@@ -198,7 +231,8 @@ func maximise(w fyne.Window) {
 // here: the request is made again, and the content is fitted to the window.
 // With grab (the kiosk), the window also holds the keyboard and the pointer
 // while it is full screen, so that neither reaches the window manager's
-// bindings; it is on every desktop, and shown again if it is minimised.
+// bindings; it is on every desktop, above other windows, and shown again
+// if it is minimised.
 func holdFullScreen(w fyne.Window, grab bool) {
 	nw, ok := w.(driver.NativeWindow)
 	if !ok {
@@ -208,7 +242,7 @@ func holdFullScreen(w fyne.Window, grab bool) {
 		var asked, mismatched, grabbed, seen bool
 		var fitted [2]int // the window's size the content was last fitted to
 		for tick := 0; ; tick++ {
-			if tick < 40 {
+			if tick < 40 || grab { // starting, or the kiosk: a quarter second
 				time.Sleep(250 * time.Millisecond)
 			} else {
 				time.Sleep(5 * time.Second)
@@ -227,8 +261,8 @@ func holdFullScreen(w fyne.Window, grab bool) {
 			if handle == 0 || scale <= 0 {
 				continue
 			}
-			var width, height C.int
-			switch C.fullState(C.ulong(handle), &width, &height) {
+			var width, height, above, everywhere C.int
+			switch C.fullState(C.ulong(handle), &width, &height, &above, &everywhere) {
 			case -1:
 				return
 			case 0:
@@ -251,14 +285,14 @@ func holdFullScreen(w fyne.Window, grab bool) {
 			asked, seen = false, true
 			if grab {
 				var r C.int
-				fyne.DoAndWait(func() { r = C.holdInput(C.ulong(handle)) }) // on GLFW's connection: its thread
+				fyne.DoAndWait(func() { r = C.holdInput(C.ulong(handle), 1-everywhere, 1-above) }) // on GLFW's connection: its thread
 				if (r == 0) != grabbed {
 					slog.Info("window: the keyboard and the pointer held", "held", r == 0, "x_grab_status", int(r))
 				}
 				grabbed = r == 0
 			}
 			drawn := fyne.NewSize(float32(width)/scale, float32(height)/scale)
-			short := absf(canvas.Width-drawn.Width) > 1 || absf(canvas.Height-drawn.Height) > 1
+			short := canvas.Width < drawn.Width-1 || canvas.Height < drawn.Height-1 // larger: the content's least size
 			size := [2]int{int(width), int(height)}
 			if short && mismatched && size != fitted { // twice: not a resize on its way; once a size
 				slog.Info("window: content fitted to the window", "canvas", canvas, "window_px", size)
@@ -268,12 +302,4 @@ func holdFullScreen(w fyne.Window, grab bool) {
 			mismatched = short
 		}
 	}()
-}
-
-// absf is the absolute value of x.
-func absf(x float32) float32 {
-	if x < 0 {
-		return -x
-	}
-	return x
 }
