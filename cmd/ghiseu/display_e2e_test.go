@@ -2,7 +2,6 @@ package main
 
 import (
 	"bufio"
-	"image/png"
 	"io"
 	"os"
 	"os/exec"
@@ -28,6 +27,23 @@ func (l *logLines) read(r io.Reader) {
 		l.lines, l.times = append(l.lines, sc.Text()), append(l.times, time.Now())
 		l.mu.Unlock()
 	}
+}
+
+// startLogged starts the program name with args and env, collecting its
+// log lines (standard error); it is killed when the test ends.
+func startLogged(t *testing.T, env []string, name string, args ...string) (*exec.Cmd, *logLines) {
+	t.Helper()
+	cmd := exec.Command(name, args...)
+	cmd.Env = env
+	logs := &logLines{}
+	pr, pw := io.Pipe()
+	cmd.Stderr = pw
+	go logs.read(pr)
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait(); pw.Close() })
+	return cmd, logs
 }
 
 // wait is when a line holding every part was logged, waiting up to d.
@@ -74,16 +90,7 @@ func TestDisplayShowsTheCountersCalls(t *testing.T) {
 	}
 	env := append(append([]string{}, s.env...), "DISPLAY="+tv.display)
 	wavs := t.TempDir()
-	display := exec.Command(s.bin, "display", "--clock", "10:12", "--wav-dir", wavs)
-	display.Env = env
-	logs := &logLines{}
-	pr, pw := io.Pipe()
-	display.Stderr = pw
-	go logs.read(pr)
-	if err := display.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { display.Process.Kill(); display.Wait(); pw.Close() })
+	_, logs := startLogged(t, env, s.bin, "display", "--clock", "10:12", "--wav-dir", wavs)
 	if _, ok := logs.wait(30*time.Second, "waiting room: showing", "waiting=1"); !ok {
 		t.Fatalf("the screen did not show the office (one waiting): %q", logs.lines)
 	}
@@ -108,15 +115,7 @@ func TestDisplayShowsTheCountersCalls(t *testing.T) {
 	time.Sleep(500 * time.Millisecond)
 	path := filepath.Join(shotDir(), "display", "one-counter-1366x768.png")
 	tv.screenshot(path)
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	img, err := png.Decode(f)
-	if err != nil {
-		t.Fatal(err)
-	}
+	img := readPNG(t, path)
 	yellow := 0
 	b := img.Bounds()
 	for y := b.Min.Y; y < b.Max.Y*2/3; y++ {
@@ -152,8 +151,13 @@ func TestDisplayShowsTheCountersCalls(t *testing.T) {
 func TestDisplayStaysFullScreen(t *testing.T) {
 	needTools(t, "openbox", "wmctrl")
 	s := newShift(t, 1366, 768)
-	display, logs := s.display()
-	t.Cleanup(func() { display.Process.Kill(); display.Wait() })
+	wm := exec.Command("openbox") // started with the screen, as a TV's computer does
+	wm.Env = s.env
+	if err := wm.Start(); err != nil {
+		t.Fatalf("openbox: %v", err)
+	}
+	t.Cleanup(func() { wm.Process.Kill(); wm.Wait() })
+	_, logs := startLogged(t, s.env, s.bin, "display", "--clock", "10:12")
 	if _, ok := logs.wait(30*time.Second, "waiting room: showing"); !ok {
 		t.Fatalf("the screen did not show the office: %q", logs.lines)
 	}
@@ -166,29 +170,6 @@ func TestDisplayStaysFullScreen(t *testing.T) {
 		t.Errorf("the screen never asked again for full screen: %q", logs.lines)
 	}
 	waitFilled(t, s.x, path)
-}
-
-// display starts the waiting room's screen on the shift's X display under
-// openbox started with it, at 10:12, with its log lines.
-func (s *shift) display() (*exec.Cmd, *logLines) {
-	s.t.Helper()
-	wm := exec.Command("openbox")
-	wm.Env = s.env
-	if err := wm.Start(); err != nil {
-		s.t.Fatalf("openbox: %v", err)
-	}
-	s.t.Cleanup(func() { wm.Process.Kill(); wm.Wait() })
-	display := exec.Command(s.bin, "display", "--clock", "10:12")
-	display.Env = s.env
-	logs := &logLines{}
-	pr, pw := io.Pipe()
-	display.Stderr = pw
-	go logs.read(pr)
-	if err := display.Start(); err != nil {
-		s.t.Fatal(err)
-	}
-	s.t.Cleanup(func() { pw.Close() })
-	return display, logs
 }
 
 // checkSpoken checks that n calls were said into dir as WAV files, each

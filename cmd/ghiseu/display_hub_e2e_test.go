@@ -6,7 +6,6 @@ import (
 	"crypto/ed25519"
 	"fmt"
 	"image/png"
-	"io"
 	"net"
 	"os"
 	"os/exec"
@@ -177,16 +176,7 @@ func TestDisplayFollowsTheHub(t *testing.T) {
 			t.Cleanup(func() { wm.Process.Kill(); wm.Wait() })
 		}
 	}
-	display := exec.Command(bin, "display")
-	display.Env = env
-	logs := &logLines{}
-	pr, pw := io.Pipe()
-	display.Stderr = pw
-	go logs.read(pr)
-	if err := display.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { display.Process.Kill(); display.Wait(); pw.Close() })
+	_, logs := startLogged(t, env, bin, "display")
 	if _, ok := logs.wait(30*time.Second, "waiting room: showing", "waiting=5"); !ok {
 		t.Fatalf("the screen did not show the hub's office: %q", logs.lines)
 	}
@@ -214,15 +204,7 @@ func TestDisplayFollowsTheHub(t *testing.T) {
 		time.Sleep(500 * time.Millisecond)
 		path := filepath.Join(shotDir(), "display", name+".png")
 		tv.screenshot(path)
-		f, err := os.Open(path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer f.Close()
-		img, err := png.Decode(f)
-		if err != nil {
-			t.Fatal(err)
-		}
+		img := readPNG(t, path)
 		n, b := 0, img.Bounds()
 		for y := b.Min.Y; y < b.Max.Y/2; y++ {
 			for x := b.Min.X; x < b.Max.X; x++ {

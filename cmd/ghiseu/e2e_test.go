@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"image/png"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -208,15 +207,7 @@ func TestEndToEndScanUnderXvfb(t *testing.T) {
 // assertGreenCard checks that the verdict card in the screenshot is green.
 func assertGreenCard(t *testing.T, path string) {
 	t.Helper()
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	img, err := png.Decode(f)
-	if err != nil {
-		t.Fatal(err)
-	}
+	img := readPNG(t, path)
 	// The card fills the left half under the header: most of it is its
 	// colour, whatever text (the ticket, the checklist) lies where.
 	green, all := 0, 0

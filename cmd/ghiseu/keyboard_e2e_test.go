@@ -2,7 +2,6 @@ package main
 
 import (
 	"encoding/json"
-	"image/png"
 	"os"
 	"os/exec"
 	"regexp"
@@ -146,15 +145,7 @@ func (s *shift) launchShown(args ...string) bool {
 // shade a dialog casts over the window.
 func redAt(t *testing.T, path string, x, y int) bool {
 	t.Helper()
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	img, err := png.Decode(f)
-	if err != nil {
-		t.Fatal(err)
-	}
+	img := readPNG(t, path)
 	r, g, b, _ := img.At(x, y).RGBA()
 	return r>>8 > 0x50 && r > 3*g && r > 3*b
 }

@@ -7,7 +7,6 @@ import (
 	"image/color"
 	"image/draw"
 	"image/png"
-	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -55,16 +54,7 @@ func TestKioskUnderXvfb(t *testing.T) {
 			rows := s.rowsAt("08:25")
 			frames := t.TempDir()
 			kioskFrame(t, frames, rows["Popescu Andrei"].Code)
-			k := exec.Command(s.bin, "kiosk", "--clock", "08:25", "--frames", frames)
-			k.Env = s.env
-			logs := &logLines{}
-			pr, pw := io.Pipe()
-			k.Stderr = pw
-			go logs.read(pr)
-			if err := k.Start(); err != nil {
-				t.Fatal(err)
-			}
-			t.Cleanup(func() { k.Process.Kill(); k.Wait(); pw.Close() })
+			k, logs := startLogged(t, s.env, s.bin, "kiosk", "--clock", "08:25", "--frames", frames)
 			if _, ok := logs.wait(60*time.Second, "kiosk: answered", "answer=welcome", "ticket=D-"); !ok {
 				t.Fatalf("the camera's code got no welcome: %q", logs.lines)
 			}
@@ -161,15 +151,7 @@ const kioskBack = 11 * time.Second
 // below y in the screenshot at path.
 func blueButton(t *testing.T, path string, below int) (x, y int, ok bool) {
 	t.Helper()
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	img, err := png.Decode(f)
-	if err != nil {
-		t.Fatal(err)
-	}
+	img := readPNG(t, path)
 	b := img.Bounds()
 	n, sx, sy := 0, 0, 0
 	for py := below; py < b.Max.Y; py++ {
@@ -198,16 +180,7 @@ func TestKioskThenCounterCalls(t *testing.T) {
 	kioskFrame(t, frames, rows["Bălan Ana"].Code)
 
 	screen := startX(t, 1366, 768) // the kiosk's own screen
-	k := exec.Command(s.bin, "kiosk", "--clock", "10:12", "--frames", frames)
-	k.Env = append(append([]string{}, s.env...), "DISPLAY="+screen.display)
-	logs := &logLines{}
-	pr, pw := io.Pipe()
-	k.Stderr = pw
-	go logs.read(pr)
-	if err := k.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { k.Process.Kill(); k.Wait(); pw.Close() })
+	_, logs := startLogged(t, append(append([]string{}, s.env...), "DISPLAY="+screen.display), s.bin, "kiosk", "--clock", "10:12", "--frames", frames)
 	if _, ok := logs.wait(60*time.Second, "kiosk: answered", "answer=welcome", "ticket=D-"); !ok {
 		t.Fatalf("the kiosk gave no ticket: %q", logs.lines)
 	}
@@ -255,16 +228,7 @@ func TestKioskHoldsTheKeyboard(t *testing.T) {
 	needTools(t, "wmctrl", "xmessage")
 	s := newShift(t, 1366, 768)
 	s.withOpenbox()
-	k := exec.Command(s.bin, "kiosk", "--clock", "08:25")
-	k.Env = s.env
-	logs := &logLines{}
-	pr, pw := io.Pipe()
-	k.Stderr = pw
-	go logs.read(pr)
-	if err := k.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { k.Process.Kill(); k.Wait(); pw.Close() })
+	_, logs := startLogged(t, s.env, s.bin, "kiosk", "--clock", "08:25")
 	if _, ok := logs.wait(30*time.Second, "window: the keyboard and the pointer held", "held=true"); !ok {
 		t.Fatalf("the kiosk did not hold the keyboard and the pointer: %q", logs.lines)
 	}
@@ -320,22 +284,25 @@ func TestKioskHoldsTheKeyboard(t *testing.T) {
 	}
 }
 
+// readPNG reads the screenshot at path.
+func readPNG(t *testing.T, path string) image.Image {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	img, err := png.Decode(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return img
+}
+
 // pixelsChanged is the share of pixels that differ between two screenshots.
 func pixelsChanged(t *testing.T, a, b string) float64 {
 	t.Helper()
-	read := func(path string) image.Image {
-		f, err := os.Open(path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer f.Close()
-		img, err := png.Decode(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return img
-	}
-	x, y := read(a), read(b)
+	x, y := readPNG(t, a), readPNG(t, b)
 	n, bounds := 0, x.Bounds()
 	for py := bounds.Min.Y; py < bounds.Max.Y; py++ {
 		for px := bounds.Min.X; px < bounds.Max.X; px++ {

@@ -35,22 +35,33 @@ static int workArea(long *x, long *y, long *w, long *h) {
 	return ok;
 }
 
+// EWMH's words: _NET_WM_STATE's actions, and who asks.
+enum { stateRemove = 0, stateAdd = 1, fromApp = 1, fromPager = 2 };
+
+// tellWM sends the window manager an EWMH request about window win: the
+// message type and its four values (who asks is in the place the message
+// type keeps for it).
+static void tellWM(Display *d, unsigned long win, const char *type, long l0, long l1, long l2, long l3) {
+	XEvent e;
+	memset(&e, 0, sizeof e);
+	e.xclient.type = ClientMessage;
+	e.xclient.window = (Window)win;
+	e.xclient.message_type = XInternAtom(d, type, False);
+	e.xclient.format = 32;
+	e.xclient.data.l[0] = l0;
+	e.xclient.data.l[1] = l1;
+	e.xclient.data.l[2] = l2;
+	e.xclient.data.l[3] = l3;
+	XSendEvent(d, DefaultRootWindow(d), False, SubstructureRedirectMask | SubstructureNotifyMask, &e);
+}
+
 // maximise asks the window manager to maximise window win (EWMH
 // _NET_WM_STATE); without one nothing happens.
 static void maximise(unsigned long win) {
 	Display *d = XOpenDisplay(NULL);
 	if (!d) return;
-	XEvent e;
-	memset(&e, 0, sizeof e);
-	e.xclient.type = ClientMessage;
-	e.xclient.window = (Window)win;
-	e.xclient.message_type = XInternAtom(d, "_NET_WM_STATE", False);
-	e.xclient.format = 32;
-	e.xclient.data.l[0] = 1; // _NET_WM_STATE_ADD
-	e.xclient.data.l[1] = XInternAtom(d, "_NET_WM_STATE_MAXIMIZED_VERT", False);
-	e.xclient.data.l[2] = XInternAtom(d, "_NET_WM_STATE_MAXIMIZED_HORZ", False);
-	e.xclient.data.l[3] = 1; // from an application
-	XSendEvent(d, DefaultRootWindow(d), False, SubstructureRedirectMask | SubstructureNotifyMask, &e);
+	tellWM(d, win, "_NET_WM_STATE", stateAdd, XInternAtom(d, "_NET_WM_STATE_MAXIMIZED_VERT", False),
+		XInternAtom(d, "_NET_WM_STATE_MAXIMIZED_HORZ", False), fromApp);
 	XFlush(d);
 	XCloseDisplay(d);
 }
@@ -108,16 +119,7 @@ static int fullState(unsigned long win, int *w, int *h, int *above, int *everywh
 static void askFullScreen(unsigned long win) {
 	Display *d = XOpenDisplay(NULL);
 	if (!d) return;
-	XEvent e;
-	memset(&e, 0, sizeof e);
-	e.xclient.type = ClientMessage;
-	e.xclient.window = (Window)win;
-	e.xclient.message_type = XInternAtom(d, "_NET_WM_STATE", False);
-	e.xclient.format = 32;
-	e.xclient.data.l[0] = 1; // _NET_WM_STATE_ADD
-	e.xclient.data.l[1] = XInternAtom(d, "_NET_WM_STATE_FULLSCREEN", False);
-	e.xclient.data.l[3] = 1; // from an application
-	XSendEvent(d, DefaultRootWindow(d), False, SubstructureRedirectMask | SubstructureNotifyMask, &e);
+	tellWM(d, win, "_NET_WM_STATE", stateAdd, XInternAtom(d, "_NET_WM_STATE_FULLSCREEN", False), 0, fromApp);
 	XFlush(d);
 	XCloseDisplay(d);
 }
@@ -140,26 +142,12 @@ static int holdInput(unsigned long win, int everywhere, int restack) {
 	int k = XGrabKeyboard(d, (Window)win, True, GrabModeAsync, GrabModeAsync, CurrentTime);
 	int p = XGrabPointer(d, (Window)win, True, ButtonPressMask | ButtonReleaseMask | PointerMotionMask,
 		GrabModeAsync, GrabModeAsync, None, None, CurrentTime);
-	XEvent e;
-	memset(&e, 0, sizeof e);
-	e.xclient.type = ClientMessage;
-	e.xclient.window = (Window)win;
-	e.xclient.format = 32;
 	if (everywhere) {
-		e.xclient.message_type = XInternAtom(d, "_NET_WM_DESKTOP", False);
-		e.xclient.data.l[0] = 0xFFFFFFFF; // all desktops
-		e.xclient.data.l[1] = 2;          // as a pager would, which openbox obeys
-		XSendEvent(d, DefaultRootWindow(d), False, SubstructureRedirectMask | SubstructureNotifyMask, &e);
+		tellWM(d, win, "_NET_WM_DESKTOP", 0xFFFFFFFF, fromPager, 0, 0); // all desktops; openbox obeys a pager
 	}
 	if (restack) {
-		e.xclient.message_type = XInternAtom(d, "_NET_WM_STATE", False);
-		e.xclient.data.l[0] = 0; // _NET_WM_STATE_REMOVE
-		e.xclient.data.l[1] = XInternAtom(d, "_NET_WM_STATE_BELOW", False);
-		e.xclient.data.l[3] = 1; // from an application
-		XSendEvent(d, DefaultRootWindow(d), False, SubstructureRedirectMask | SubstructureNotifyMask, &e);
-		e.xclient.data.l[0] = 1; // _NET_WM_STATE_ADD
-		e.xclient.data.l[1] = XInternAtom(d, "_NET_WM_STATE_ABOVE", False);
-		XSendEvent(d, DefaultRootWindow(d), False, SubstructureRedirectMask | SubstructureNotifyMask, &e);
+		tellWM(d, win, "_NET_WM_STATE", stateRemove, XInternAtom(d, "_NET_WM_STATE_BELOW", False), 0, fromApp);
+		tellWM(d, win, "_NET_WM_STATE", stateAdd, XInternAtom(d, "_NET_WM_STATE_ABOVE", False), 0, fromApp);
 	}
 	XFlush(d);
 	return k | p << 4;
@@ -171,15 +159,7 @@ static int holdInput(unsigned long win, int everywhere, int restack) {
 static void showAgain(unsigned long win) {
 	Display *d = XOpenDisplay(NULL);
 	if (!d) return;
-	XEvent e;
-	memset(&e, 0, sizeof e);
-	e.xclient.type = ClientMessage;
-	e.xclient.window = (Window)win;
-	e.xclient.message_type = XInternAtom(d, "_NET_ACTIVE_WINDOW", False);
-	e.xclient.format = 32;
-	e.xclient.data.l[0] = 2; // from a pager
-	e.xclient.data.l[1] = CurrentTime;
-	XSendEvent(d, DefaultRootWindow(d), False, SubstructureRedirectMask | SubstructureNotifyMask, &e);
+	tellWM(d, win, "_NET_ACTIVE_WINDOW", fromPager, CurrentTime, 0, 0);
 	XMapRaised(d, (Window)win);
 	XFlush(d);
 	XCloseDisplay(d);
