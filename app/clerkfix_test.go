@@ -1,6 +1,7 @@
 package app
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -145,6 +146,29 @@ func TestOverrideWrongPasswordKeepsTheDialog(t *testing.T) {
 	es, _ := f.d.DB.Events(t.Context(), f.bookingID("Stănescu Gheorghe"))
 	if len(es) != 1 || es[0].Note != "tren întârziat" {
 		t.Fatalf("Stănescu's events %+v: the override with its reason", es)
+	}
+}
+
+// Guessing in the override dialog: after store.FreeTries wrong passwords
+// the dialog says the checks are locked and for how long, keeps its reason
+// and person, and takes nobody, not even with the right password.
+func TestOverrideGuessesAreLocked(t *testing.T) {
+	f := newFixture(t)
+	f.keys(f.c.manual, f.code("Stănescu Gheorghe"), 4*time.Millisecond, true) // 09:50, late at 10:12
+	f.shortcut(fyne.KeyR)
+	f.typeSlowly("tren întârziat", true)
+	for i := range store.FreeTries + 1 {
+		f.typeSlowly(fmt.Sprintf("ghicit-%d", i), true)
+	}
+	if !strings.Contains(f.told(), "Prea multe parole greșite") || !strings.Contains(f.told(), "Încercați din nou peste ") {
+		t.Fatalf("after %d wrong passwords the dialog shows %q", store.FreeTries+1, f.told())
+	}
+	f.typeSlowly(demo.Password, true)
+	if f.c.win.Canvas().Overlays().Top() == nil || !strings.Contains(f.told(), "Prea multe parole greșite") {
+		t.Fatalf("the right password while locked: dialog %q", f.told())
+	}
+	if es, _ := f.d.DB.Events(t.Context(), f.bookingID("Stănescu Gheorghe")); len(es) != 0 {
+		t.Fatalf("a locked override took Stănescu: %+v", es)
 	}
 }
 

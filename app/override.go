@@ -42,10 +42,11 @@ func (c *Counter) askOverride() {
 		ok, err := c.desk.DB.CheckSupervisor(context.Background(), store.AtCounter, pw.Text)
 		pw.SetText("")
 		if isLocked(err) || err == nil && !ok {
-			wrong.SetText(c.t("ui.supervisor.wrong", nil) + ". " + c.t("ui.supervisor.wrong.detail", nil))
+			text := c.t("ui.supervisor.wrong", nil) + ". " + c.t("ui.supervisor.wrong.detail", nil)
 			if isLocked(err) {
-				wrong.SetText(c.t("ui.supervisor.locked", nil) + ". " + c.t("ui.supervisor.locked.detail", map[string]string{"wait": lockWait(c.lang, err)}))
+				text = c.t("ui.supervisor.locked", nil) + ". " + c.t("ui.supervisor.locked.detail", map[string]string{"wait": lockWait(c.lang, err)})
 			}
+			wrong.SetText(text)
 			wrong.Show()
 			c.sound(verdict.Red)
 			c.win.Canvas().Focus(pw)
