@@ -149,11 +149,7 @@ func (db *DB) Hold(ctx context.Context, h Hold, now time.Time) (Held, error) {
 			return nil
 		}
 		held.Mailed = true
-		if err := enqueueMailUntil(ctx, t, r.Email, mail, now, r.Expires); err != nil {
-			return err
-		}
-		_, err = t.ExecContext(ctx, `UPDATE mail_outbox SET request = ? WHERE id = last_insert_rowid()`, r.Token)
-		return err
+		return enqueueRequestMail(ctx, t, r.Email, mail, now, r.Expires, r.Token)
 	})
 	if err != nil {
 		return Held{}, err

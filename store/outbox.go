@@ -41,6 +41,13 @@ func enqueueMail(ctx context.Context, t *sql.Tx, recipient string, msg []byte, n
 // on (a confirmation link that lapsed, a booking whose time has passed):
 // it is then deleted unsent (zero: never).
 func enqueueMailUntil(ctx context.Context, t *sql.Tx, recipient string, msg []byte, now, expires time.Time) error {
+	return enqueueRequestMail(ctx, t, recipient, msg, now, expires, "")
+}
+
+// enqueueRequestMail is enqueueMailUntil for the e-mail of a booking
+// request (its token; "": of none), which goes with the request if a newer
+// one of the same person replaces it before it is sent.
+func enqueueRequestMail(ctx context.Context, t *sql.Tx, recipient string, msg []byte, now, expires time.Time, request string) error {
 	if recipient == "" || len(msg) == 0 {
 		return errors.New("queue mail: no recipient or empty message")
 	}
@@ -48,8 +55,8 @@ func enqueueMailUntil(ctx context.Context, t *sql.Tx, recipient string, msg []by
 	if !expires.IsZero() {
 		until = expires.UnixMilli()
 	}
-	if _, err := t.ExecContext(ctx, `INSERT INTO mail_outbox (recipient, message, created_at, next_at, expires_at)
-		VALUES (?, ?, ?, ?, ?)`, recipient, msg, now.UnixMilli(), now.UnixMilli(), until); err != nil {
+	if _, err := t.ExecContext(ctx, `INSERT INTO mail_outbox (recipient, message, created_at, next_at, expires_at, request)
+		VALUES (?, ?, ?, ?, ?, ?)`, recipient, msg, now.UnixMilli(), now.UnixMilli(), until, request); err != nil {
 		return fmt.Errorf("queue mail: %w", err)
 	}
 	return nil
