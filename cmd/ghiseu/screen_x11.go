@@ -66,25 +66,21 @@ static void maximise(unsigned long win) {
 	XCloseDisplay(d);
 }
 
-// fullState tells how window win is shown: -1 without a display, 0 while
-// it is not mapped, 1 when mapped but not full screen (EWMH
-// _NET_WM_STATE_FULLSCREEN), 2 when full screen or out of the window
-// manager's hands (override-redirect: GLFW's full screen where it found no
-// window manager); with its size, whether it is kept above others
-// (_NET_WM_STATE_ABOVE, not _BELOW) and whether it is on every desktop
-// (_NET_WM_DESKTOP 0xFFFFFFFF).
-static int fullState(unsigned long win, int *w, int *h, int *above, int *everywhere) {
-	Display *d = XOpenDisplay(NULL);
-	if (!d) return -1;
+// fullState tells how window win is shown: 0 while it is not mapped, 1
+// when mapped but not full screen (EWMH _NET_WM_STATE_FULLSCREEN), 2 when
+// full screen or out of the window manager's hands (override-redirect:
+// GLFW's full screen where it found no window manager); with its size,
+// whether it is kept above others (_NET_WM_STATE_ABOVE, not _BELOW) and
+// whether it is on every desktop (_NET_WM_DESKTOP 0xFFFFFFFF). d is the
+// watchdog's own connection.
+static int fullState(Display *d, unsigned long win, int *w, int *h, int *above, int *everywhere) {
 	XWindowAttributes wa;
 	if (!XGetWindowAttributes(d, (Window)win, &wa) || wa.map_state != IsViewable) {
-		XCloseDisplay(d);
 		return 0;
 	}
 	*w = wa.width; *h = wa.height;
 	*above = 1; *everywhere = 1;
 	if (wa.override_redirect) {
-		XCloseDisplay(d);
 		return 2;
 	}
 	int result = 1, below = 0;
@@ -109,19 +105,15 @@ static int fullState(unsigned long win, int *w, int *h, int *above, int *everywh
 		*everywhere = (*(unsigned long *)data & 0xFFFFFFFF) == 0xFFFFFFFF;
 	}
 	if (data) XFree(data);
-	XCloseDisplay(d);
 	if (below) *above = 0;
 	return result;
 }
 
 // askFullScreen asks the window manager to show mapped window win full
 // screen (EWMH _NET_WM_STATE_FULLSCREEN, added).
-static void askFullScreen(unsigned long win) {
-	Display *d = XOpenDisplay(NULL);
-	if (!d) return;
+static void askFullScreen(Display *d, unsigned long win) {
 	tellWM(d, win, "_NET_WM_STATE", stateAdd, XInternAtom(d, "_NET_WM_STATE_FULLSCREEN", False), 0, fromApp);
 	XFlush(d);
-	XCloseDisplay(d);
 }
 
 // glfwGetX11Display is GLFW's own connection to the X server (GLFW is in
@@ -156,13 +148,10 @@ static int holdInput(unsigned long win, int everywhere, int restack) {
 // showAgain asks the window manager to show and activate window win again
 // (EWMH _NET_ACTIVE_WINDOW, as a pager: it un-minimises it and goes to its
 // desktop).
-static void showAgain(unsigned long win) {
-	Display *d = XOpenDisplay(NULL);
-	if (!d) return;
+static void showAgain(Display *d, unsigned long win) {
 	tellWM(d, win, "_NET_ACTIVE_WINDOW", fromPager, CurrentTime, 0, 0);
 	XMapRaised(d, (Window)win);
 	XFlush(d);
-	XCloseDisplay(d);
 }
 */
 import "C"
@@ -219,7 +208,13 @@ func holdFullScreen(w fyne.Window, grab bool) {
 		return
 	}
 	go func() {
+		d := C.XOpenDisplay(nil) // the watchdog's own connection, for its whole life
+		if d == nil {
+			return
+		}
+		defer C.XCloseDisplay(d)
 		var asked, mismatched, grabbed, seen bool
+		var handle uintptr
 		var fitted [2]int // the window's size the content was last fitted to
 		for tick := 0; ; tick++ {
 			if tick < 40 || grab { // starting, or the kiosk: a quarter second
@@ -227,31 +222,30 @@ func holdFullScreen(w fyne.Window, grab bool) {
 			} else {
 				time.Sleep(5 * time.Second)
 			}
-			var handle uintptr
 			var canvas fyne.Size
 			var scale float32
 			fyne.DoAndWait(func() {
-				nw.RunNative(func(ctx any) {
-					if x, ok := ctx.(driver.X11WindowContext); ok {
-						handle = x.WindowHandle
-					}
-				})
+				if handle == 0 { // known once the window exists
+					nw.RunNative(func(ctx any) {
+						if x, ok := ctx.(driver.X11WindowContext); ok {
+							handle = x.WindowHandle
+						}
+					})
+				}
 				canvas, scale = w.Canvas().Size(), w.Canvas().Scale()
 			})
 			if handle == 0 || scale <= 0 {
 				continue
 			}
 			var width, height, above, everywhere C.int
-			switch C.fullState(C.ulong(handle), &width, &height, &above, &everywhere) {
-			case -1:
-				return
+			switch C.fullState(d, C.ulong(handle), &width, &height, &above, &everywhere) {
 			case 0:
 				if grab && seen { // the kiosk, minimised or hidden: shown again
 					if !asked {
 						slog.Info("window: shown again")
 					}
 					asked = true
-					C.showAgain(C.ulong(handle))
+					C.showAgain(d, C.ulong(handle))
 				}
 				continue
 			case 1:
@@ -259,7 +253,7 @@ func holdFullScreen(w fyne.Window, grab bool) {
 					slog.Info("window: asked the window manager for full screen again")
 				}
 				asked = true
-				C.askFullScreen(C.ulong(handle))
+				C.askFullScreen(d, C.ulong(handle))
 				continue
 			}
 			asked, seen = false, true
